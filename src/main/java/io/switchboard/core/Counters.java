@@ -1,0 +1,83 @@
+package io.switchboard.core;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Server-wide counters of the lifecycle: how many connections entered each state, closes by code,
+ * and messages and bytes in each direction. Counters only grow; health, stats and metrics read them.
+ */
+public final class Counters {
+
+    private final Map<ConnectionState, LongAdder> entered = new EnumMap<>(ConnectionState.class);
+    private final ConcurrentHashMap<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder badMessages = new LongAdder();
+
+    public Counters() {
+        for (ConnectionState s : ConnectionState.values()) {
+            entered.put(s, new LongAdder());
+        }
+    }
+
+    void entered(ConnectionState state) {
+        entered.get(state).increment();
+    }
+
+    void closed(int code) {
+        closesByCode.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    void messageIn(int bytes) {
+        messagesIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    void messageOut(int bytes) {
+        messagesOut.increment();
+        bytesOut.add(bytes);
+    }
+
+    void badMessage() {
+        badMessages.increment();
+    }
+
+    /** How many connections have entered {@code state} since start. */
+    public long enteredCount(ConnectionState state) {
+        return entered.get(state).sum();
+    }
+
+    /** Closes since start, by close code, in code order. */
+    public Map<Integer, Long> closesByCode() {
+        Map<Integer, Long> out = new TreeMap<>();
+        closesByCode.forEach((code, n) -> out.put(code, n.sum()));
+        return out;
+    }
+
+    public long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    public long messagesOut() {
+        return messagesOut.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Malformed or unknown messages answered with {@code bad_request}. */
+    public long badMessages() {
+        return badMessages.sum();
+    }
+}

@@ -1,0 +1,191 @@
+package io.switchboard.core;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The core's entry point for the shell: it opens, feeds and closes {@link ManagedConnection}s.
+ *
+ * <p>The endpoint calls {@link #open} when the container has accepted an upgrade, then
+ * {@link #onText} and {@link #onPong} for every frame, and {@link #onTransportClosed} once the
+ * socket is gone, whoever closed it. Every method may be called from any thread; none blocks on a
+ * peer. A connection's resources are released exactly once, by the call that moves it to
+ * {@link ConnectionState#CLOSED}, and release listeners run outside any lock.
+ */
+public final class Hub {
+
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+
+    private final Settings settings;
+    private final Clock clock;
+    private final MessageCodec codec;
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final Counters counters = new Counters();
+    private final LifecycleLog log = new LifecycleLog();
+    private final List<Consumer<ManagedConnection>> releaseListeners = new CopyOnWriteArrayList<>();
+
+    public Hub(Settings settings, Clock clock, MessageCodec codec) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public ConnectionRegistry registry() {
+        return registry;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Runs {@code listener} once for every connection when it is released. */
+    public void onRelease(Consumer<ManagedConnection> listener) {
+        releaseListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Registers a connection whose upgrade the container has accepted. With a user already known
+     * from the handshake it becomes OPEN and gets its {@code welcome}.
+     */
+    public ManagedConnection open(Connection transport, HandshakeInfo handshake) {
+        ManagedConnection c = new ManagedConnection(UUID.randomUUID().toString(), transport, handshake, clock);
+        registry.add(c);
+        counters.entered(ConnectionState.HANDSHAKING);
+        log.transition(c, ConnectionState.HANDSHAKING);
+        if (c.userId() != null) {
+            becomeOpen(c);
+        }
+        return c;
+    }
+
+    private void becomeOpen(ManagedConnection c) {
+        if (c.moveTo(ConnectionState.OPEN) == null) {
+            return;
+        }
+        counters.entered(ConnectionState.OPEN);
+        log.transition(c, ConnectionState.OPEN);
+        Settings.Heartbeat hb = settings.heartbeat();
+        Settings.Limits limits = settings.limits();
+        Settings.Rate rate = settings.rate();
+        send(c, new Outbound.Welcome(c.id(), c.userId(), settings.nodeId(), c.heartbeatMode(),
+                hb.interval().toMillis(), hb.timeout().toMillis(),
+                limits.maxMessageSize(), rate.messagesPerSecond(), rate.burst(),
+                clock.epochMillis()));
+    }
+
+    /** A text frame from the peer. Bad input gets an {@code error} reply and the connection stays open. */
+    public void onText(ManagedConnection c, String text) {
+        c.seen(clock);
+        int bytes = utf8Length(text);
+        c.countIn(bytes);
+        counters.messageIn(bytes);
+        if (!c.state().isLive()) {
+            return;
+        }
+        Inbound message;
+        try {
+            message = codec.decode(text);
+        } catch (MessageCodec.BadMessageException e) {
+            counters.badMessage();
+            send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, e.getMessage(), e.ref()));
+            return;
+        }
+        // an Inbound.Pong needs nothing more: seen() above recorded the proof of life
+        if (message instanceof Inbound.Ping ping) {
+            send(c, new Outbound.Pong(ping.id()));
+        }
+    }
+
+    /** A Pong control frame from the peer: proof of life. */
+    public void onPong(ManagedConnection c) {
+        c.seen(clock);
+    }
+
+    /** Encodes and sends one message; a failed send is logged, and the container closes the socket. */
+    public void send(ManagedConnection c, Outbound message) {
+        String text = codec.encode(message);
+        int bytes = utf8Length(text);
+        c.transport().sendText(text, failure -> {
+            if (failure == null) {
+                c.countOut(bytes);
+                counters.messageOut(bytes);
+            } else if (LOG.isLoggable(Level.FINE)) {
+                LOG.log(Level.FINE, "send to " + c.id() + " failed", failure);
+            }
+        });
+    }
+
+    /** Starts closing {@code c} for {@code why}; a no-op when it is already closing or closed. */
+    public void close(ManagedConnection c, Disconnect why) {
+        if (c.beginClose(why) != ManagedConnection.CloseResult.SEND_CLOSE_FRAME) {
+            return;
+        }
+        counters.entered(ConnectionState.CLOSING);
+        log.transition(c, ConnectionState.CLOSING);
+        c.transport().close(why.code(), why.reason());
+    }
+
+    /**
+     * The socket is gone: the close handshake finished, the peer closed, or the transport failed.
+     * {@code code} and {@code reason} are what the container reports; when Switchboard started the
+     * close, its own cause is what gets counted and logged.
+     */
+    public void onTransportClosed(ManagedConnection c, int code, String reason) {
+        if (c.markClosed() != ManagedConnection.CloseResult.RELEASE) {
+            return;
+        }
+        Disconnect cause = c.closeCause();
+        int loggedCode = cause != null ? cause.code() : code;
+        String loggedReason = cause != null ? cause.reason() : reason;
+        registry.remove(c);
+        counters.entered(ConnectionState.CLOSED);
+        counters.closed(loggedCode);
+        long durationMs = (clock.nanoTime() - c.connectedAtNanos()) / 1_000_000L;
+        log.closed(c, loggedCode, loggedReason, durationMs);
+        for (Consumer<ManagedConnection> listener : releaseListeners) {
+            try {
+                listener.accept(c);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "release listener failed for " + c.id(), e);
+            }
+        }
+    }
+
+    /** A transport error; the container reports the close separately through {@link #onTransportClosed}. */
+    public void onTransportError(ManagedConnection c, Throwable error) {
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.log(Level.FINE, "transport error on " + c.id(), error);
+        }
+    }
+
+    static int utf8Length(CharSequence s) {
+        int bytes = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                bytes += 1;
+            } else if (ch < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,62 @@
+package io.switchboard.core;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Writes one line per lifecycle event in the format of CONTRACT.md section 8:
+ * {@code event=<name> conn=<id> user=<id> ip=<addr> code=<n> reason="..." durationMs=<n>}.
+ *
+ * <p>Opens, closes, violations and rejections are logged at INFO; the intermediate states
+ * (handshake, authenticating, closing) at FINE, so that a busy node's log carries two lines per
+ * connection unless an operator asks for more. Nothing here ever receives a token.
+ */
+public final class LifecycleLog {
+
+    private static final Logger LOG = Logger.getLogger("io.switchboard.lifecycle");
+
+    /** Logs entering {@code state} (any state but CLOSED, which {@link #closed} logs). */
+    public void transition(ManagedConnection c, ConnectionState state) {
+        Level level = switch (state) {
+            case OPEN, VIOLATION -> Level.INFO;
+            default -> Level.FINE;
+        };
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, line(state.event(), c) + " state=" + state);
+        }
+    }
+
+    /** Logs the end of a connection with its close code and reason. */
+    public void closed(ManagedConnection c, int code, String reason, long durationMs) {
+        if (LOG.isLoggable(Level.INFO)) {
+            LOG.info(line(ConnectionState.CLOSED.event(), c) + " code=" + code
+                    + " reason=" + quote(reason) + " durationMs=" + durationMs);
+        }
+    }
+
+    /** Logs any other named event about a connection, such as {@code zombie} or {@code auth}. */
+    public void event(String event, ManagedConnection c, String detail) {
+        if (LOG.isLoggable(Level.INFO)) {
+            LOG.info(line(event, c) + (detail.isEmpty() ? "" : " " + detail));
+        }
+    }
+
+    /** Logs a handshake refused before the upgrade, for which there is no connection yet. */
+    public void rejected(String ip, int status, String reason) {
+        if (LOG.isLoggable(Level.INFO)) {
+            LOG.info("event=reject ip=" + ip + " code=" + status + " reason=" + quote(reason));
+        }
+    }
+
+    private static String line(String event, ManagedConnection c) {
+        return "event=" + event + " conn=" + c.id() + " user=" + (c.userId() == null ? "-" : c.userId())
+                + " ip=" + (c.remoteAddress().isEmpty() ? "-" : c.remoteAddress());
+    }
+
+    static String quote(String s) {
+        if (s == null) {
+            return "\"\"";
+        }
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r") + '"';
+    }
+}

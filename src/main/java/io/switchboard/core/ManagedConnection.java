@@ -1,0 +1,205 @@
+package io.switchboard.core;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One connection as Switchboard manages it: identity, metadata, lifecycle state and counters, over
+ * a {@link Connection} transport.
+ *
+ * <p>Created by the {@link Hub} when a handshake has been accepted and removed from the registry
+ * when it reaches {@link ConnectionState#CLOSED}. State changes go through {@link #moveTo},
+ * {@link #beginClose} and {@link #markClosed}, which are safe to call from any thread and tell the
+ * caller what it must do next; only the caller that gets {@link CloseResult#RELEASE} releases the
+ * connection's resources, so that happens exactly once.
+ */
+public final class ManagedConnection {
+
+    /** What the caller of {@link #beginClose} or {@link #markClosed} must do next. */
+    public enum CloseResult {
+        /** This call started the close: send the close frame. */
+        SEND_CLOSE_FRAME,
+        /** Someone else already started the close: nothing to do. */
+        ALREADY_CLOSING,
+        /** This call finished the connection: release its resources (exactly once). */
+        RELEASE,
+        /** The connection was already closed and released: nothing to do. */
+        ALREADY_CLOSED
+    }
+
+    private static final AtomicLongFieldUpdater<ManagedConnection> MESSAGES_IN =
+            AtomicLongFieldUpdater.newUpdater(ManagedConnection.class, "messagesIn");
+    private static final AtomicLongFieldUpdater<ManagedConnection> MESSAGES_OUT =
+            AtomicLongFieldUpdater.newUpdater(ManagedConnection.class, "messagesOut");
+    private static final AtomicLongFieldUpdater<ManagedConnection> BYTES_IN =
+            AtomicLongFieldUpdater.newUpdater(ManagedConnection.class, "bytesIn");
+    private static final AtomicLongFieldUpdater<ManagedConnection> BYTES_OUT =
+            AtomicLongFieldUpdater.newUpdater(ManagedConnection.class, "bytesOut");
+
+    private final String id;
+    private final Connection transport;
+    private final HandshakeInfo handshake;
+    private final long connectedAtMillis;
+    private final long connectedAtNanos;
+
+    /** Only moves along {@link ConnectionState#canMoveTo}; CLOSED is final. */
+    private final AtomicReference<ConnectionState> state;
+    /** The user this connection acts for; set once authentication succeeds, never changed after. */
+    private volatile String userId;
+    /** Monotonic time of the last frame of any kind from the peer (proof of life). */
+    private volatile long lastSeenNanos;
+    /** Wall-clock time of the last frame of any kind from the peer, for display. */
+    private volatile long lastSeenMillis;
+    /** Set by the first {@link #beginClose} and never changed after; null while live. */
+    private volatile Disconnect closeCause;
+
+    /** Counters only ever grow. */
+    private volatile long messagesIn;
+    private volatile long messagesOut;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+
+    ManagedConnection(String id, Connection transport, HandshakeInfo handshake, Clock clock) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.handshake = Objects.requireNonNull(handshake, "handshake");
+        this.connectedAtMillis = clock.epochMillis();
+        this.connectedAtNanos = clock.nanoTime();
+        this.lastSeenNanos = connectedAtNanos;
+        this.lastSeenMillis = connectedAtMillis;
+        this.userId = handshake.userId();
+        this.state = new AtomicReference<>(ConnectionState.HANDSHAKING);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Connection transport() {
+        return transport;
+    }
+
+    public String remoteAddress() {
+        return handshake.remoteAddress();
+    }
+
+    public String userAgent() {
+        return handshake.userAgent();
+    }
+
+    public HeartbeatMode heartbeatMode() {
+        return handshake.heartbeatMode();
+    }
+
+    /** The authenticated user, or {@code null} before authentication. */
+    public String userId() {
+        return userId;
+    }
+
+    void authenticatedAs(String user) {
+        this.userId = Objects.requireNonNull(user, "user");
+    }
+
+    public ConnectionState state() {
+        return state.get();
+    }
+
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    public long connectedAtNanos() {
+        return connectedAtNanos;
+    }
+
+    public long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    public long lastSeenMillis() {
+        return lastSeenMillis;
+    }
+
+    /** Why this connection is closing, or {@code null} while it is live or when the peer closed first. */
+    public Disconnect closeCause() {
+        return closeCause;
+    }
+
+    public long messagesIn() {
+        return messagesIn;
+    }
+
+    public long messagesOut() {
+        return messagesOut;
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    /** Records a frame from the peer: any frame is proof of life. */
+    void seen(Clock clock) {
+        lastSeenNanos = clock.nanoTime();
+        lastSeenMillis = clock.epochMillis();
+    }
+
+    void countIn(int bytes) {
+        MESSAGES_IN.incrementAndGet(this);
+        BYTES_IN.addAndGet(this, bytes);
+    }
+
+    void countOut(int bytes) {
+        MESSAGES_OUT.incrementAndGet(this);
+        BYTES_OUT.addAndGet(this, bytes);
+    }
+
+    /**
+     * Moves from a live state to {@code next} (a live state too, such as OPEN or VIOLATION).
+     *
+     * @return the state left, or {@code null} when the move is not allowed from the current state
+     */
+    ConnectionState moveTo(ConnectionState next) {
+        while (true) {
+            ConnectionState current = state.get();
+            if (!current.canMoveTo(next)) {
+                return null;
+            }
+            if (state.compareAndSet(current, next)) {
+                return current;
+            }
+        }
+    }
+
+    /** Starts closing for {@code cause}; only the first caller gets {@link CloseResult#SEND_CLOSE_FRAME}. */
+    CloseResult beginClose(Disconnect cause) {
+        while (true) {
+            ConnectionState current = state.get();
+            if (current == ConnectionState.CLOSED) {
+                return CloseResult.ALREADY_CLOSED;
+            }
+            if (current == ConnectionState.CLOSING) {
+                return CloseResult.ALREADY_CLOSING;
+            }
+            if (state.compareAndSet(current, ConnectionState.CLOSING)) {
+                closeCause = cause;
+                return CloseResult.SEND_CLOSE_FRAME;
+            }
+        }
+    }
+
+    /** Marks the connection closed; only the first caller gets {@link CloseResult#RELEASE}. */
+    CloseResult markClosed() {
+        ConnectionState previous = state.getAndSet(ConnectionState.CLOSED);
+        return previous == ConnectionState.CLOSED ? CloseResult.ALREADY_CLOSED : CloseResult.RELEASE;
+    }
+
+    @Override
+    public String toString() {
+        return "ManagedConnection[" + id + ", " + state.get() + "]";
+    }
+}

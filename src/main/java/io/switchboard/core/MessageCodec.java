@@ -1,0 +1,35 @@
+package io.switchboard.core;
+
+/**
+ * Turns text frames into {@link Inbound} messages and {@link Outbound} messages into text frames.
+ * The shell implements it with the container's JSON library; the core never parses JSON itself.
+ * Implementations are stateless and thread-safe.
+ */
+public interface MessageCodec {
+
+    /**
+     * @throws BadMessageException when the text is not JSON, not an object, has no known
+     *                             {@code type}, or lacks a field that type needs
+     */
+    Inbound decode(String text) throws BadMessageException;
+
+    String encode(Outbound message);
+
+    /** A client message that cannot be understood; its text goes back to the client. */
+    final class BadMessageException extends Exception {
+        private final String ref;
+
+        /**
+         * @param message what is wrong, safe to show to the client
+         * @param ref     the request's {@code id} if it could be read, otherwise {@code null}
+         */
+        public BadMessageException(String message, String ref) {
+            super(message, null, false, false);
+            this.ref = ref;
+        }
+
+        public String ref() {
+            return ref;
+        }
+    }
+}

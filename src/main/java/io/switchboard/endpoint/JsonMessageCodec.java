@@ -1,0 +1,129 @@
+package io.switchboard.endpoint;
+
+import io.switchboard.core.Inbound;
+import io.switchboard.core.MessageCodec;
+import io.switchboard.core.Outbound;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * The wire format of CONTRACT.md section 6 over Jakarta JSON Processing, as provided by the
+ * container. The provider and its factories are looked up once: {@code Json.createReader} would
+ * look the provider up again on every message.
+ */
+public final class JsonMessageCodec implements MessageCodec {
+
+    private final JsonProvider json = JsonProvider.provider();
+    private final JsonReaderFactory readers = json.createReaderFactory(Map.of());
+    private final JsonParserFactory parsers = json.createParserFactory(Map.of());
+    private final JsonGeneratorFactory generators = json.createGeneratorFactory(Map.of());
+
+    @Override
+    public Inbound decode(String text) throws BadMessageException {
+        JsonObject message = parseObject(text);
+        String id = readId(message);
+        JsonValue type = message.get("type");
+        if (!(type instanceof JsonString typeName)) {
+            throw new BadMessageException("missing \"type\"", id);
+        }
+        return switch (typeName.getString()) {
+            case "ping" -> new Inbound.Ping(id);
+            case "pong" -> new Inbound.Pong(id);
+            default -> throw new BadMessageException("unknown type \"" + abbreviate(typeName.getString()) + "\"", id);
+        };
+    }
+
+    /** Parses exactly one JSON object: anything after it, or anything else, is refused. */
+    private JsonObject parseObject(String text) throws BadMessageException {
+        try (JsonParser parser = parsers.createParser(new StringReader(text))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                throw new BadMessageException("a message must be a JSON object", null);
+            }
+            JsonObject object = parser.getObject();
+            if (parser.hasNext()) {
+                throw new BadMessageException("not valid JSON", null);
+            }
+            return object;
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
+            throw new BadMessageException("not valid JSON", null);
+        }
+    }
+
+    /** The id as the client wrote it, if it is a number or a string. */
+    private static String readId(JsonObject message) throws BadMessageException {
+        JsonValue id = message.get("id");
+        if (id == null || id.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (id.getValueType() != JsonValue.ValueType.NUMBER && id.getValueType() != JsonValue.ValueType.STRING) {
+            throw new BadMessageException("\"id\" must be a number or a string", null);
+        }
+        return id.toString();
+    }
+
+    @Override
+    public String encode(Outbound message) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = generators.createGenerator(out)) {
+            g.writeStartObject();
+            if (message instanceof Outbound.Welcome w) {
+                writeWelcome(g, w);
+            } else if (message instanceof Outbound.Pong p) {
+                g.write("type", "pong");
+                writeRaw(g, "id", p.id());
+            } else if (message instanceof Outbound.Error e) {
+                g.write("type", "error").write("code", e.code()).write("message", e.message());
+                writeRaw(g, "ref", e.ref());
+            } else {
+                throw new IllegalArgumentException("no encoding for " + message.getClass().getName());
+            }
+            g.writeEnd();
+        }
+        return out.toString();
+    }
+
+    private static void writeWelcome(JsonGenerator g, Outbound.Welcome w) {
+        g.write("type", "welcome")
+                .write("connectionId", w.connectionId())
+                .write("userId", w.userId())
+                .write("node", w.node());
+        g.writeStartObject("heartbeat")
+                .write("intervalMs", w.heartbeatIntervalMs())
+                .write("timeoutMs", w.heartbeatTimeoutMs())
+                .write("mode", w.mode().wireName())
+                .writeEnd();
+        g.writeStartObject("limits")
+                .write("maxMessageBytes", w.maxMessageBytes())
+                .write("messagesPerSecond", w.messagesPerSecond())
+                .write("burst", w.burst())
+                .writeEnd();
+        g.write("serverTime", w.serverTime());
+    }
+
+    /** Writes a value that is already JSON text (an echoed id); omits the field when it is null. */
+    private void writeRaw(JsonGenerator g, String name, String rawJson) {
+        if (rawJson == null) {
+            return;
+        }
+        try (JsonReader reader = readers.createReader(new StringReader(rawJson))) {
+            g.write(name, reader.readValue());
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

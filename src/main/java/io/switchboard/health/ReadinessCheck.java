@@ -1,0 +1,34 @@
+package io.switchboard.health;
+
+import io.switchboard.core.Hub;
+import io.switchboard.lifecycle.SwitchboardRuntime;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Locale;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Readiness: DOWN when the node is at its global connection limit, so a balancer sends no more. */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+
+    @Inject
+    SwitchboardRuntime runtime;
+
+    @Override
+    public HealthCheckResponse call() {
+        Hub hub = runtime.hub();
+        int active = hub.registry().size();
+        int max = hub.settings().limits().maxConnections();
+        boolean full = active >= max;
+        return HealthCheckResponse.named("switchboard-ready")
+                .withData("activeConnections", active)
+                .withData("maxConnections", max)
+                .withData("utilisation", String.format(Locale.ROOT, "%.4f", (double) active / max))
+                .withData("atLimit", full)
+                .status(!full)
+                .build();
+    }
+}
