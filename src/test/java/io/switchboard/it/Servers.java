@@ -1,0 +1,35 @@
+package io.switchboard.it;
+
+import java.net.URI;
+import java.net.URL;
+
+/** Where the server under test answers, which differs between Payara Micro and WildFly. */
+public final class Servers {
+
+    private Servers() {
+    }
+
+    /** {@code payara} or {@code wildfly}, set by the failsafe execution. */
+    public static String name() {
+        return System.getProperty("switchboard.it.server", "payara");
+    }
+
+    /** The WebSocket endpoint for a deployment's base URL, with an optional query string. */
+    public static URI webSocket(URL base, String query) {
+        String http = base.toExternalForm();
+        String root = http.endsWith("/") ? http : http + "/";
+        return URI.create(root.replaceFirst("^http", "ws") + "ws" + (query == null ? "" : "?" + query));
+    }
+
+    /**
+     * A MicroProfile Health URL: on the HTTP port for Payara Micro, on the management port (9990 plus any offset) for
+     * WildFly, which serves health nowhere else.
+     */
+    public static URI health(URL base, String path) {
+        if (name().equals("wildfly")) {
+            String port = System.getProperty("switchboard.it.management.port", "9990");
+            return URI.create("http://" + base.getHost() + ":" + port + "/health" + path);
+        }
+        return URI.create("http://" + base.getHost() + ":" + base.getPort() + "/health" + path);
+    }
+}

@@ -1,0 +1,112 @@
+package io.switchboard.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real WebSocket client for the container tests (the JDK's), recording every text message and
+ * the close it received. Waits are bounded: a missing message fails the test, it never hangs it.
+ */
+public final class TestClient implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<String> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private TestClient(URI uri) throws Exception {
+        this.socket = HTTP.newWebSocketBuilder()
+                .connectTimeout(WAIT)
+                .buildAsync(uri, new Listener())
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public static TestClient connect(URI uri) throws Exception {
+        return new TestClient(uri);
+    }
+
+    public void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** The next text message, parsed; fails when none arrives in time. */
+    public JsonObject next() throws InterruptedException {
+        String text = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        if (text == null) {
+            throw new AssertionError("no message within " + WAIT);
+        }
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    /** The next message of this type, skipping others; fails when none arrives in time. */
+    public JsonObject next(String type) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            String text = received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (text == null) {
+                break;
+            }
+            JsonObject message = Json.createReader(new StringReader(text)).readObject();
+            if (type.equals(message.getString("type", null))) {
+                return message;
+            }
+        }
+        throw new AssertionError("no '" + type + "' message within " + WAIT);
+    }
+
+    /** {@code "<code> <reason>"} of the close the server sent, waiting for it. */
+    public String awaitClose() throws Exception {
+        return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode + " " + reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
+}
