@@ -1,0 +1,28 @@
+package io.switchboard.admin;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Turns every exception from the API into a JSON error body; a stack trace goes to the log, never to the client. */
+@Provider
+public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMapper.class.getName());
+
+    @Override
+    public Response toResponse(Throwable error) {
+        if (error instanceof WebApplicationException wae) {
+            Response.StatusType status = wae.getResponse().getStatusInfo();
+            String code = status.getReasonPhrase().toLowerCase(java.util.Locale.ROOT).replace(' ', '_');
+            return ApiError.response(Response.Status.fromStatusCode(status.getStatusCode()) == null
+                            ? Response.Status.BAD_REQUEST : Response.Status.fromStatusCode(status.getStatusCode()),
+                    code, status.getReasonPhrase());
+        }
+        LOG.log(Level.WARNING, "admin API call failed", error);
+        return ApiError.response(Response.Status.INTERNAL_SERVER_ERROR, "internal_error", "the server failed; see its log");
+    }
+}

@@ -1,0 +1,44 @@
+package io.switchboard.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonStructure;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** Calls the admin API of the server under test with a real HTTP client. */
+public final class Api {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final URL base;
+    private final String token;
+
+    public Api(URL base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    public HttpResponse<String> call(String method, String path, String body) throws Exception {
+        String root = base.toExternalForm().endsWith("/") ? base.toExternalForm() : base.toExternalForm() + "/";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root + "api" + path))
+                .timeout(TestClient.WAIT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return call("GET", path, null);
+    }
+
+    public static JsonStructure json(HttpResponse<String> response) {
+        return Json.createReader(new StringReader(response.body())).read();
+    }
+}
