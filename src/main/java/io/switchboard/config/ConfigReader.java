@@ -52,7 +52,7 @@ final class ConfigReader {
         try {
             value = Integer.parseInt(raw);
         } catch (NumberFormatException e) {
-            throw invalid(key, raw, "is not a whole number");
+            throw invalid(key, raw, "not a whole number");
         }
         if (value < min || value > max) {
             throw invalid(key, raw, "must be between " + min + " and " + max);

@@ -6,7 +6,7 @@ public final class InvalidConfigurationException extends RuntimeException {
     private final String key;
 
     InvalidConfigurationException(String key, String value, String problem) {
-        super("Invalid Switchboard configuration: " + key + "=" + display(key, value) + " " + problem);
+        super("Invalid Switchboard configuration: " + key + "=" + display(key, value) + ": " + problem);
         this.key = key;
     }
 

@@ -66,7 +66,7 @@ public final class SettingsLoader {
         int closeCode = r.integer("switchboard.shutdown.close-code", 1001, 1000, 4999);
         if (!Disconnect.isSendable(closeCode)) {
             throw ConfigReader.invalid("switchboard.shutdown.close-code", Integer.toString(closeCode),
-                    "is not a close code a server may send (1000, 1001, 1003, 1007-1014, 3000-4999)");
+                    "not a close code a server may send (1000, 1001, 1003, 1007-1014, 3000-4999)");
         }
         Settings.Shutdown shutdown = new Settings.Shutdown(
                 r.bool("switchboard.shutdown.notify", true),

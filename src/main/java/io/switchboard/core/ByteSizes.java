@@ -24,7 +24,7 @@ public final class ByteSizes {
         String s = text.trim();
         Matcher m = SIZE.matcher(s);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + s + "' is not a size; use e.g. 65536, 512KiB or 1MiB");
+            throw new IllegalArgumentException("not a size; use e.g. 65536, 512KiB or 1MiB");
         }
         long n = Long.parseLong(m.group(1));
         long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
@@ -39,7 +39,7 @@ public final class ByteSizes {
         try {
             return Math.multiplyExact(n, unit);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("'" + s + "' is too large");
+            throw new IllegalArgumentException("too large");
         }
     }
 }

@@ -43,13 +43,13 @@ public final class Durations {
             try {
                 Duration d = Duration.parse(s);
                 if (d.isNegative()) {
-                    throw new IllegalArgumentException("negative duration '" + s + "'");
+                    throw new IllegalArgumentException("negative duration");
                 }
                 return d;
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("'" + s + "' is not an ISO-8601 duration");
+                throw new IllegalArgumentException("not an ISO-8601 duration");
             }
         }
-        throw new IllegalArgumentException("'" + s + "' is not a duration; use e.g. 500ms, 30s, 5m, 1h or PT30S");
+        throw new IllegalArgumentException("not a duration; use e.g. 500ms, 30s, 5m, 1h or PT30S");
     }
 }

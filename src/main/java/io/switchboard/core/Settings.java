@@ -74,7 +74,7 @@ public record Settings(
                     return p;
                 }
             }
-            throw new IllegalArgumentException("'" + value + "' is not reject-new or close-oldest");
+            throw new IllegalArgumentException("must be reject-new or close-oldest");
         }
     }
 
