@@ -1,0 +1,56 @@
+package io.switchboard.admin;
+
+import io.switchboard.core.ConnectionState;
+import io.switchboard.core.Counters;
+import io.switchboard.core.Hub;
+import io.switchboard.core.ManagedConnection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code GET /api/stats}: the figures an operator watches and alerts on (CONTRACT.md section 7). */
+public record StatsView(String node, Pool pool, Messages messages, Map<String, Long> closesByCode) {
+
+    /** How many users {@link Pool#topUsers} lists. */
+    static final int TOP_USERS = 10;
+
+    /** Connections against the global limit. */
+    public record Pool(int active, int max, double utilisation, Map<String, Integer> byState, List<UserCount> topUsers) { }
+
+    public record UserCount(String userId, int connections) { }
+
+    public record Messages(long in, long out, long bytesIn, long bytesOut, long badRequests) { }
+
+    public static StatsView of(Hub hub) {
+        int max = hub.settings().limits().maxConnections();
+        Map<String, Integer> byState = new LinkedHashMap<>();
+        hub.registry().countByState().forEach((state, n) -> {
+            if (state != ConnectionState.CLOSED) {
+                byState.put(state.name().toLowerCase(Locale.ROOT), n);
+            }
+        });
+        Map<String, Integer> perUser = new HashMap<>();
+        int active = 0;
+        for (ManagedConnection c : hub.registry().all()) {
+            active++;
+            if (c.userId() != null) {
+                perUser.merge(c.userId(), 1, Integer::sum);
+            }
+        }
+        List<UserCount> top = perUser.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .limit(TOP_USERS)
+                .map(e -> new UserCount(e.getKey(), e.getValue()))
+                .toList();
+        Counters c = hub.counters();
+        Map<String, Long> closes = new LinkedHashMap<>();
+        c.closesByCode().forEach((code, n) -> closes.put(Integer.toString(code), n));
+        return new StatsView(hub.settings().nodeId(),
+                new Pool(active, max, Math.round(10_000.0 * active / max) / 10_000.0, byState, top),
+                new Messages(c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(), c.badMessages()),
+                closes);
+    }
+}
