@@ -1,5 +1,6 @@
 package io.switchboard.admin;
 
+import io.switchboard.lifecycle.DrainService;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -17,8 +18,11 @@ public class StatsResource {
     @Inject
     SwitchboardRuntime runtime;
 
+    @Inject
+    DrainService drains;
+
     @GET
     public StatsView stats() {
-        return StatsView.of(runtime.hub());
+        return StatsView.of(runtime.hub(), drains.drain());
     }
 }

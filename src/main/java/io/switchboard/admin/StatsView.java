@@ -2,6 +2,7 @@ package io.switchboard.admin;
 
 import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Counters;
+import io.switchboard.core.Drain;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import java.util.Comparator;
@@ -12,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code GET /api/stats}: the figures an operator watches and alerts on (CONTRACT.md section 7). */
-public record StatsView(String node, Pool pool, Messages messages, Map<String, Long> closesByCode) {
+public record StatsView(String node, Pool pool, Messages messages, Map<String, Long> closesByCode, DrainState drain) {
 
     /** How many users {@link Pool#topUsers} lists. */
     static final int TOP_USERS = 10;
@@ -24,7 +25,11 @@ public record StatsView(String node, Pool pool, Messages messages, Map<String, L
 
     public record Messages(long in, long out, long bytesIn, long bytesOut, long badRequests) { }
 
-    public static StatsView of(Hub hub) {
+    /** Where the drain is, and how the last one went ({@code -1} before the first). */
+    public record DrainState(String phase, boolean draining, long lastDurationMs, int lastLeftOnTheirOwn,
+                             int lastClosed, int lastAborted) { }
+
+    public static StatsView of(Hub hub, Drain drain) {
         int max = hub.settings().limits().maxConnections();
         Map<String, Integer> byState = new LinkedHashMap<>();
         hub.registry().countByState().forEach((state, n) -> {
@@ -51,6 +56,14 @@ public record StatsView(String node, Pool pool, Messages messages, Map<String, L
         return new StatsView(hub.settings().nodeId(),
                 new Pool(active, max, Math.round(10_000.0 * active / max) / 10_000.0, byState, top),
                 new Messages(c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(), c.badMessages()),
-                closes);
+                closes,
+                drainState(drain));
+    }
+
+    private static DrainState drainState(Drain drain) {
+        Drain.Result last = drain.lastResult();
+        return new DrainState(drain.phase().name(), drain.phase() != Drain.Phase.IDLE, last == null ? -1 : last.durationMs(),
+                last == null ? -1 : last.leftOnTheirOwn(), last == null ? -1 : last.closed(),
+                last == null ? -1 : last.aborted());
     }
 }

@@ -1,5 +1,7 @@
 package io.switchboard.auth;
 
+import io.switchboard.lifecycle.SwitchboardRuntime;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -27,9 +29,19 @@ public class HandshakeFilter extends HttpFilter {
     /** The header that carries the peer address from this filter to the Configurator. */
     public static final String REMOTE_ADDRESS_HEADER = "X-Switchboard-Remote-Address";
 
+    @Inject
+    SwitchboardRuntime runtime;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (runtime.hub().isDraining()) {
+            long retryAfter = Math.max(1, runtime.hub().settings().shutdown().reconnectJitter().toSeconds());
+            runtime.hub().lifecycleLog().rejected(request.getRemoteAddr(), 503, "draining");
+            response.setHeader("Retry-After", Long.toString(retryAfter));
+            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "draining");
+            return;
+        }
         chain.doFilter(new PeerAddressRequest(request), response);
     }
 

@@ -28,6 +28,8 @@ public final class Hub {
     private final Counters counters = new Counters();
     private final LifecycleLog log = new LifecycleLog();
     private final List<Consumer<ManagedConnection>> releaseListeners = new CopyOnWriteArrayList<>();
+    /** True while a drain is under way or finished: no new connection may be admitted. */
+    private volatile boolean draining;
 
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -51,9 +53,23 @@ public final class Hub {
         return clock;
     }
 
+    /** The lifecycle log, for the shell's events about connections that do not exist yet. */
+    public LifecycleLog lifecycleLog() {
+        return log;
+    }
+
     /** Runs {@code listener} once for every connection when it is released. */
     public void onRelease(Consumer<ManagedConnection> listener) {
         releaseListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Whether this node refuses new connections because it is draining (CONTRACT.md section 10). */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    void setDraining(boolean value) {
+        draining = value;
     }
 
     /**
@@ -136,6 +152,12 @@ public final class Hub {
         counters.entered(ConnectionState.CLOSING);
         log.transition(c, ConnectionState.CLOSING);
         c.transport().close(why.code(), why.reason());
+    }
+
+    /** Drops the connection without a close handshake and releases it, whatever the container reports later. */
+    public void abort(ManagedConnection c) {
+        c.transport().abort();
+        onTransportClosed(c, 1006, "aborted");
     }
 
     /**

@@ -9,6 +9,12 @@ public sealed interface Outbound {
                    long maxMessageBytes, int messagesPerSecond, int burst,
                    long serverTime) implements Outbound { }
 
+    /**
+     * The drain notice (section 10): the server is going away; reconnect after {@code reconnectAfterMs},
+     * and expect to be closed after {@code drainMs}.
+     */
+    record Shutdown(String reason, long reconnectAfterMs, long drainMs) implements Outbound { }
+
     /** The answer to a client's ping; {@code id} is echoed as the client sent it. */
     record Pong(String id) implements Outbound { }
 

@@ -84,6 +84,9 @@ public final class JsonMessageCodec implements MessageCodec {
             } else if (message instanceof Outbound.Pong p) {
                 g.write("type", "pong");
                 writeRaw(g, "id", p.id());
+            } else if (message instanceof Outbound.Shutdown d) {
+                g.write("type", "shutdown").write("reason", d.reason())
+                        .write("reconnectAfterMs", d.reconnectAfterMs()).write("drainMs", d.drainMs());
             } else if (message instanceof Outbound.Error e) {
                 g.write("type", "error").write("code", e.code()).write("message", e.message());
                 writeRaw(g, "ref", e.ref());

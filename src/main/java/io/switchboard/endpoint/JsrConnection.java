@@ -38,6 +38,12 @@ final class JsrConnection implements Connection {
         }
     }
 
+    /** Container-specific aborts come with the heartbeat work; until then a close is the best available. */
+    @Override
+    public void abort() {
+        close(1001, "going away");
+    }
+
     @Override
     public void close(int code, String reason) {
         try {

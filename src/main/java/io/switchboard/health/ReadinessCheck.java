@@ -9,7 +9,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness: DOWN when the node is at its global connection limit, so a balancer sends no more. */
+/**
+ * Readiness: DOWN while the node drains or when it is at its global connection limit, so that a
+ * balancer sends it no more clients.
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -23,12 +26,14 @@ public class ReadinessCheck implements HealthCheck {
         int active = hub.registry().size();
         int max = hub.settings().limits().maxConnections();
         boolean full = active >= max;
+        boolean draining = hub.isDraining();
         return HealthCheckResponse.named("switchboard-ready")
                 .withData("activeConnections", active)
                 .withData("maxConnections", max)
                 .withData("utilisation", String.format(Locale.ROOT, "%.4f", (double) active / max))
                 .withData("atLimit", full)
-                .status(!full)
+                .withData("draining", draining)
+                .status(!full && !draining)
                 .build();
     }
 }

@@ -1,0 +1,201 @@
+package io.switchboard.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The graceful drain of CONTRACT.md section 10, as a state machine driven by the caller's clock.
+ *
+ * <p>{@link #start} refuses new connections (the hub reports {@link Hub#isDraining()}), and sends every
+ * open connection a {@code shutdown} notice with a random {@code reconnectAfterMs} in
+ * {@code [0, reconnect-jitter]}. The caller then calls {@link #advance} with the current time until it
+ * returns {@link Phase#DONE}: once every client has left or {@code drain-timeout} has passed, the rest
+ * are closed with {@code shutdown.close-code}; once they have completed the close handshake or
+ * {@code close.timeout} has passed, whatever remains is aborted, the cleanup callbacks run exactly once,
+ * and the drain's figures are recorded and logged. {@link #advance} never blocks and never waits on a
+ * peer: every send and close it makes is asynchronous.
+ *
+ * <p>Thread-safe: every method is {@code synchronized}, and none of them holds the lock while it sends.
+ */
+public final class Drain {
+
+    private static final Logger LOG = Logger.getLogger("io.switchboard.lifecycle");
+
+    /** Where a drain is. */
+    public enum Phase {
+        /** Not draining: connections are admitted. */
+        IDLE,
+        /** Notices sent; waiting for clients to leave, up to {@code drain-timeout}. */
+        WAITING,
+        /** Remaining connections were closed; waiting for their close handshakes, up to {@code close.timeout}. */
+        CLOSING,
+        /** Finished: no connection remains, and new ones are still refused. */
+        DONE
+    }
+
+    /** The figures of a finished drain. */
+    public record Result(String reason, long durationMs, int connectionsAtStart, int notified,
+                         int leftOnTheirOwn, int closed, int aborted) { }
+
+    private final Hub hub;
+    private final LongSupplier jitterMs;
+    private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
+
+    /** Changes only under this object's lock. */
+    private Phase phase = Phase.IDLE;
+    private String reason = "";
+    private long startedNanos;
+    private long closeDeadlineNanos;
+    private int atStart;
+    private int notified;
+    private int closedByUs;
+    /** The last finished drain, or null before the first. */
+    private volatile Result last;
+
+    /**
+     * @param hub      the connections to drain
+     * @param jitterMs a source of the random {@code reconnectAfterMs}, in {@code [0, reconnect-jitter]}
+     */
+    public Drain(Hub hub, LongSupplier jitterMs) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.jitterMs = Objects.requireNonNull(jitterMs, "jitterMs");
+    }
+
+    /** A jitter source that draws uniformly from {@code [0, max]} with the given random source. */
+    public static LongSupplier uniformJitter(Duration max, java.util.random.RandomGenerator random) {
+        long bound = max.toMillis();
+        return () -> bound <= 0 ? 0 : random.nextLong(bound + 1);
+    }
+
+    /** Runs {@code cleanup} once at the end of every drain that reaches {@link Phase#DONE}. */
+    public void onCompleted(Runnable cleanup) {
+        cleanups.add(Objects.requireNonNull(cleanup, "cleanup"));
+    }
+
+    public synchronized Phase phase() {
+        return phase;
+    }
+
+    /** The figures of the last finished drain, or {@code null}. */
+    public Result lastResult() {
+        return last;
+    }
+
+    /**
+     * Starts a drain: refuses new connections and notifies every open one.
+     *
+     * @return false when a drain is already under way or done (the call changes nothing)
+     */
+    public boolean start(String why, long now) {
+        List<ManagedConnection> toNotify;
+        synchronized (this) {
+            if (phase != Phase.IDLE) {
+                return false;
+            }
+            phase = Phase.WAITING;
+            reason = why;
+            startedNanos = now;
+            closedByUs = 0;
+            hub.setDraining(true);
+            toNotify = new ArrayList<>(hub.registry().all());
+            atStart = toNotify.size();
+            notified = 0;
+        }
+        Settings.Shutdown settings = hub.settings().shutdown();
+        LOG.info("event=drain phase=start reason=" + LifecycleLog.quote(why) + " connections=" + toNotify.size()
+                + " drainTimeoutMs=" + settings.drainTimeout().toMillis());
+        int sent = 0;
+        if (settings.notifyClients()) {
+            for (ManagedConnection c : toNotify) {
+                if (c.state() == ConnectionState.OPEN) {
+                    hub.send(c, new Outbound.Shutdown(why, jitterMs.getAsLong(), settings.drainTimeout().toMillis()));
+                    sent++;
+                }
+            }
+        }
+        synchronized (this) {
+            notified = sent;
+        }
+        return true;
+    }
+
+    /**
+     * Cancels a drain still waiting for clients: connections are admitted again. A drain that has begun
+     * closing connections cannot be cancelled.
+     *
+     * @return whether the drain was cancelled
+     */
+    public boolean cancel() {
+        synchronized (this) {
+            if (phase != Phase.WAITING && phase != Phase.DONE) {
+                return false;
+            }
+            phase = Phase.IDLE;
+            hub.setDraining(false);
+        }
+        LOG.info("event=drain phase=cancelled reason=" + LifecycleLog.quote(reason));
+        return true;
+    }
+
+    /** Moves the drain on at time {@code now}; call it until it returns {@link Phase#DONE}. */
+    public Phase advance(long now) {
+        List<ManagedConnection> toClose = null;
+        List<ManagedConnection> toAbort = null;
+        Result finished = null;
+        synchronized (this) {
+            Settings settings = hub.settings();
+            if (phase == Phase.WAITING
+                    && (hub.registry().size() == 0 || now - startedNanos - settings.shutdown().drainTimeout().toNanos() >= 0)) {
+                phase = Phase.CLOSING;
+                closeDeadlineNanos = now + settings.closeTimeout().toNanos();
+                toClose = new ArrayList<>(hub.registry().all());
+                closedByUs = toClose.size();
+            } else if (phase == Phase.CLOSING
+                    && (hub.registry().size() == 0 || now - closeDeadlineNanos >= 0)) {
+                phase = Phase.DONE;
+                toAbort = new ArrayList<>(hub.registry().all());
+                long durationMs = Math.max(0, (now - startedNanos) / 1_000_000L);
+                int aborted = toAbort.size();
+                finished = new Result(reason, durationMs, atStart, notified, atStart - closedByUs,
+                        closedByUs - aborted, aborted);
+                last = finished;
+            }
+        }
+        if (toClose != null) {
+            Disconnect shutdown = Disconnect.shutdown(hub.settings().shutdown().closeCode());
+            for (ManagedConnection c : toClose) {
+                hub.close(c, shutdown);
+            }
+        }
+        if (toAbort != null) {
+            for (ManagedConnection c : toAbort) {
+                hub.abort(c);
+            }
+            runCleanups();
+            LOG.info("event=drain phase=done reason=" + LifecycleLog.quote(finished.reason())
+                    + " durationMs=" + finished.durationMs() + " connections=" + finished.connectionsAtStart()
+                    + " notified=" + finished.notified()
+                    + " leftOnTheirOwn=" + finished.leftOnTheirOwn() + " closed=" + finished.closed()
+                    + " aborted=" + finished.aborted());
+        }
+        synchronized (this) {
+            return phase;
+        }
+    }
+
+    private void runCleanups() {
+        for (Runnable cleanup : cleanups) {
+            try {
+                cleanup.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "drain cleanup failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** An operator's drain through POST/DELETE /api/drain, on a server that keeps running (section 10). */
+@ExtendWith(ArquillianExtension.class)
+class DrainApiIT {
+
+    private static final String TOKEN = "drain-it-token";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.switchboard(Map.of(
+                "switchboard.admin.token", TOKEN,
+                "switchboard.shutdown.drain-timeout", "3s",
+                "switchboard.close.timeout", "2s",
+                "switchboard.shutdown.reconnect-jitter", "2s",
+                "switchboard.shutdown.close-code", "4001"));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private String readiness() throws Exception {
+        return Http.get(Servers.health(base, "/ready")).body();
+    }
+
+    @Test
+    void aDrainNotifiesRefusesClosesTheRestAndCanBeEnded() throws Exception {
+        Api api = new Api(base, TOKEN);
+        try (TestClient stays = TestClient.connect(Servers.webSocket(base, null))) {
+            stays.next("welcome");
+
+            HttpResponse<String> started = api.call("POST", "/drain?reason=maintenance", null);
+            assertEquals(202, started.statusCode(), started.body());
+
+            JsonObject notice = stays.next("shutdown");
+            assertEquals("maintenance", notice.getString("reason"));
+            assertEquals(3_000, notice.getInt("drainMs"));
+            long after = notice.getJsonNumber("reconnectAfterMs").longValue();
+            assertTrue(after >= 0 && after <= 2_000, "reconnectAfterMs " + after);
+
+            assertTrue(readiness().contains("\"DOWN\""), readiness());
+            HttpResponse<String> refused = Http.upgrade(base);
+            assertEquals(503, refused.statusCode());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+            assertEquals(409, api.call("POST", "/drain", null).statusCode(), "one drain at a time");
+
+            // the client ignores the notice: after drain-timeout it is closed with the configured code
+            assertEquals("4001 server shutting down", stays.awaitClose());
+        }
+
+        JsonObject state = awaitPhase(api, "DONE");
+        assertEquals(1, state.getJsonObject("last").getInt("closed"));
+        assertEquals(0, state.getJsonObject("last").getInt("aborted"));
+
+        HttpResponse<String> ended = api.call("DELETE", "/drain", null);
+        assertEquals(200, ended.statusCode(), ended.body());
+        assertTrue(readiness().contains("\"UP\""), readiness());
+        try (TestClient again = TestClient.connect(Servers.webSocket(base, null))) {
+            again.next("welcome");
+        }
+        assertEquals(409, api.call("DELETE", "/drain", null).statusCode(), "nothing left to cancel");
+    }
+
+    private JsonObject awaitPhase(Api api, String phase) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        JsonObject state = Api.json(api.get("/drain")).asJsonObject();
+        while (!phase.equals(state.getString("phase")) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50);
+            state = Api.json(api.get("/drain")).asJsonObject();
+        }
+        assertEquals(phase, state.getString("phase"), state.toString());
+        return state;
+    }
+}
