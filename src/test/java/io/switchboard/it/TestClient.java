@@ -26,6 +26,8 @@ public final class TestClient implements AutoCloseable {
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final WebSocket socket;
+    /** When set, the client closes by itself as soon as it receives a shutdown notice. */
+    private volatile boolean leaveOnShutdown;
 
     private TestClient(URI uri) throws Exception {
         this.socket = HTTP.newWebSocketBuilder()
@@ -36,6 +38,12 @@ public final class TestClient implements AutoCloseable {
 
     public static TestClient connect(URI uri) throws Exception {
         return new TestClient(uri);
+    }
+
+    /** Makes this a cooperative client: it closes (1000) as soon as the server announces a drain. */
+    public TestClient leaveOnShutdown() {
+        leaveOnShutdown = true;
+        return this;
     }
 
     public void send(String text) {
@@ -91,8 +99,12 @@ public final class TestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                received.add(partial.toString());
+                String text = partial.toString();
+                received.add(text);
                 partial.setLength(0);
+                if (leaveOnShutdown && text.contains("\"type\":\"shutdown\"")) {
+                    webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "leaving");
+                }
             }
             webSocket.request(1);
             return null;
