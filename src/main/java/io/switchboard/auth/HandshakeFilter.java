@@ -38,8 +38,10 @@ public class HandshakeFilter extends HttpFilter {
         if (runtime.hub().isDraining()) {
             long retryAfter = Math.max(1, runtime.hub().settings().shutdown().reconnectJitter().toSeconds());
             runtime.hub().lifecycleLog().rejected(request.getRemoteAddr(), 503, "draining");
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             response.setHeader("Retry-After", Long.toString(retryAfter));
-            response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "draining");
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getWriter().write("draining\n");
             return;
         }
         chain.doFilter(new PeerAddressRequest(request), response);
