@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,6 +46,8 @@ public final class Drain {
 
     private final Hub hub;
     private final LongSupplier jitterMs;
+    /** Where the drain's event lines go: the lifecycle log, and more where the shell needs it. */
+    private volatile Consumer<String> events = LOG::info;
     private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
 
     /** Changes only under this object's lock. */
@@ -71,6 +74,14 @@ public final class Drain {
     public static LongSupplier uniformJitter(Duration max, java.util.random.RandomGenerator random) {
         long bound = max.toMillis();
         return () -> bound <= 0 ? 0 : random.nextLong(bound + 1);
+    }
+
+    /**
+     * Sends the drain's {@code event=drain} lines to {@code sink} instead of the lifecycle log: a JVM that
+     * is shutting down may have closed its log handlers already.
+     */
+    public void logTo(Consumer<String> sink) {
+        events = Objects.requireNonNull(sink, "sink");
     }
 
     /** Runs {@code cleanup} once at the end of every drain that reaches {@link Phase#DONE}. */
@@ -108,7 +119,7 @@ public final class Drain {
             notified = 0;
         }
         Settings.Shutdown settings = hub.settings().shutdown();
-        LOG.info("event=drain phase=start reason=" + LifecycleLog.quote(why) + " connections=" + toNotify.size()
+        events.accept("event=drain phase=start reason=" + LifecycleLog.quote(why) + " connections=" + toNotify.size()
                 + " drainTimeoutMs=" + settings.drainTimeout().toMillis());
         int sent = 0;
         if (settings.notifyClients()) {
@@ -139,7 +150,7 @@ public final class Drain {
             phase = Phase.IDLE;
             hub.setDraining(false);
         }
-        LOG.info("event=drain phase=cancelled reason=" + LifecycleLog.quote(reason));
+        events.accept("event=drain phase=cancelled reason=" + LifecycleLog.quote(reason));
         return true;
     }
 
@@ -178,7 +189,7 @@ public final class Drain {
                 hub.abort(c);
             }
             runCleanups();
-            LOG.info("event=drain phase=done reason=" + LifecycleLog.quote(finished.reason())
+            events.accept("event=drain phase=done reason=" + LifecycleLog.quote(finished.reason())
                     + " durationMs=" + finished.durationMs() + " connections=" + finished.connectionsAtStart()
                     + " notified=" + finished.notified()
                     + " leftOnTheirOwn=" + finished.leftOnTheirOwn() + " closed=" + finished.closed()

@@ -39,8 +39,12 @@ public class DrainService {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    private static final Logger LIFECYCLE = Logger.getLogger("io.switchboard.lifecycle");
+
     private Drain drain;
     private Thread shutdownHook;
+    /** Set once the JVM has begun to shut down; never cleared. */
+    private volatile boolean jvmStopping;
     /** The operator drain's periodic task, or null when none runs. Guarded by this. */
     private ScheduledFuture<?> ticker;
 
@@ -48,11 +52,27 @@ public class DrainService {
     void start() {
         Hub hub = runtime.hub();
         drain = new Drain(hub, Drain.uniformJitter(hub.settings().shutdown().reconnectJitter(), new Random()));
+        drain.logTo(this::logDrainEvent);
         DrainHooks.register(this);
         // On Payara Micro a JVM shutdown hook runs seconds before the application is stopped: start
         // refusing and notifying there. On WildFly the suspend activity gets there first.
-        shutdownHook = new Thread(() -> drainAndWait("server shutting down"), "switchboard-drain-on-exit");
+        shutdownHook = new Thread(() -> {
+            jvmStopping = true;
+            drainAndWait("server shutting down");
+        }, "switchboard-drain-on-exit");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Logs a drain event. During the JVM's shutdown the container may already have closed its log
+     * handlers (Payara Micro does, as soon as its shutdown hook runs), so the line also goes to
+     * standard error, where the process's own output still reaches the operator.
+     */
+    private void logDrainEvent(String line) {
+        LIFECYCLE.info(line);
+        if (jvmStopping) {
+            System.err.println(line);
+        }
     }
 
     /** Forces creation at deployment time, so that the stop hooks are in place before the first client. */
