@@ -115,6 +115,11 @@ public final class ServerProcess implements AutoCloseable {
         return process.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
+    /** Every line of the server's output so far. */
+    public List<String> logLines() throws IOException {
+        return Files.readAllLines(log);
+    }
+
     /** The server's output so far, for failure messages. */
     public String logTail() {
         try {
