@@ -224,9 +224,12 @@
         break;
       case 'pong': this._answer(m.id, m); break;
       case 'time':
-        var t1 = Date.now();
-        ws.send(JSON.stringify({ type: 'time', t0: m.t0, t1: t1, t2: Date.now() }));
-        this.stats.timeAnswered++;
+        // the server's request carries t0 only; answering anything else could start a loop
+        if (typeof m.t0 === 'number' && m.t1 === undefined) {
+          var t1 = Date.now();
+          ws.send(JSON.stringify({ type: 'time', t0: m.t0, t1: t1, t2: Date.now() }));
+          this.stats.timeAnswered++;
+        }
         break;
       case 'subscribed': case 'unsubscribed': case 'published': this._answer(m.ref, m); break;
       case 'error':

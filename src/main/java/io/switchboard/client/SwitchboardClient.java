@@ -4,15 +4,12 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -36,12 +33,6 @@ import java.util.logging.Logger;
 public final class SwitchboardClient implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SwitchboardClient.class.getName());
-    private static final JsonProvider JSON = JsonProvider.provider();
-
-    /** Close codes after which reconnecting would fail the same way (CONTRACT.md sections 3, 5). */
-    static final Set<Integer> TERMINAL_CLOSE_CODES = Set.of(1003, 1008, 1009);
-    /** Handshake statuses after which reconnecting would fail the same way. */
-    static final Set<Integer> TERMINAL_STATUSES = Set.of(401, 403);
 
     /** Where the client is; {@link #CLOSED} is final. */
     public enum State { IDLE, CONNECTING, OPEN, RECONNECTING, CLOSED }
@@ -134,9 +125,9 @@ public final class SwitchboardClient implements AutoCloseable {
             requests.unwant(channel);
             if (state == State.OPEN) {
                 long id = requests.request(Requests.Kind.UNSUBSCRIBE, channel, reply);
-                link.send(JSON.createObjectBuilder().add("type", "unsubscribe").add("channel", channel).add("id", id).build().toString());
+                link.send(Wire.request("unsubscribe", id, channel, null));
             } else {
-                reply.complete(JSON.createObjectBuilder().add("type", "unsubscribed").add("channel", channel).build());
+                reply.complete(Wire.unsubscribed(channel));
             }
         });
         return reply;
@@ -151,7 +142,7 @@ public final class SwitchboardClient implements AutoCloseable {
                 return;
             }
             long id = requests.request(Requests.Kind.PUBLISH, channel, reply);
-            link.send(JSON.createObjectBuilder().add("type", "publish").add("channel", channel).add("data", data).add("id", id).build().toString());
+            link.send(Wire.request("publish", id, channel, data));
         });
         return reply;
     }
@@ -210,7 +201,7 @@ public final class SwitchboardClient implements AutoCloseable {
         if (token != null && options.tokenTransport == ClientOptions.TokenTransport.HEADER) {
             builder.header("Authorization", "Bearer " + token);
         }
-        URI uri = withQuery(target, options.appHeartbeat ? "heartbeat=app" : null,
+        URI uri = Wire.withQuery(target, options.appHeartbeat ? "heartbeat=app" : null,
                 token != null && options.tokenTransport == ClientOptions.TokenTransport.QUERY
                         ? "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) : null);
         builder.buildAsync(uri, l).whenComplete((ws, failure) -> serial.execute(() -> {
@@ -218,7 +209,7 @@ public final class SwitchboardClient implements AutoCloseable {
                 handshakeFailed(l, failure);
             } else if (l == link) {
                 if (token != null && options.tokenTransport == ClientOptions.TokenTransport.IN_BAND) {
-                    l.send(JSON.createObjectBuilder().add("type", "auth").add("token", token).build().toString());
+                    l.send(Wire.auth(token));
                 }
                 if (state == State.CONNECTING) {
                     restartLinkTimer(options.connectTimeout, () -> l.abort("no welcome within " + options.connectTimeout.toMillis() + " ms"));
@@ -232,8 +223,8 @@ public final class SwitchboardClient implements AutoCloseable {
         if (cause instanceof WebSocketHandshakeException refused) {
             int status = refused.getResponse().statusCode();
             long retryAfterMs = refused.getResponse().headers().firstValue("Retry-After")
-                    .map(SwitchboardClient::retryAfterMillis).orElse(0L);
-            lost(l, Link.NO_CLOSE_FRAME, "handshake refused with HTTP " + status, TERMINAL_STATUSES.contains(status), retryAfterMs);
+                    .map(Wire::retryAfterMillis).orElse(0L);
+            lost(l, Link.NO_CLOSE_FRAME, "handshake refused with HTTP " + status, Wire.TERMINAL_STATUSES.contains(status), retryAfterMs);
         } else {
             lost(l, Link.NO_CLOSE_FRAME, "connection failed: " + cause, false, 0);
         }
@@ -280,17 +271,21 @@ public final class SwitchboardClient implements AutoCloseable {
         alive(l);
         JsonObject message;
         try {
-            message = JSON.createReader(new StringReader(text)).readObject();
+            message = Wire.parse(text);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Switchboard client ignored a message that is not a JSON object");
             return;
         }
         switch (message.getString("type", "")) {
             case "welcome" -> onWelcome(l, message);
-            case "ping" -> l.send(JSON.createObjectBuilder().add("type", "pong").add("id", idOf(message)).build().toString());
+            case "ping" -> l.send(Wire.pong(message));
             case "pong" -> requests.answer(message.get("id"), message);
-            case "time" -> l.send(JSON.createObjectBuilder().add("type", "time").add("t0", message.getOrDefault("t0", JsonValue.NULL))
-                    .add("t1", System.currentTimeMillis()).add("t2", System.currentTimeMillis()).build().toString());
+            case "time" -> {
+                String answer = Wire.timeAnswer(message, System.currentTimeMillis(), System.currentTimeMillis());
+                if (answer != null) {
+                    l.send(answer);
+                }
+            }
             case "subscribed", "unsubscribed", "published" -> requests.answer(message.get("ref"), message);
             case "error" -> {
                 if (!requests.answer(message.get("ref"), message)) {
@@ -368,12 +363,12 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private void sendSubscribe(String channel) {
         long id = requests.subscribe(channel);
-        link.send(JSON.createObjectBuilder().add("type", "subscribe").add("channel", channel).add("id", id).build().toString());
+        link.send(Wire.request("subscribe", id, channel, null));
     }
 
     private void sendPing(CompletableFuture<JsonObject> pong) {
         long id = requests.request(Requests.Kind.PING, null, pong);
-        link.send(JSON.createObjectBuilder().add("type", "ping").add("id", id).build().toString());
+        link.send(Wire.request("ping", id, null, null));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -411,37 +406,6 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
-    private static JsonValue idOf(JsonObject message) {
-        return message.getOrDefault("id", JsonValue.NULL);
-    }
-
-    /** {@code Retry-After} in seconds (the HTTP-date form is ignored). */
-    static long retryAfterMillis(String value) {
-        try {
-            return Math.max(0, Long.parseLong(value.trim())) * 1_000L;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    /** {@code uri} with each non-null {@code name=value} added to its query unless the name is already there. */
-    static URI withQuery(URI uri, String... params) {
-        StringBuilder query = new StringBuilder(uri.getRawQuery() == null ? "" : uri.getRawQuery());
-        for (String param : params) {
-            if (param == null) {
-                continue;
-            }
-            String name = param.substring(0, param.indexOf('=') + 1);
-            if (("&" + query).contains("&" + name)) {
-                continue;
-            }
-            query.append(query.length() == 0 ? "" : "&").append(param);
-        }
-        String s = uri.toString();
-        int cut = s.indexOf('?') >= 0 ? s.indexOf('?') : s.indexOf('#') >= 0 ? s.indexOf('#') : s.length();
-        return URI.create(s.substring(0, cut) + (query.length() == 0 ? "" : "?" + query));
-    }
-
     /** Routes a link's events into the client, ignoring those of links it has moved on from. */
     private final class LinkEvents implements Link.Events {
         @Override
@@ -456,7 +420,7 @@ public final class SwitchboardClient implements AutoCloseable {
 
         @Override
         public void ended(Link l, int code, String reason) {
-            lost(l, code, reason, TERMINAL_CLOSE_CODES.contains(code), 0);
+            lost(l, code, reason, Wire.TERMINAL_CLOSE_CODES.contains(code), 0);
         }
     }
 }
