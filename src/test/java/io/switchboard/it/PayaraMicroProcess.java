@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * A Payara Micro process of the test's own, running the built WAR on a port of its choosing, for
  * tests that stop, freeze or kill the server under a client (which Arquillian does not allow).
  */
-final class PayaraMicroProcess implements AutoCloseable {
+public final class PayaraMicroProcess implements AutoCloseable {
 
     private static final Duration BOOT = Duration.ofSeconds(240);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -31,14 +31,14 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** A port nobody listens on right now. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** Starts Payara Micro with the WAR at context root / and waits until it serves it. */
-    static PayaraMicroProcess start(int port, String name, Map<String, String> settings) throws Exception {
+    public static PayaraMicroProcess start(int port, String name, Map<String, String> settings) throws Exception {
         String jar = System.getProperty("payara.microJar", "target/payara-micro.jar");
         File root = new File("target/payara-process/" + name);
         root.mkdirs();
@@ -81,11 +81,11 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** Stops the process in its tracks (SIGSTOP): its sockets stay open and silent. */
-    void freeze() throws Exception {
+    public void freeze() throws Exception {
         signal("STOP");
     }
 
-    void thaw() throws Exception {
+    public void thaw() throws Exception {
         signal("CONT");
     }
 
@@ -97,7 +97,7 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** Kills the process (SIGKILL): no drain, no close frames, the sockets just go. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
