@@ -128,7 +128,15 @@
 
   Switchboard.prototype._connect = function () {
     var self = this;
-    var token = typeof this.options.token === 'function' ? this.options.token() : this.options.token;
+    var token;
+    try {
+      token = typeof this.options.token === 'function' ? this.options.token() : this.options.token;
+    } catch (e) {
+      // a failing token source is retried on the backoff schedule, like a refused connection
+      this._ws = {};
+      this._lost(this._ws, NO_CLOSE_FRAME, 'token failed: ' + e.message);
+      return;
+    }
     var url = withQuery(this._target, 'heartbeat', 'app');
     if (token && this.options.tokenIn === 'query') {
       url = withQuery(url, 'access_token', token);

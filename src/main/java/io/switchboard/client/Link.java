@@ -100,8 +100,9 @@ final class Link implements WebSocket.Listener {
         }
     }
 
-    boolean isEnded() {
-        return ended.get();
+    /** True once the handshake is done (the JDK's onOpen ran). */
+    boolean isOpen() {
+        return socket != null;
     }
 
     /** Queues a text message behind the previous sends. Call on the serial executor. */

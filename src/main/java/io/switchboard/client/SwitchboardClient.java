@@ -7,11 +7,9 @@ import jakarta.json.JsonValue;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -53,13 +51,8 @@ public final class SwitchboardClient implements AutoCloseable {
     /** The current connection, or null between connections; events of older links are ignored. */
     private Link link;
     private volatile String connectionId;
-    /** When the last frame of any kind arrived on {@link #link}. */
-    private long lastFrameNanos;
-    /** True once a probe ping went out after the last frame; cleared by the next frame. */
-    private boolean probed;
-    /** From the welcome: silence after which a probe ping goes out, and after which the server is dead. */
-    private long probeAfterMs;
-    private long deadAfterMs;
+    /** The current link's silence since its welcome; null before the welcome. */
+    private Silence silence;
     /** Set by close(): no reconnect from now on. */
     private boolean closing;
     /** Set by a shutdown or reconnect notice: the next attempt waits until then instead of backing off. */
@@ -166,10 +159,12 @@ public final class SwitchboardClient implements AutoCloseable {
         serial.execute(() -> {
             closing = true;
             cancel(reconnectTimer);
-            if (link != null) {
+            if (link != null && link.isOpen()) {
                 Link l = link;
                 l.close(1000, "");
                 restartLinkTimer(options.closeTimeout, () -> l.abort("close handshake timed out"));
+            } else if (link != null) {
+                link.abort("client closed"); // still in the handshake, which will be dropped when it completes
             } else {
                 finish("client closed");
             }
@@ -196,18 +191,31 @@ public final class SwitchboardClient implements AutoCloseable {
         Link l = new Link(linkEvents, serial);
         link = l;
         setState(State.CONNECTING);
-        String token = options.token == null ? null : options.token.get();
-        WebSocket.Builder builder = options.httpOrDefault().newWebSocketBuilder().connectTimeout(options.connectTimeout);
-        if (token != null && options.tokenTransport == ClientOptions.TokenTransport.HEADER) {
-            builder.header("Authorization", "Bearer " + token);
+        String token;
+        CompletableFuture<WebSocket> opening;
+        try {
+            token = options.token == null ? null : options.token.get();
+            WebSocket.Builder builder = options.httpOrDefault().newWebSocketBuilder().connectTimeout(options.connectTimeout);
+            if (token != null && options.tokenTransport == ClientOptions.TokenTransport.HEADER) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+            URI uri = Wire.withQuery(target, options.appHeartbeat ? "heartbeat=app" : null,
+                    token != null && options.tokenTransport == ClientOptions.TokenTransport.QUERY
+                            ? "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) : null);
+            opening = builder.buildAsync(uri, l);
+        } catch (RuntimeException e) {
+            // a token supplier that failed, or a URI the JDK refuses: try again later, like a refused connection
+            lost(l, Link.NO_CLOSE_FRAME, "could not start a connection: " + e, false, 0);
+            return;
         }
-        URI uri = Wire.withQuery(target, options.appHeartbeat ? "heartbeat=app" : null,
-                token != null && options.tokenTransport == ClientOptions.TokenTransport.QUERY
-                        ? "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) : null);
-        builder.buildAsync(uri, l).whenComplete((ws, failure) -> serial.execute(() -> {
+        opening.whenComplete((ws, failure) -> serial.execute(() -> {
             if (failure != null) {
-                handshakeFailed(l, failure);
-            } else if (l == link) {
+                Wire.Failure f = Wire.handshakeFailure(failure);
+                lost(l, Link.NO_CLOSE_FRAME, f.reason(), f.terminal(), f.minDelayMs());
+            } else if (l != link || closing) {
+                ws.abort(); // given up on while the handshake ran
+                l.end(Link.NO_CLOSE_FRAME, "client closed");
+            } else {
                 if (token != null && options.tokenTransport == ClientOptions.TokenTransport.IN_BAND) {
                     l.send(Wire.auth(token));
                 }
@@ -218,24 +226,13 @@ public final class SwitchboardClient implements AutoCloseable {
         }));
     }
 
-    private void handshakeFailed(Link l, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof WebSocketHandshakeException refused) {
-            int status = refused.getResponse().statusCode();
-            long retryAfterMs = refused.getResponse().headers().firstValue("Retry-After")
-                    .map(Wire::retryAfterMillis).orElse(0L);
-            lost(l, Link.NO_CLOSE_FRAME, "handshake refused with HTTP " + status, Wire.TERMINAL_STATUSES.contains(status), retryAfterMs);
-        } else {
-            lost(l, Link.NO_CLOSE_FRAME, "connection failed: " + cause, false, 0);
-        }
-    }
-
     /** The one path by which a connection ends: decides between reconnecting and closing for good. */
     private void lost(Link l, int code, String reason, boolean terminal, long minDelayMs) {
         if (l != link) {
             return;
         }
         link = null;
+        silence = null;
         cancel(watchdog);
         cancel(linkTimer);
         backoff.disconnected();
@@ -310,11 +307,10 @@ public final class SwitchboardClient implements AutoCloseable {
         JsonObject heartbeat = welcome.getJsonObject("heartbeat");
         long interval = heartbeat == null ? 30_000 : heartbeat.getJsonNumber("intervalMs").longValue();
         long timeout = heartbeat == null ? 10_000 : heartbeat.getJsonNumber("timeoutMs").longValue();
-        probeAfterMs = interval + timeout / 2;
-        deadAfterMs = interval + timeout;
+        silence = new Silence(interval, timeout, System.nanoTime());
         backoff.connected();
         setState(State.OPEN);
-        long period = Math.max(50, Math.min(interval, deadAfterMs / 8));
+        long period = Silence.checkPeriodMillis(interval, timeout);
         watchdog = timers.scheduleAtFixedRate(() -> serial.execute(() -> checkAlive(l)), period, period, TimeUnit.MILLISECONDS);
         notify(() -> listener.onOpen(welcome));
         for (String channel : requests.channels()) {
@@ -327,12 +323,11 @@ public final class SwitchboardClient implements AutoCloseable {
         if (l != link || state != State.OPEN) {
             return;
         }
-        long silentMs = (System.nanoTime() - lastFrameNanos) / 1_000_000L;
-        if (silentMs >= deadAfterMs) {
-            l.abort("server unresponsive: no frame for " + silentMs + " ms");
-        } else if (silentMs >= probeAfterMs && !probed) {
-            probed = true;
-            sendPing(new CompletableFuture<>());
+        long now = System.nanoTime();
+        switch (silence.check(now)) {
+            case DEAD -> l.abort("server unresponsive: no frame for " + silence.silentMillis(now) + " ms");
+            case PROBE -> sendPing(new CompletableFuture<>());
+            case FINE -> { }
         }
     }
 
@@ -355,9 +350,8 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     private void alive(Link l) {
-        if (l == link) {
-            lastFrameNanos = System.nanoTime();
-            probed = false;
+        if (l == link && silence != null) {
+            silence.frame(System.nanoTime());
         }
     }
 

@@ -6,7 +6,9 @@ import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 
 /**
  * The client's side of the wire format (CONTRACT.md sections 3, 4, 6, 11) and its rules for
@@ -63,6 +65,23 @@ final class Wire {
 
     static JsonObject unsubscribed(String channel) {
         return JSON.createObjectBuilder().add("type", "unsubscribed").add("channel", channel).build();
+    }
+
+    /** Why a connection attempt failed, and what it means for the next one. */
+    record Failure(String reason, boolean terminal, long minDelayMs) { }
+
+    /**
+     * A refused handshake is final for 401 and 403 and waits at least its {@code Retry-After} (429,
+     * 503); any other failure (refused connection, timeout) is retried on the backoff schedule.
+     */
+    static Failure handshakeFailure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof WebSocketHandshakeException refused) {
+            int status = refused.getResponse().statusCode();
+            long retryAfterMs = refused.getResponse().headers().firstValue("Retry-After").map(Wire::retryAfterMillis).orElse(0L);
+            return new Failure("handshake refused with HTTP " + status, TERMINAL_STATUSES.contains(status), retryAfterMs);
+        }
+        return new Failure("connection failed: " + cause, false, 0);
     }
 
     /** {@code Retry-After} in seconds (the HTTP-date form is ignored). */
