@@ -157,7 +157,11 @@ final class FakeServer implements AutoCloseable {
             frame(0x1, text.getBytes(StandardCharsets.UTF_8));
         }
 
+        /** True once this side sent a close frame; the client's answer to it is not answered again. */
+        private volatile boolean closeSent;
+
         void close(int code, String reason) throws IOException {
+            closeSent = true;
             byte[] r = reason.getBytes(StandardCharsets.UTF_8);
             byte[] payload = new byte[2 + r.length];
             payload[0] = (byte) (code >> 8);
@@ -214,7 +218,9 @@ final class FakeServer implements AutoCloseable {
                         case 0x8 -> {
                             int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
                             received.add("close " + code);
-                            frame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
+                            if (!closeSent) {
+                                frame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
+                            }
                             socket.close();
                             return;
                         }

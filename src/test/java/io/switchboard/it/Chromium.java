@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * client: no WebDriver, no chromedriver, no dependency. It evaluates JavaScript in one page and
  * returns the results as JSON; that is all the browser tests need.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration START = Duration.ofSeconds(60);
@@ -44,7 +44,7 @@ final class Chromium implements AutoCloseable {
     private final Map<Long, CompletableFuture<JsonObject>> replies = new ConcurrentHashMap<>();
 
     /** The browser's executable, if the machine has one ({@code apt-get install chromium}). */
-    static Optional<Path> find() {
+    public static Optional<Path> find() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
             for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
                 Path candidate = Path.of(dir, name);
@@ -73,7 +73,7 @@ final class Chromium implements AutoCloseable {
                 .get(START.toSeconds(), TimeUnit.SECONDS);
     }
 
-    static Chromium launch(Path binary) throws Exception {
+    public static Chromium launch(Path binary) throws Exception {
         return new Chromium(binary);
     }
 
@@ -123,7 +123,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Evaluates a JavaScript expression in the page (awaiting a promise) and returns its value. */
-    JsonValue eval(String expression) throws Exception {
+    public JsonValue eval(String expression) throws Exception {
         JsonObject result = command("Runtime.evaluate", Json.createObjectBuilder()
                 .add("expression", expression).add("returnByValue", true).add("awaitPromise", true).build());
         if (result.containsKey("exceptionDetails")) {
@@ -133,7 +133,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Polls a JSON-valued expression until {@code done} accepts its value; fails after {@link TestClient#WAIT}. */
-    JsonValue await(String expression, Predicate<JsonValue> done) throws Exception {
+    public JsonValue await(String expression, Predicate<JsonValue> done) throws Exception {
         long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
         JsonValue value = eval(expression);
         while (!done.test(value)) {
@@ -147,7 +147,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Opens {@code url} and waits until it has loaded. */
-    void open(String url) throws Exception {
+    public void open(String url) throws Exception {
         command("Page.navigate", Json.createObjectBuilder().add("url", url).build());
         String loaded = "location.href === " + Json.createValue(url) + " && document.readyState === 'complete'";
         await(loaded, JsonValue.TRUE::equals);
