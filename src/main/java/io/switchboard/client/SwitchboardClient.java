@@ -1,0 +1,420 @@
+package io.switchboard.client;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A Switchboard client that stays connected: it reconnects with {@link Backoff} after a lost
+ * connection, follows the server's {@code shutdown} and {@code reconnect} notices, resubscribes its
+ * channels, answers app-level pings and time sync, and drops a server that has sent nothing for the
+ * welcome's {@code intervalMs + timeoutMs}. It gives up only after {@link #close()}, a terminal close
+ * code (1003, 1008, 1009) or a handshake refused with 401 or 403.
+ *
+ * <p>All state lives on one serial executor; the public methods may be called from any thread and
+ * return at once. Requests complete their futures with the server's reply, matched by {@code ref}.
+ */
+public final class SwitchboardClient implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SwitchboardClient.class.getName());
+
+    /** Where the client is; {@link #CLOSED} is final. */
+    public enum State { IDLE, CONNECTING, OPEN, RECONNECTING, CLOSED }
+
+    private final ClientOptions options;
+    private final ClientListener listener;
+    private final Backoff backoff;
+    private final SerialExecutor serial;
+    private final ScheduledExecutorService timers;
+    private final Requests requests = new Requests();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Link.Events linkEvents = new LinkEvents();
+
+    // Everything below is touched on the serial executor only (volatile where read by getters).
+    /** Where the next connection goes; a {@code reconnect} notice with a url changes it. */
+    private URI target;
+    private volatile State state = State.IDLE;
+    /** The current connection, or null between connections; events of older links are ignored. */
+    private Link link;
+    private volatile String connectionId;
+    /** The current link's silence since its welcome; null before the welcome. */
+    private Silence silence;
+    /** Set by close(): no reconnect from now on. */
+    private boolean closing;
+    /** Set by a shutdown or reconnect notice: the next attempt waits until then instead of backing off. */
+    private boolean planned;
+    private long plannedAtNanos;
+    private ScheduledFuture<?> reconnectTimer;
+    private ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> linkTimer;
+
+    SwitchboardClient(ClientOptions options) {
+        this.options = options;
+        this.listener = options.listener;
+        this.backoff = new Backoff(options.backoffMin, options.backoffMax, options.stableAfter, options.random, System::nanoTime);
+        this.serial = new SerialExecutor(options.workersOrDefault());
+        this.timers = options.timersOrDefault();
+        this.target = options.uri;
+    }
+
+    /** Options for a client of the endpoint at {@code uri}, such as {@code ws://host:8080/ws}. */
+    public static ClientOptions builder(URI uri) {
+        return new ClientOptions(uri);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The current connection's id from its welcome, or null before the first welcome. */
+    public String connectionId() {
+        return connectionId;
+    }
+
+    /** Starts connecting; the listener's {@code onOpen} follows the welcome. Calling it again does nothing. */
+    public SwitchboardClient connect() {
+        serial.execute(() -> {
+            if (state == State.IDLE) {
+                attempt();
+            }
+        });
+        return this;
+    }
+
+    /** Subscribes now or, when not connected, on the next connection; kept across reconnects. */
+    public CompletableFuture<JsonObject> subscribe(String channel) {
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        serial.execute(() -> {
+            if (state == State.CLOSED) {
+                reply.completeExceptionally(new SwitchboardException(SwitchboardException.NOT_CONNECTED, "the client is closed"));
+                return;
+            }
+            requests.want(channel, reply);
+            if (state == State.OPEN) {
+                sendSubscribe(channel);
+            }
+        });
+        return reply;
+    }
+
+    /** Unsubscribes; when not connected there is nothing to tell the server and it completes at once. */
+    public CompletableFuture<JsonObject> unsubscribe(String channel) {
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        serial.execute(() -> {
+            requests.unwant(channel);
+            if (state == State.OPEN) {
+                long id = requests.request(Requests.Kind.UNSUBSCRIBE, channel, reply);
+                link.send(Wire.request("unsubscribe", id, channel, null));
+            } else {
+                reply.complete(Wire.unsubscribed(channel));
+            }
+        });
+        return reply;
+    }
+
+    /** Publishes {@code data} to a channel; fails with {@code not_connected} unless open (no buffering). */
+    public CompletableFuture<JsonObject> publish(String channel, JsonValue data) {
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        serial.execute(() -> {
+            if (state != State.OPEN) {
+                reply.completeExceptionally(new SwitchboardException(SwitchboardException.NOT_CONNECTED, "state " + state));
+                return;
+            }
+            long id = requests.request(Requests.Kind.PUBLISH, channel, reply);
+            link.send(Wire.request("publish", id, channel, data));
+        });
+        return reply;
+    }
+
+    /** Sends a {@code ping} and completes with the round-trip time when the {@code pong} arrives. */
+    public CompletableFuture<Duration> ping() {
+        CompletableFuture<JsonObject> pong = new CompletableFuture<>();
+        long sent = System.nanoTime();
+        serial.execute(() -> {
+            if (state != State.OPEN) {
+                pong.completeExceptionally(new SwitchboardException(SwitchboardException.NOT_CONNECTED, "state " + state));
+                return;
+            }
+            sendPing(pong);
+        });
+        return pong.thenApply(p -> Duration.ofNanos(System.nanoTime() - sent));
+    }
+
+    /** Closes with 1000 and stops reconnecting; completes once the connection is gone. */
+    public CompletableFuture<Void> closeAsync() {
+        serial.execute(() -> {
+            closing = true;
+            cancel(reconnectTimer);
+            if (link != null && link.isOpen()) {
+                Link l = link;
+                l.close(1000, "");
+                restartLinkTimer(options.closeTimeout, () -> l.abort("close handshake timed out"));
+            } else if (link != null) {
+                link.abort("client closed"); // still in the handshake, which will be dropped when it completes
+            } else {
+                finish("client closed");
+            }
+        });
+        return closed;
+    }
+
+    /** {@link #closeAsync()}, waiting up to the close timeout and a little more. */
+    @Override
+    public void close() {
+        try {
+            closeAsync().get(options.closeTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.FINE, "close did not complete", e);
+        }
+    }
+
+    // ---- connection attempts ------------------------------------------------------------------
+
+    private void attempt() {
+        cancel(reconnectTimer);
+        Link l = new Link(linkEvents, serial);
+        link = l;
+        setState(State.CONNECTING);
+        String token;
+        CompletableFuture<WebSocket> opening;
+        try {
+            token = options.token == null ? null : options.token.get();
+            WebSocket.Builder builder = options.httpOrDefault().newWebSocketBuilder().connectTimeout(options.connectTimeout);
+            if (token != null && options.tokenTransport == ClientOptions.TokenTransport.HEADER) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+            URI uri = Wire.withQuery(target, options.appHeartbeat ? "heartbeat=app" : null,
+                    token != null && options.tokenTransport == ClientOptions.TokenTransport.QUERY
+                            ? "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) : null);
+            opening = builder.buildAsync(uri, l);
+        } catch (RuntimeException e) {
+            // a token supplier that failed, or a URI the JDK refuses: try again later, like a refused connection
+            lost(l, Link.NO_CLOSE_FRAME, "could not start a connection: " + e, false, 0);
+            return;
+        }
+        opening.whenComplete((ws, failure) -> serial.execute(() -> {
+            if (failure != null) {
+                Wire.Failure f = Wire.handshakeFailure(failure);
+                lost(l, Link.NO_CLOSE_FRAME, f.reason(), f.terminal(), f.minDelayMs());
+            } else if (l != link || closing) {
+                ws.abort(); // given up on while the handshake ran
+                l.end(Link.NO_CLOSE_FRAME, "client closed");
+            } else {
+                if (token != null && options.tokenTransport == ClientOptions.TokenTransport.IN_BAND) {
+                    l.send(Wire.auth(token));
+                }
+                if (state == State.CONNECTING) {
+                    restartLinkTimer(options.connectTimeout, () -> l.abort("no welcome within " + options.connectTimeout.toMillis() + " ms"));
+                }
+            }
+        }));
+    }
+
+    /** The one path by which a connection ends: decides between reconnecting and closing for good. */
+    private void lost(Link l, int code, String reason, boolean terminal, long minDelayMs) {
+        if (l != link) {
+            return;
+        }
+        link = null;
+        silence = null;
+        cancel(watchdog);
+        cancel(linkTimer);
+        backoff.disconnected();
+        requests.disconnected();
+        boolean reconnect = !closing && !terminal;
+        if (reconnect) {
+            long delay = planned
+                    ? Math.max(0, (plannedAtNanos - System.nanoTime()) / 1_000_000L)
+                    : Math.max(backoff.nextDelayMillis(), minDelayMs);
+            planned = false;
+            setState(State.RECONNECTING);
+            reconnectTimer = schedule(delay, this::attempt);
+            notify(() -> listener.onClose(code, reason, true));
+        } else {
+            finish(closing ? "client closed" : "closed by the server: " + code + " " + reason);
+            notify(() -> listener.onClose(code, reason, false));
+        }
+    }
+
+    private void finish(String why) {
+        cancel(reconnectTimer);
+        requests.closed(SwitchboardException.NOT_CONNECTED, why);
+        setState(State.CLOSED);
+        closed.complete(null);
+    }
+
+    // ---- messages from the server --------------------------------------------------------------
+
+    private void onText(Link l, String text) {
+        if (l != link) {
+            return;
+        }
+        alive(l);
+        JsonObject message;
+        try {
+            message = Wire.parse(text);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Switchboard client ignored a message that is not a JSON object");
+            return;
+        }
+        switch (message.getString("type", "")) {
+            case "welcome" -> onWelcome(l, message);
+            case "ping" -> l.send(Wire.pong(message));
+            case "pong" -> requests.answer(message.get("id"), message);
+            case "time" -> {
+                String answer = Wire.timeAnswer(message, System.currentTimeMillis(), System.currentTimeMillis());
+                if (answer != null) {
+                    l.send(answer);
+                }
+            }
+            case "subscribed", "unsubscribed", "published" -> requests.answer(message.get("ref"), message);
+            case "error" -> {
+                if (!requests.answer(message.get("ref"), message)) {
+                    notify(() -> listener.onMessage(message));
+                }
+            }
+            case "shutdown" -> {
+                planReconnect(l, message.get("reconnectAfterMs"), null);
+                notify(() -> listener.onMessage(message));
+            }
+            case "reconnect" -> {
+                planReconnect(l, message.get("afterMs"), message.get("url"));
+                notify(() -> listener.onMessage(message));
+            }
+            default -> notify(() -> listener.onMessage(message));
+        }
+    }
+
+    private void onWelcome(Link l, JsonObject welcome) {
+        cancel(linkTimer);
+        connectionId = welcome.getString("connectionId", null);
+        JsonObject heartbeat = welcome.getJsonObject("heartbeat");
+        long interval = heartbeat == null ? 30_000 : heartbeat.getJsonNumber("intervalMs").longValue();
+        long timeout = heartbeat == null ? 10_000 : heartbeat.getJsonNumber("timeoutMs").longValue();
+        silence = new Silence(interval, timeout, System.nanoTime());
+        backoff.connected();
+        setState(State.OPEN);
+        long period = Silence.checkPeriodMillis(interval, timeout);
+        watchdog = timers.scheduleAtFixedRate(() -> serial.execute(() -> checkAlive(l)), period, period, TimeUnit.MILLISECONDS);
+        notify(() -> listener.onOpen(welcome));
+        for (String channel : requests.channels()) {
+            sendSubscribe(channel);
+        }
+    }
+
+    /** Drops a server that has been silent too long; before that, a ping asks it for a frame. */
+    private void checkAlive(Link l) {
+        if (l != link || state != State.OPEN) {
+            return;
+        }
+        long now = System.nanoTime();
+        switch (silence.check(now)) {
+            case DEAD -> l.abort("server unresponsive: no frame for " + silence.silentMillis(now) + " ms");
+            case PROBE -> sendPing(new CompletableFuture<>());
+            case FINE -> { }
+        }
+    }
+
+    /** A shutdown or reconnect notice: leave after its delay, then connect again (to its url, if any). */
+    private void planReconnect(Link l, JsonValue afterMs, JsonValue url) {
+        long delayMs = afterMs instanceof JsonNumber n ? Math.max(0, n.longValue()) : 0;
+        if (url instanceof JsonString s && !s.getString().isBlank()) {
+            try {
+                target = URI.create(s.getString());
+            } catch (IllegalArgumentException e) {
+                LOG.warning("Switchboard client ignored a reconnect url that is not a URI");
+            }
+        }
+        planned = true;
+        plannedAtNanos = System.nanoTime() + delayMs * 1_000_000L;
+        restartLinkTimer(Duration.ofMillis(delayMs), () -> {
+            l.close(1000, "reconnecting");
+            restartLinkTimer(options.closeTimeout, () -> l.abort("close handshake timed out"));
+        });
+    }
+
+    private void alive(Link l) {
+        if (l == link && silence != null) {
+            silence.frame(System.nanoTime());
+        }
+    }
+
+    private void sendSubscribe(String channel) {
+        long id = requests.subscribe(channel);
+        link.send(Wire.request("subscribe", id, channel, null));
+    }
+
+    private void sendPing(CompletableFuture<JsonObject> pong) {
+        long id = requests.request(Requests.Kind.PING, null, pong);
+        link.send(Wire.request("ping", id, null, null));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private void setState(State next) {
+        State previous = state;
+        if (previous != next) {
+            state = next;
+            notify(() -> listener.onStateChange(previous, next));
+        }
+    }
+
+    /** Runs a listener callback; a listener that throws does not break the client. */
+    private static void notify(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Switchboard client listener failed", e);
+        }
+    }
+
+    private ScheduledFuture<?> schedule(long delayMs, Runnable task) {
+        return timers.schedule(() -> serial.execute(task), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The one timer of the current link (welcome wait, planned leave, close wait); a new one replaces it. */
+    private void restartLinkTimer(Duration delay, Runnable task) {
+        cancel(linkTimer);
+        linkTimer = schedule(delay.toMillis(), task);
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    /** Routes a link's events into the client, ignoring those of links it has moved on from. */
+    private final class LinkEvents implements Link.Events {
+        @Override
+        public void text(Link l, String text) {
+            onText(l, text);
+        }
+
+        @Override
+        public void alive(Link l) {
+            SwitchboardClient.this.alive(l);
+        }
+
+        @Override
+        public void ended(Link l, int code, String reason) {
+            lost(l, code, reason, Wire.TERMINAL_CLOSE_CODES.contains(code), 0);
+        }
+    }
+}

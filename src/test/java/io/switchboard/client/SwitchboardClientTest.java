@@ -1,0 +1,183 @@
+package io.switchboard.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's side of the protocol against a scripted peer: notices the server side does not send
+ * yet, handshake refusals and terminal closes (CONTRACT.md sections 3, 4, 6, 10, 11, 12).
+ */
+class SwitchboardClientTest {
+
+    private final FakeServer server = new FakeServer();
+    private final Recorder events = new Recorder();
+    private SwitchboardClient client;
+
+    SwitchboardClientTest() throws Exception {
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (client != null) {
+            client.closeAsync();
+        }
+        server.close();
+    }
+
+    private static String welcome(String id, long intervalMs, long timeoutMs) {
+        return "{\"type\":\"welcome\",\"connectionId\":\"" + id + "\",\"userId\":\"u\",\"heartbeat\":{\"intervalMs\":"
+                + intervalMs + ",\"timeoutMs\":" + timeoutMs + ",\"mode\":\"app\"}}";
+    }
+
+    private SwitchboardClient connect(ClientOptions options) {
+        client = options.listener(events).backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build().connect();
+        return client;
+    }
+
+    @Test
+    void theTokenAndAppHeartbeatGoWhereAskedAndServerPingsAndTimeRequestsAreAnswered() throws Exception {
+        connect(SwitchboardClient.builder(server.uri()).token("jwt-1").tokenTransport(ClientOptions.TokenTransport.QUERY).appHeartbeat(true));
+        FakeServer.Peer peer = server.next();
+        assertTrue(peer.request.startsWith("GET /ws?heartbeat=app&access_token=jwt-1 "), peer.request);
+        peer.send(welcome("c1", 30_000, 10_000));
+        assertEquals("open c1", events.next("open"));
+
+        peer.send("{\"type\":\"ping\",\"id\":7}");
+        assertEquals("{\"type\":\"pong\",\"id\":7}", peer.next());
+        peer.send("{\"type\":\"time\",\"t0\":123}");
+        assertTrue(peer.next().startsWith("{\"type\":\"time\",\"t0\":123,\"t1\":"));
+    }
+
+    @Test
+    void inBandAuthIsTheFirstMessageAndHeaderAuthUsesBearer() throws Exception {
+        connect(SwitchboardClient.builder(server.uri()).token("jwt-2").tokenTransport(ClientOptions.TokenTransport.IN_BAND));
+        FakeServer.Peer peer = server.next();
+        assertEquals("{\"type\":\"auth\",\"token\":\"jwt-2\"}", peer.next());
+        client.close();
+
+        client = SwitchboardClient.builder(server.uri()).token("jwt-3").build().connect();
+        assertEquals("Bearer jwt-3", server.next().header("authorization"));
+    }
+
+    @Test
+    void aShutdownNoticeIsHonouredAfterItsDelayAndChannelsAreResubscribed() throws Exception {
+        connect(SwitchboardClient.builder(server.uri()));
+        client.subscribe("news.*");
+        FakeServer.Peer first = server.next();
+        first.send(welcome("c1", 30_000, 10_000));
+        String subscribe = first.next("subscribe");
+        assertTrue(subscribe.contains("\"channel\":\"news.*\""), subscribe);
+
+        long noticeAt = System.nanoTime();
+        first.send("{\"type\":\"shutdown\",\"reason\":\"deploy\",\"reconnectAfterMs\":300,\"drainMs\":30000}");
+        assertEquals("message shutdown", events.next("message"));
+        assertEquals("close 1000", first.next("close"));
+        assertTrue(System.nanoTime() - noticeAt >= TimeUnit.MILLISECONDS.toNanos(300), "the client waits reconnectAfterMs before leaving");
+
+        FakeServer.Peer second = server.next();
+        second.send(welcome("c2", 30_000, 10_000));
+        assertEquals("open c2", events.next("open"));
+        assertTrue(second.next("subscribe").contains("\"channel\":\"news.*\""), "resubscribed on the new connection");
+    }
+
+    @Test
+    void aReconnectNoticeWithAUrlMovesTheClientToThatServer() throws Exception {
+        try (FakeServer other = new FakeServer()) {
+            connect(SwitchboardClient.builder(server.uri()).appHeartbeat(true));
+            FakeServer.Peer first = server.next();
+            first.send(welcome("c1", 30_000, 10_000));
+            events.next("open");
+
+            first.send("{\"type\":\"reconnect\",\"reason\":\"rebalance\",\"afterMs\":0,\"url\":\"" + other.uri() + "\"}");
+
+            FakeServer.Peer moved = other.next();
+            assertTrue(moved.request.startsWith("GET /ws?heartbeat=app "), moved.request);
+            moved.send(welcome("c2", 30_000, 10_000));
+            assertEquals("open c2", events.next("open"));
+        }
+    }
+
+    @Test
+    void aSilentServerIsProbedThenDroppedAndReconnectedTo() throws Exception {
+        connect(SwitchboardClient.builder(server.uri()));
+        FakeServer.Peer first = server.next();
+        first.send(welcome("c1", 200, 200));
+
+        assertTrue(first.next().contains("\"type\":\"ping\""), "a probe after interval + timeout/2 of silence");
+        String close = events.next("close");
+        assertTrue(close.startsWith("close 1006 server unresponsive"), close);
+        assertTrue(close.endsWith("reconnect"), close);
+        server.next().send(welcome("c2", 30_000, 10_000));
+        assertEquals("open c2", events.next("open"));
+    }
+
+    @Test
+    void aBusyServersRetryAfterIsWaitedAndAnUnauthorisedHandshakeIsFinal() throws Exception {
+        server.refuseNext("503 Service Unavailable\r\nRetry-After: 1");
+        server.refuseNext("401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"");
+        long start = System.nanoTime();
+        connect(SwitchboardClient.builder(server.uri()));
+
+        assertEquals("close 1006 handshake refused with HTTP 503 reconnect", events.next("close"));
+        assertEquals("close 1006 handshake refused with HTTP 401 final", events.next("close"));
+        assertTrue(System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(1), "Retry-After is a floor for the next attempt");
+        assertEquals(SwitchboardClient.State.CLOSED, client.state());
+    }
+
+    @Test
+    void terminalCloseCodesEndTheClientAndOthersDoNot() throws Exception {
+        connect(SwitchboardClient.builder(server.uri()));
+        FakeServer.Peer first = server.next();
+        first.send(welcome("c1", 30_000, 10_000));
+        events.next("open");
+        first.close(1011, "internal error");
+        assertEquals("close 1011 internal error reconnect", events.next("close"));
+
+        FakeServer.Peer second = server.next();
+        second.send(welcome("c2", 30_000, 10_000));
+        events.next("open");
+        second.close(1009, "message too big");
+        assertEquals("close 1009 message too big final", events.next("close"));
+        assertEquals(SwitchboardClient.State.CLOSED, client.state());
+    }
+
+    /** Events as short strings, in order. */
+    private static final class Recorder implements ClientListener {
+        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onOpen(JsonObject welcome) {
+            queue.add("open " + welcome.getString("connectionId"));
+        }
+
+        @Override
+        public void onMessage(JsonObject message) {
+            queue.add("message " + message.getString("type"));
+        }
+
+        @Override
+        public void onClose(int code, String reason, boolean willReconnect) {
+            queue.add("close " + code + " " + reason + " " + (willReconnect ? "reconnect" : "final"));
+        }
+
+        String next(String kind) throws InterruptedException {
+            while (true) {
+                String e = queue.poll(FakeServer.WAIT_SECONDS, TimeUnit.SECONDS);
+                if (e == null) {
+                    throw new AssertionError("no " + kind + " event within " + FakeServer.WAIT_SECONDS + " s");
+                }
+                if (e.startsWith(kind)) {
+                    return e;
+                }
+            }
+        }
+    }
+}

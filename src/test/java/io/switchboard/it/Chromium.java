@@ -1,0 +1,192 @@
+package io.switchboard.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A real headless Chromium, driven over the Chrome DevTools Protocol with the JDK's own WebSocket
+ * client: no WebDriver, no chromedriver, no dependency. It evaluates JavaScript in one page and
+ * returns the results as JSON; that is all the browser tests need.
+ */
+public final class Chromium implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration START = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path profile;
+    private final WebSocket devtools;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, CompletableFuture<JsonObject>> replies = new ConcurrentHashMap<>();
+
+    /** The browser's executable, if the machine has one ({@code apt-get install chromium}). */
+    public static Optional<Path> find() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+                Path candidate = Path.of(dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Chromium(Path binary) throws Exception {
+        profile = Files.createTempDirectory("switchboard-chromium-");
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                // keep timers running at full speed in a page nobody looks at
+                "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank"));
+        File log = new File("target/chromium-" + ProcessHandle.current().pid() + ".log");
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+        int port = awaitDevToolsPort();
+        String pageSocket = pageTarget(port);
+        devtools = HTTP.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new Listener())
+                .get(START.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public static Chromium launch(Path binary) throws Exception {
+        return new Chromium(binary);
+    }
+
+    /** Chromium writes the port it chose into DevToolsActivePort in its profile. */
+    private int awaitDevToolsPort() throws Exception {
+        Path file = profile.resolve("DevToolsActivePort");
+        long deadline = System.nanoTime() + START.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("chromium exited with " + process.exitValue() + "; see target/chromium-*.log");
+            }
+            if (Files.isRegularFile(file)) {
+                List<String> lines = Files.readAllLines(file);
+                if (!lines.isEmpty() && !lines.get(0).isBlank()) {
+                    return Integer.parseInt(lines.get(0).trim());
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("chromium did not open its DevTools port within " + START);
+    }
+
+    private static String pageTarget(int port) throws Exception {
+        HttpRequest list = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build();
+        String body = HTTP.send(list, HttpResponse.BodyHandlers.ofString()).body();
+        return Json.createReader(new StringReader(body)).readArray().stream()
+                .map(JsonValue::asJsonObject)
+                .filter(t -> "page".equals(t.getString("type", "")))
+                .map(t -> t.getString("webSocketDebuggerUrl"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no page target in " + body));
+    }
+
+    /** Sends one DevTools command and waits for its result. */
+    JsonObject command(String method, JsonObject params) throws Exception {
+        long id = ids.incrementAndGet();
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        replies.put(id, reply);
+        String text = Json.createObjectBuilder().add("id", id).add("method", method).add("params", params).build().toString();
+        synchronized (devtools) {
+            devtools.sendText(text, true).get(TestClient.WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        JsonObject answer = reply.get(TestClient.WAIT.toSeconds(), TimeUnit.SECONDS);
+        if (answer.containsKey("error")) {
+            throw new IllegalStateException(method + " failed: " + answer.get("error"));
+        }
+        return answer.getJsonObject("result");
+    }
+
+    /** Evaluates a JavaScript expression in the page (awaiting a promise) and returns its value. */
+    public JsonValue eval(String expression) throws Exception {
+        JsonObject result = command("Runtime.evaluate", Json.createObjectBuilder()
+                .add("expression", expression).add("returnByValue", true).add("awaitPromise", true).build());
+        if (result.containsKey("exceptionDetails")) {
+            throw new AssertionError("the page threw: " + result.getJsonObject("exceptionDetails"));
+        }
+        return result.getJsonObject("result").getOrDefault("value", JsonValue.NULL);
+    }
+
+    /** Polls a JSON-valued expression until {@code done} accepts its value; fails after {@link TestClient#WAIT}. */
+    public JsonValue await(String expression, Predicate<JsonValue> done) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        JsonValue value = eval(expression);
+        while (!done.test(value)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the page never got there; last value of " + expression + ": " + value);
+            }
+            Thread.sleep(50);
+            value = eval(expression);
+        }
+        return value;
+    }
+
+    /** Opens {@code url} and waits until it has loaded. */
+    public void open(String url) throws Exception {
+        command("Page.navigate", Json.createObjectBuilder().add("url", url).build());
+        String loaded = "location.href === " + Json.createValue(url) + " && document.readyState === 'complete'";
+        await(loaded, JsonValue.TRUE::equals);
+    }
+
+    @Override
+    public void close() throws IOException {
+        devtools.abort();
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                JsonObject message = Json.createReader(new StringReader(partial.toString())).readObject();
+                partial.setLength(0);
+                if (message.containsKey("id")) {
+                    CompletableFuture<JsonObject> reply = replies.remove(message.getJsonNumber("id").longValue());
+                    if (reply != null) {
+                        reply.complete(message);
+                    }
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}

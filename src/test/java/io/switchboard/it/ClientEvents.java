@@ -1,0 +1,48 @@
+package io.switchboard.it;
+
+import io.switchboard.client.ClientListener;
+import io.switchboard.client.SwitchboardClient;
+import jakarta.json.JsonObject;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Records what a {@link SwitchboardClient} reports, for tests to wait on in order. */
+final class ClientEvents implements ClientListener {
+
+    /** One event: {@code open} with the welcome, {@code close} with code and reason, or {@code message}. */
+    record Event(String kind, JsonObject json, int code, String reason, boolean willReconnect) { }
+
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onOpen(JsonObject welcome) {
+        events.add(new Event("open", welcome, 0, null, false));
+    }
+
+    @Override
+    public void onMessage(JsonObject message) {
+        events.add(new Event("message", message, 0, null, false));
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean willReconnect) {
+        events.add(new Event("close", null, code, reason, willReconnect));
+    }
+
+    /** The next event of this kind, skipping others; fails when none comes within {@link TestClient#WAIT}. */
+    Event next(String kind) throws InterruptedException {
+        return next(kind, TestClient.WAIT.toMillis());
+    }
+
+    Event next(String kind, long waitMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (System.nanoTime() - deadline < 0) {
+            Event e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (e != null && e.kind().equals(kind)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no '" + kind + "' event within " + waitMs + " ms");
+    }
+}
