@@ -18,6 +18,12 @@ public interface Connection {
     /** Starts the close handshake with this code and reason (at most 123 bytes of UTF-8). */
     void close(int code, String reason);
 
+    /**
+     * Drops the TCP connection at once, without a close handshake: for a peer that did not answer
+     * our close frame within {@code close.timeout}. Must not block.
+     */
+    void abort();
+
     /** The outcome of one asynchronous send. */
     @FunctionalInterface
     interface SendCallback {

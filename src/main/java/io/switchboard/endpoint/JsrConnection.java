@@ -46,4 +46,9 @@ final class JsrConnection implements Connection {
             LOG.log(Level.FINE, "close frame not sent", e);
         }
     }
+
+    @Override
+    public void abort() {
+        ContainerAbort.abortQuietly(session);
+    }
 }

@@ -26,6 +26,13 @@ public final class RecordingConnection implements Connection {
         closes.add(code + " " + reason);
     }
 
+    public volatile int aborts;
+
+    @Override
+    public synchronized void abort() {
+        aborts++;
+    }
+
     public synchronized String lastSent() {
         return sent.isEmpty() ? null : sent.get(sent.size() - 1);
     }
