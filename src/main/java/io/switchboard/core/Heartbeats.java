@@ -137,13 +137,17 @@ public final class Heartbeats {
         return true;
     }
 
-    private void ping(ManagedConnection c, long now) {
+    private void ping(ManagedConnection c, long due, long now) {
         if (c.state() != ConnectionState.OPEN) {
             return;
         }
         long id = c.heartbeat().pingSent(now);
-        sweeper.schedule(c, Deadline.PONG, now + timeoutNanos);
-        sweeper.schedule(c, Deadline.PING, now + intervalNanos);
+        // both from the deadline, not from now, so a sweep a tick late does not push later pings
+        // and checks back; after a real stall the peer gets a fresh interval and a fair timeout
+        long pongAt = due + timeoutNanos;
+        sweeper.schedule(c, Deadline.PONG, pongAt - now < timeoutNanos / 2 ? now + timeoutNanos : pongAt);
+        long nextPing = due + intervalNanos;
+        sweeper.schedule(c, Deadline.PING, nextPing - now <= 0 ? now + intervalNanos : nextPing);
         stats.pingsSent.increment();
         c.transport().sendPing(payload(id));
         if (c.heartbeatMode() == HeartbeatMode.APP) {
@@ -160,7 +164,7 @@ public final class Heartbeats {
         return b;
     }
 
-    private void checkPong(ManagedConnection c, long now) {
+    private void checkPong(ManagedConnection c, long due, long now) {
         if (c.state() != ConnectionState.OPEN) {
             return;
         }
@@ -180,7 +184,7 @@ public final class Heartbeats {
         }
     }
 
-    private void checkIdle(ManagedConnection c, long now) {
+    private void checkIdle(ManagedConnection c, long due, long now) {
         if (!c.state().isLive()) {
             return;
         }
@@ -193,18 +197,18 @@ public final class Heartbeats {
         hub.close(c, Disconnect.IDLE_TIMEOUT);
     }
 
-    private void requestTime(ManagedConnection c, long now) {
+    private void requestTime(ManagedConnection c, long due, long now) {
         if (c.state() != ConnectionState.OPEN) {
             return;
         }
         long t0 = clock.epochMillis();
         c.heartbeat().timeRequested(t0);
         sweeper.schedule(c, Deadline.TIME_ANSWER, now + timeoutNanos);
-        sweeper.schedule(c, Deadline.TIME_SYNC, now + timeSyncNanos);
+        sweeper.schedule(c, Deadline.TIME_SYNC, due + timeSyncNanos);
         hub.send(c, new Outbound.Time(t0, null, null));
     }
 
-    private void checkTimeAnswer(ManagedConnection c, long now) {
+    private void checkTimeAnswer(ManagedConnection c, long due, long now) {
         if (c.state() == ConnectionState.OPEN && c.heartbeat().timeRequestPending()) {
             skewed(c, "no answer to time sync");
         }
@@ -240,13 +244,13 @@ public final class Heartbeats {
         hub.close(c, Disconnect.CLOCK_SKEW);
     }
 
-    private void reconnectOverdue(ManagedConnection c, long now) {
+    private void reconnectOverdue(ManagedConnection c, long due, long now) {
         if (c.state().isLive()) {
             hub.close(c, Disconnect.reconnect(reconnectCloseCode));
         }
     }
 
-    private void closeOverdue(ManagedConnection c, long now) {
+    private void closeOverdue(ManagedConnection c, long due, long now) {
         if (c.state() == ConnectionState.CLOSED) {
             return;
         }

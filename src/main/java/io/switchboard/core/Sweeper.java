@@ -27,8 +27,11 @@ public final class Sweeper {
     /** What to do when a connection's deadline falls due. */
     @FunctionalInterface
     public interface Handler {
-        /** @param nowNanos the sweep's monotonic time */
-        void expired(ManagedConnection c, long nowNanos);
+        /**
+         * @param dueNanos the deadline as scheduled (periodic work re-arms from it, so it never drifts)
+         * @param nowNanos the sweep's monotonic time, at most one tick after {@code dueNanos}
+         */
+        void expired(ManagedConnection c, long dueNanos, long nowNanos);
     }
 
     /** A one-off task armed with {@link #schedule(Runnable, long)}; {@link #cancel()} disarms it. */
@@ -180,6 +183,7 @@ public final class Sweeper {
     public int sweep() {
         long now = clock.nanoTime();
         List<TimerWheel.Node> expired = new ArrayList<>();
+        // triples of (node, due kinds, their deadlines), run after the lock is released
         List<Object> due = new ArrayList<>();
         synchronized (lock) {
             wheel.expire(now, expired);
@@ -198,24 +202,27 @@ public final class Sweeper {
                     if (dueBits != 0) {
                         due.add(t);
                         due.add(dueBits);
+                        due.add(t.at.clone());
                     }
                 } else {
                     due.add(node);
                     due.add(0);
+                    due.add(null);
                 }
             }
         }
         int ran = 0;
-        for (int i = 0; i < due.size(); i += 2) {
+        for (int i = 0; i < due.size(); i += 3) {
             Object node = due.get(i);
             int bits = (Integer) due.get(i + 1);
+            long[] at = (long[]) due.get(i + 2);
             if (node instanceof Task task) {
-                ran += run(task.body, null, null, now);
+                ran += run(task.body, null, null, 0, now);
             } else {
                 ConnectionTimers t = (ConnectionTimers) node;
                 for (Deadline d : Deadline.ALL) {
                     if ((bits & d.bit()) != 0) {
-                        ran += run(null, t.connection, d, now);
+                        ran += run(null, t.connection, d, at[d.ordinal()], now);
                     }
                 }
             }
@@ -228,7 +235,7 @@ public final class Sweeper {
         return ran;
     }
 
-    private int run(Runnable task, ManagedConnection c, Deadline kind, long now) {
+    private int run(Runnable task, ManagedConnection c, Deadline kind, long dueNanos, long now) {
         try {
             if (task != null) {
                 task.run();
@@ -237,7 +244,7 @@ public final class Sweeper {
                 if (h == null) {
                     return 0;
                 }
-                h.expired(c, now);
+                h.expired(c, dueNanos, now);
             }
             return 1;
         } catch (RuntimeException | Error e) {
