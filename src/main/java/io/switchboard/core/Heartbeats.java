@@ -188,9 +188,9 @@ public final class Heartbeats {
         if (!c.state().isLive()) {
             return;
         }
-        long due = c.heartbeat().lastDataNanos() + idleNanos;
-        if (due - now > 0) {
-            sweeper.schedule(c, Deadline.IDLE, due);
+        long idleAt = c.heartbeat().lastDataNanos() + idleNanos;
+        if (idleAt - now > 0) {
+            sweeper.schedule(c, Deadline.IDLE, idleAt);
             return;
         }
         stats.idleClosed.increment();
