@@ -52,7 +52,7 @@ public final class Sweeper {
 
     /** Figures of the sweeper for health and stats. */
     public record Stats(long tickMillis, long sweeps, long fired, long errors, long lastSweepAgoMillis,
-                        long lastSweepMicros, int armed, boolean stalled) { }
+                        long lastSweepMicros, long busyMillis, int armed, boolean stalled) { }
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class.getName());
 
@@ -70,6 +70,8 @@ public final class Sweeper {
     private final LongAdder sweeps = new LongAdder();
     private final LongAdder fired = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    /** Total time spent inside {@link #sweep()}: the sweeper's share of one thread. */
+    private final LongAdder busyNanos = new LongAdder();
     /** Monotonic time the last sweep finished (construction time before the first). */
     private volatile long lastSweepEnd;
     private volatile long lastSweepNanos;
@@ -231,6 +233,7 @@ public final class Sweeper {
         sweeps.increment();
         long end = clock.nanoTime();
         lastSweepNanos = end - now;
+        busyNanos.add(end - now);
         lastSweepEnd = end;
         return ran;
     }
@@ -272,6 +275,6 @@ public final class Sweeper {
         }
         long now = clock.nanoTime();
         return new Stats(Duration.ofNanos(wheel.tickNanos()).toMillis(), sweeps.sum(), fired.sum(), errors.sum(),
-                (now - lastSweepEnd) / 1_000_000L, lastSweepNanos / 1_000L, armed, stalled());
+                (now - lastSweepEnd) / 1_000_000L, lastSweepNanos / 1_000L, busyNanos.sum() / 1_000_000L, armed, stalled());
     }
 }

@@ -36,6 +36,7 @@ public class LivenessCheck implements HealthCheck {
                 .withData("lastSweepMicros", sweeper.lastSweepMicros())
                 .withData("sweeps", sweeper.sweeps())
                 .withData("sweepErrors", sweeper.errors())
+                .withData("sweeperBusyMs", sweeper.busyMillis())
                 .withData("armedTimers", sweeper.armed())
                 .withData("pingsSent", hb.pingsSent())
                 .withData("zombiesClosed", hb.zombiesClosed())
