@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 class HeartbeatsTest {
 
     private static final Duration STEP = Duration.ofMillis(50);
+    /** Looked up once: {@code Json.createReader} finds the provider again on every call. */
+    private static final jakarta.json.JsonReaderFactory JSON = Json.createReaderFactory(Map.of());
 
     private final FakeClock clock = new FakeClock();
     private Hub hub = hub(Map.of());
@@ -63,7 +65,7 @@ class HeartbeatsTest {
     private static List<JsonObject> sentOfType(RecordingConnection transport, String type) {
         List<JsonObject> out = new ArrayList<>();
         for (String text : transport.sent) {
-            JsonObject o = Json.createReader(new StringReader(text)).readObject();
+            JsonObject o = JSON.createReader(new StringReader(text)).readObject();
             if (type.equals(o.getString("type"))) {
                 out.add(o);
             }
@@ -94,7 +96,7 @@ class HeartbeatsTest {
         RecordingConnection transport = new RecordingConnection();
         ManagedConnection c = open(transport, HeartbeatMode.PROTOCOL);
         int answered = 0;
-        for (int i = 0; i < 600 * 20; i++) { // ten minutes
+        for (int i = 0; i < 20 * 120; i++) { // two minutes
             runFor(STEP);
             if (transport.pings.size() > answered) {
                 answered = transport.pings.size();
@@ -103,7 +105,7 @@ class HeartbeatsTest {
             }
         }
         assertTrue(transport.closes.isEmpty(), transport.closes.toString());
-        assertTrue(answered >= 59, "pings " + answered);
+        assertTrue(answered >= 11, "pings " + answered);
         assertEquals(0, c.heartbeat().missedPongs());
         assertTrue(c.heartbeat().lastRttNanos() >= 40_000_000L && c.heartbeat().lastRttNanos() <= 90_000_000L);
         assertTrue(c.heartbeat().smoothedRttNanos() >= 40_000_000L && c.heartbeat().smoothedRttNanos() <= 90_000_000L);
