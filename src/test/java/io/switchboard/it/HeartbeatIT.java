@@ -62,8 +62,8 @@ class HeartbeatIT {
             Duration worstCase = INTERVAL.multipliedBy(MAX_MISSED - 1).plus(TIMEOUT).plus(TICK);
             assertTrue(took.compareTo(worstCase.plus(SCHEDULING)) <= 0,
                     "closed " + took.toMillis() + " ms after the first unanswered ping; worst case " + worstCase.toMillis() + " ms");
-            assertTrue(took.compareTo(INTERVAL.multipliedBy(MAX_MISSED - 1).plus(TIMEOUT)) >= 0,
-                    "closed too early: " + took.toMillis() + " ms");
+            // "never early" is a unit test's job (SweeperTest, HeartbeatsTest): seen from the client, a
+            // first ping delayed on its way makes any lower bound a test of the machine's speed
         }
     }
 
