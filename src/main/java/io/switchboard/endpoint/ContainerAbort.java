@@ -34,13 +34,13 @@ interface ContainerAbort {
     private static ContainerAbort find(Class<?> sessionClass) {
         try {
             Method forceClose = sessionClass.getMethod("forceClose");
-            LOG.fine("aborting connections with " + sessionClass.getName() + ".forceClose()");
+            LOG.info("aborting connections of " + sessionClass.getName() + " with forceClose()");
             return session -> forceClose.invoke(session);
         } catch (NoSuchMethodException e) {
             // not Undertow
         }
         if (sessionClass.getName().startsWith("org.glassfish.tyrus.")) {
-            LOG.fine("aborting connections by closing the Tyrus writer");
+            LOG.info("aborting connections of " + sessionClass.getName() + " by closing the Tyrus writer");
             return ContainerAbort::closeTyrusWriter;
         }
         LOG.info("no way to abort connections of " + sessionClass.getName() + "; falling back to Session.close()");

@@ -43,7 +43,8 @@ class HeartbeatIT {
                 "switchboard.heartbeat.max-missed", String.valueOf(MAX_MISSED),
                 "switchboard.close.timeout", "1s",
                 "switchboard.idle.timeout", "0",
-                "switchboard.admin.token", TOKEN));
+                "switchboard.admin.token", TOKEN))
+                .addClass(AbortProbeServlet.class);
     }
 
     @ArquillianResource
@@ -79,6 +80,30 @@ class HeartbeatIT {
             Duration took = Duration.ofNanos(eof.atNanos() - close.atNanos());
             assertTrue(took.compareTo(Duration.ofSeconds(1).plus(TICK).plus(SCHEDULING)) <= 0,
                     "TCP connection dropped " + took.toMillis() + " ms after the close frame");
+        }
+    }
+
+    @Test
+    void theContainerSpecificAbortDropsTheTcpConnectionWithoutThePeersHelp() throws Exception {
+        Api api = new Api(base, TOKEN);
+        try (RawClient client = RawClient.connect(Servers.webSocket(base, null), true, false)) {
+            String welcome = client.await(RawClient.Frame.TEXT).text();
+            String id = welcome.replaceFirst(".*\"connectionId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+            String root = base.toExternalForm().endsWith("/") ? base.toExternalForm() : base.toExternalForm() + "/";
+            HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(root + "it/abort?id=" + id))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(TestClient.WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, response.statusCode(), response.body());
+
+            // the client never answers a close frame: the stream ends because the server dropped it
+            assertEquals(RawClient.Frame.EOF, client.awaitEof().opcode());
+            long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+            int status;
+            do {
+                status = api.get("/connections/" + id).statusCode();
+            } while (status != 404 && System.nanoTime() - deadline < 0);
+            assertEquals(404, status, "the aborted connection is released");
         }
     }
 

@@ -51,6 +51,8 @@ public final class RawClient implements AutoCloseable {
     private final boolean answerPings;
     private final boolean answerClose;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    /** Every event so far, in order, whether or not a wait has consumed it. */
+    private final java.util.List<Frame> history = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     private RawClient(URI uri, boolean answerPings, boolean answerClose) throws IOException {
         this.answerPings = answerPings;
@@ -111,7 +113,9 @@ public final class RawClient implements AutoCloseable {
                 byte[] payload = new byte[(int) len];
                 in.readFully(payload);
                 int opcode = b0 & 0x0F;
-                frames.add(new Frame(opcode, payload, System.nanoTime()));
+                Frame frame = new Frame(opcode, payload, System.nanoTime());
+                history.add(frame);
+                frames.add(frame);
                 if (opcode == Frame.PING && answerPings) {
                     send(0xA, payload);
                 } else if (opcode == Frame.CLOSE && answerClose) {
@@ -119,7 +123,16 @@ public final class RawClient implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            frames.add(new Frame(Frame.EOF, new byte[0], System.nanoTime()));
+            Frame eof = new Frame(Frame.EOF, new byte[0], System.nanoTime());
+            history.add(eof);
+            frames.add(eof);
+        }
+    }
+
+    /** Every frame received so far, in order, the end of the stream included. */
+    public java.util.List<Frame> received() {
+        synchronized (history) {
+            return java.util.List.copyOf(history);
         }
     }
 
