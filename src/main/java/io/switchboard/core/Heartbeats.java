@@ -36,6 +36,8 @@ public final class Heartbeats {
     private final long timeSyncNanos;
     private final long maxOffsetMillis;
     private final int reconnectCloseCode;
+    /** Set once by {@link #stop()} (a drain): no more pings, pong, idle or time-sync checks. */
+    private volatile boolean stopped;
 
     Heartbeats(Hub hub, Sweeper sweeper) {
         this.hub = Objects.requireNonNull(hub, "hub");
@@ -61,6 +63,18 @@ public final class Heartbeats {
 
     public HeartbeatStats stats() {
         return stats;
+    }
+
+    /**
+     * Stops pings and the pong, idle and time-sync checks for good (CONTRACT.md section 10, step 4:
+     * a draining node closes its connections itself). Reconnect and close-handshake deadlines go on.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
+    public boolean isStopped() {
+        return stopped;
     }
 
     /**
@@ -138,6 +152,9 @@ public final class Heartbeats {
     }
 
     private void ping(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
         if (c.state() != ConnectionState.OPEN) {
             return;
         }
@@ -165,6 +182,9 @@ public final class Heartbeats {
     }
 
     private void checkPong(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
         if (c.state() != ConnectionState.OPEN) {
             return;
         }
@@ -185,6 +205,9 @@ public final class Heartbeats {
     }
 
     private void checkIdle(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
         if (!c.state().isLive()) {
             return;
         }
@@ -198,6 +221,9 @@ public final class Heartbeats {
     }
 
     private void requestTime(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
         if (c.state() != ConnectionState.OPEN) {
             return;
         }
@@ -209,6 +235,9 @@ public final class Heartbeats {
     }
 
     private void checkTimeAnswer(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
         if (c.state() == ConnectionState.OPEN && c.heartbeat().timeRequestPending()) {
             skewed(c, "no answer to time sync");
         }

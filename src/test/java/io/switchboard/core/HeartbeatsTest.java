@@ -316,4 +316,18 @@ class HeartbeatsTest {
         assertTrue(transports.stream().allMatch(t -> t.pings.size() == 1));
         assertEquals(2_000, hub.sweeper().stats().armed());
     }
+
+    @Test
+    void stoppedHeartbeatsSendNoPingsAndCloseNothingButCloseHandshakesStillTimeOut() {
+        RecordingConnection transport = new RecordingConnection();
+        ManagedConnection c = open(transport, HeartbeatMode.PROTOCOL);
+        hub.heartbeats().stop();
+        runFor(Duration.ofSeconds(60));
+        assertTrue(transport.pings.isEmpty());
+        assertTrue(transport.closes.isEmpty());
+
+        hub.close(c, Disconnect.GOING_AWAY);
+        runFor(Duration.ofSeconds(6));
+        assertEquals(1, transport.aborts);
+    }
 }
