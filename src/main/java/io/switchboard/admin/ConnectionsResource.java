@@ -7,9 +7,11 @@ import io.switchboard.core.ManagedConnection;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -21,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** {@code /api/connections}: list, inspect and close this node's connections. */
+/** {@code /api/connections}: list, inspect, close and ask to reconnect this node's connections. */
 @Path("connections")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
@@ -88,6 +90,27 @@ public class ConnectionsResource {
             return ApiError.badRequest(e.getMessage());
         }
         hub().close(found.get(), why);
+        return Response.accepted(ConnectionView.of(found.get())).build();
+    }
+
+    /** Service-initiated reconnect (CONTRACT.md section 11); closed by the server if the client has not left in time. */
+    @POST
+    @Path("{id}/reconnect")
+    @Consumes(MediaType.WILDCARD)
+    public Response reconnect(@PathParam("id") String id, String body) {
+        Optional<ManagedConnection> found = hub().registry().find(id);
+        if (found.isEmpty()) {
+            return ApiError.notFound("no connection " + id);
+        }
+        ReconnectRequest request;
+        try {
+            request = ReconnectRequest.parse(body);
+        } catch (IllegalArgumentException e) {
+            return ApiError.badRequest(e.getMessage());
+        }
+        if (!hub().heartbeats().requestReconnect(found.get(), request.reason(), request.afterMs(), request.url())) {
+            return ApiError.response(Response.Status.CONFLICT, "not_live", "connection " + id + " is already closing");
+        }
         return Response.accepted(ConnectionView.of(found.get())).build();
     }
 

@@ -149,6 +149,7 @@ public final class Drain {
             }
             phase = Phase.IDLE;
             hub.setDraining(false);
+            hub.heartbeats().resume();
         }
         events.accept("event=drain phase=cancelled reason=" + LifecycleLog.quote(reason));
         return true;
@@ -179,6 +180,7 @@ public final class Drain {
             }
         }
         if (toClose != null) {
+            hub.heartbeats().stop(); // step 4: the drain closes what is left; no more pings or zombie checks
             Disconnect shutdown = Disconnect.shutdown(hub.settings().shutdown().closeCode());
             for (ManagedConnection c : toClose) {
                 hub.close(c, shutdown);

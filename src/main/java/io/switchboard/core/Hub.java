@@ -30,11 +30,24 @@ public final class Hub {
     private final List<Consumer<ManagedConnection>> releaseListeners = new CopyOnWriteArrayList<>();
     /** True while a drain is under way or finished: no new connection may be admitted. */
     private volatile boolean draining;
+    private final Sweeper sweeper;
+    private final Heartbeats heartbeats;
 
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.codec = Objects.requireNonNull(codec, "codec");
+        this.sweeper = new Sweeper(clock, Sweeper.tickFor(settings));
+        this.heartbeats = new Heartbeats(this, sweeper);
+    }
+
+    /** The one timer of all connections; the shell calls {@link Sweeper#sweep()} every tick. */
+    public Sweeper sweeper() {
+        return sweeper;
+    }
+
+    public Heartbeats heartbeats() {
+        return heartbeats;
     }
 
     public Settings settings() {
@@ -93,6 +106,7 @@ public final class Hub {
         }
         counters.entered(ConnectionState.OPEN);
         log.transition(c, ConnectionState.OPEN);
+        heartbeats.opened(c);
         Settings.Heartbeat hb = settings.heartbeat();
         Settings.Limits limits = settings.limits();
         Settings.Rate rate = settings.rate();
@@ -116,10 +130,12 @@ public final class Hub {
             message = codec.decode(text);
         } catch (MessageCodec.BadMessageException e) {
             counters.badMessage();
+            heartbeats.dataReceived(c);
             send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, e.getMessage(), e.ref()));
             return;
         }
-        // an Inbound.Pong needs nothing more: seen() above recorded the proof of life
+        // seen() above recorded the proof of life; heartbeats take pongs, time sync and idle time
+        heartbeats.received(c, message);
         if (message instanceof Inbound.Ping ping) {
             send(c, new Outbound.Pong(ping.id()));
         }
@@ -128,6 +144,7 @@ public final class Hub {
     /** A Pong control frame from the peer: proof of life. */
     public void onPong(ManagedConnection c) {
         c.seen(clock);
+        heartbeats.pongFrame(c);
     }
 
     /** Encodes and sends one message; a failed send is logged, and the container closes the socket. */
@@ -151,6 +168,7 @@ public final class Hub {
         }
         counters.entered(ConnectionState.CLOSING);
         log.transition(c, ConnectionState.CLOSING);
+        heartbeats.closing(c);
         c.transport().close(why.code(), why.reason());
     }
 
@@ -173,6 +191,7 @@ public final class Hub {
         int loggedCode = cause != null ? cause.code() : code;
         String loggedReason = cause != null ? cause.reason() : reason;
         registry.remove(c);
+        sweeper.release(c);
         counters.entered(ConnectionState.CLOSED);
         counters.closed(loggedCode);
         long durationMs = (clock.nanoTime() - c.connectedAtNanos()) / 1_000_000L;

@@ -15,4 +15,10 @@ public sealed interface Inbound {
 
     /** {@code {"type":"pong","id":N}}: the answer to an app-level ping of the server. */
     record Pong(String id) implements Inbound { }
+
+    /**
+     * {@code {"type":"time","t0":…,"t1":…,"t2":…}}: the answer to a time-sync request, or with
+     * {@code t0} alone a client's own request (section 11). Times are epoch milliseconds.
+     */
+    record Time(String id, long t0, Long t1, Long t2) implements Inbound { }
 }

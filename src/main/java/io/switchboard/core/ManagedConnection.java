@@ -43,6 +43,11 @@ public final class ManagedConnection {
     private final long connectedAtMillis;
     private final long connectedAtNanos;
 
+    /** Its deadlines on the hub's {@link Sweeper}. */
+    private final ConnectionTimers timers;
+    /** Its heartbeat, idle and time-sync figures. */
+    private final HeartbeatState heartbeat;
+
     /** Only moves along {@link ConnectionState#canMoveTo}; CLOSED is final. */
     private final AtomicReference<ConnectionState> state;
     /** The user this connection acts for; set once authentication succeeds, never changed after. */
@@ -70,6 +75,8 @@ public final class ManagedConnection {
         this.lastSeenMillis = connectedAtMillis;
         this.userId = handshake.userId();
         this.state = new AtomicReference<>(ConnectionState.HANDSHAKING);
+        this.timers = new ConnectionTimers(this);
+        this.heartbeat = new HeartbeatState(connectedAtNanos);
     }
 
     public String id() {
@@ -99,6 +106,15 @@ public final class ManagedConnection {
 
     void authenticatedAs(String user) {
         this.userId = Objects.requireNonNull(user, "user");
+    }
+
+    ConnectionTimers timers() {
+        return timers;
+    }
+
+    /** Heartbeat figures: round trip, missed pongs, clock offset. */
+    public HeartbeatState heartbeat() {
+        return heartbeat;
     }
 
     public ConnectionState state() {

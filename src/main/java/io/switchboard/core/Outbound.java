@@ -14,6 +14,17 @@ public sealed interface Outbound {
      * and expect to be closed after {@code drainMs}.
      */
     record Shutdown(String reason, long reconnectAfterMs, long drainMs) implements Outbound { }
+    /** An app-level heartbeat ping ({@code ?heartbeat=app}); the client answers with a pong of the same id. */
+    record Ping(long id) implements Outbound { }
+
+    /**
+     * Time sync (section 11): the server's request carries {@code t0} only; the answer to a client's
+     * request carries its {@code t0} and the server's receive and send times {@code t1}, {@code t2}.
+     */
+    record Time(long t0, Long t1, Long t2) implements Outbound { }
+
+    /** A service-initiated reconnect (section 11); {@code url} may be {@code null}. */
+    record Reconnect(String reason, long afterMs, String url) implements Outbound { }
 
     /** The answer to a client's ping; {@code id} is echoed as the client sent it. */
     record Pong(String id) implements Outbound { }

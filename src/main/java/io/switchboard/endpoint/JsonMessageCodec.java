@@ -42,6 +42,7 @@ public final class JsonMessageCodec implements MessageCodec {
         return switch (typeName.getString()) {
             case "ping" -> new Inbound.Ping(id);
             case "pong" -> new Inbound.Pong(id);
+            case "time" -> TimeFields.decode(message, id);
             default -> throw new BadMessageException("unknown type \"" + abbreviate(typeName.getString()) + "\"", id);
         };
     }
@@ -87,6 +88,12 @@ public final class JsonMessageCodec implements MessageCodec {
             } else if (message instanceof Outbound.Shutdown d) {
                 g.write("type", "shutdown").write("reason", d.reason())
                         .write("reconnectAfterMs", d.reconnectAfterMs()).write("drainMs", d.drainMs());
+            } else if (message instanceof Outbound.Ping p) {
+                g.write("type", "ping").write("id", p.id());
+            } else if (message instanceof Outbound.Time t) {
+                TimeFields.write(g, t);
+            } else if (message instanceof Outbound.Reconnect r) {
+                TimeFields.write(g, r);
             } else if (message instanceof Outbound.Error e) {
                 g.write("type", "error").write("code", e.code()).write("message", e.message());
                 writeRaw(g, "ref", e.ref());

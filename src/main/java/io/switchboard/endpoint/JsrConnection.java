@@ -38,12 +38,6 @@ final class JsrConnection implements Connection {
         }
     }
 
-    /** Container-specific aborts come with the heartbeat work; until then a close is the best available. */
-    @Override
-    public void abort() {
-        close(1001, "going away");
-    }
-
     @Override
     public void close(int code, String reason) {
         try {
@@ -51,5 +45,10 @@ final class JsrConnection implements Connection {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "close frame not sent", e);
         }
+    }
+
+    @Override
+    public void abort() {
+        ContainerAbort.abortQuietly(session);
     }
 }

@@ -101,7 +101,9 @@ class DrainTest {
         assertTrue(transports.get(1).closes.isEmpty());
 
         clock.advance(Duration.ofSeconds(1));
+        assertFalse(hub.heartbeats().isStopped());
         assertEquals(Drain.Phase.CLOSING, drain.advance(clock.nanoTime()));
+        assertTrue(hub.heartbeats().isStopped(), "heartbeats stop before the rest are closed");
         assertEquals(List.of("4100 server shutting down"), transports.get(1).closes);
         assertEquals(List.of("4100 server shutting down"), transports.get(2).closes);
         hub.onTransportClosed(answers, 4100, "server shutting down");

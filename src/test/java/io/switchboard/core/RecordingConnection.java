@@ -26,7 +26,7 @@ public final class RecordingConnection implements Connection {
         closes.add(code + " " + reason);
     }
 
-    public int aborts;
+    public volatile int aborts;
 
     @Override
     public synchronized void abort() {

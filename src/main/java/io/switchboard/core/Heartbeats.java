@@ -1,0 +1,299 @@
+package io.switchboard.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The liveness rules of CONTRACT.md sections 4 and 11 on the {@link Sweeper}: heartbeat pings
+ * (Ping frames, plus {@code ping} messages in app mode), missed-pong counting and zombie closes,
+ * the idle timeout, time sync, the service-initiated reconnect, and the TCP abort after a close
+ * handshake that does not finish in {@code close.timeout}.
+ *
+ * <p>Built by the {@link Hub}, which calls {@link #opened}, {@link #received}, {@link #pongFrame}
+ * and {@link #closing}; everything else runs from the sweeper's deadlines. Proof of life is the
+ * connection's {@link ManagedConnection#lastSeenNanos()}, which the hub updates on every frame.
+ *
+ * <p>Detection: a ping's check runs {@code timeout} after it and counts a miss when no frame
+ * arrived since the ping; the {@code max-missed}-th consecutive miss closes the connection, at most
+ * {@code (max-missed - 1) × interval + timeout} (plus one sweep tick) after the last proof of life.
+ * A timeout longer than the interval is cut to the interval, so that checks never overlap.
+ */
+public final class Heartbeats {
+
+    private final Hub hub;
+    private final Sweeper sweeper;
+    private final Clock clock;
+    private final LifecycleLog log = new LifecycleLog();
+    private final HeartbeatStats stats = new HeartbeatStats();
+
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private final int maxMissed;
+    /** Zero when the idle timeout is off. */
+    private final long idleNanos;
+    private final long closeTimeoutNanos;
+    /** Zero when time sync is off. */
+    private final long timeSyncNanos;
+    private final long maxOffsetMillis;
+    private final int reconnectCloseCode;
+    /** Set once by {@link #stop()} (a drain): no more pings, pong, idle or time-sync checks. */
+    private volatile boolean stopped;
+
+    Heartbeats(Hub hub, Sweeper sweeper) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.sweeper = Objects.requireNonNull(sweeper, "sweeper");
+        this.clock = hub.clock();
+        Settings s = hub.settings();
+        this.intervalNanos = s.heartbeat().interval().toNanos();
+        this.timeoutNanos = Math.min(s.heartbeat().timeout().toNanos(), intervalNanos);
+        this.maxMissed = Math.max(1, s.heartbeat().maxMissed());
+        this.idleNanos = s.idleTimeout().toNanos();
+        this.closeTimeoutNanos = s.closeTimeout().toNanos();
+        this.timeSyncNanos = s.timeSync().interval().toNanos();
+        this.maxOffsetMillis = s.timeSync().maxOffset().toMillis();
+        this.reconnectCloseCode = s.shutdown().closeCode();
+        sweeper.on(Deadline.PING, this::ping);
+        sweeper.on(Deadline.PONG, this::checkPong);
+        sweeper.on(Deadline.IDLE, this::checkIdle);
+        sweeper.on(Deadline.TIME_SYNC, this::requestTime);
+        sweeper.on(Deadline.TIME_ANSWER, this::checkTimeAnswer);
+        sweeper.on(Deadline.RECONNECT, this::reconnectOverdue);
+        sweeper.on(Deadline.CLOSE, this::closeOverdue);
+    }
+
+    public HeartbeatStats stats() {
+        return stats;
+    }
+
+    /**
+     * Stops pings and the pong, idle and time-sync checks for good (CONTRACT.md section 10, step 4:
+     * a draining node closes its connections itself). Reconnect and close-handshake deadlines go on.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
+    /**
+     * Starts them again for connections opened from now on, after an operator ends a finished drain
+     * (by then every connection the drain saw is closed, so none is left with a disarmed deadline).
+     */
+    public void resume() {
+        stopped = false;
+    }
+
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /**
+     * Arms a newly OPEN connection's deadlines. Its first ping comes after half to one interval,
+     * spread by its id, so that connections opened together are not pinged together.
+     */
+    void opened(ManagedConnection c) {
+        long now = clock.nanoTime();
+        c.heartbeat().dataReceived(now);
+        sweeper.schedule(c, Deadline.PING, now + spread(c, intervalNanos));
+        if (idleNanos > 0) {
+            sweeper.schedule(c, Deadline.IDLE, now + idleNanos);
+        }
+        if (timeSyncNanos > 0) {
+            sweeper.schedule(c, Deadline.TIME_SYNC, now + spread(c, timeSyncNanos));
+        }
+    }
+
+    private static long spread(ManagedConnection c, long period) {
+        long fraction = c.id().hashCode() & 0xFFFF;
+        return period / 2 + (period / 2) / 65_536 * fraction;
+    }
+
+    /** A message from an OPEN connection, after the hub has recorded the frame as proof of life. */
+    void received(ManagedConnection c, Inbound message) {
+        long now = clock.nanoTime();
+        if (message instanceof Inbound.Pong pong) {
+            // pongs are proof of life but not data: they do not hold off the idle timeout
+            recordAnswer(c, pong.id(), now);
+            return;
+        }
+        c.heartbeat().dataReceived(now);
+        if (message instanceof Inbound.Time time) {
+            onTime(c, time);
+        }
+    }
+
+    /** A text frame that could not be decoded: still a data message for the idle timeout. */
+    void dataReceived(ManagedConnection c) {
+        c.heartbeat().dataReceived(clock.nanoTime());
+    }
+
+    /** A Pong control frame. */
+    void pongFrame(ManagedConnection c) {
+        recordAnswer(c, null, clock.nanoTime());
+    }
+
+    private void recordAnswer(ManagedConnection c, String id, long now) {
+        long rtt = c.heartbeat().answered(id, now);
+        if (rtt != HeartbeatState.UNKNOWN) {
+            stats.rtt.record(rtt);
+        }
+    }
+
+    /** Switchboard has sent a close frame: abort the TCP connection if the handshake is not done in time. */
+    void closing(ManagedConnection c) {
+        sweeper.schedule(c, Deadline.CLOSE, clock.nanoTime() + closeTimeoutNanos);
+    }
+
+    /**
+     * Tells a live connection to reconnect (section 11) and closes it with the shutdown close code
+     * if it has not closed within {@code close.timeout}.
+     *
+     * @return false when the connection is no longer live
+     */
+    public boolean requestReconnect(ManagedConnection c, String reason, long afterMs, String url) {
+        if (!c.state().isLive()) {
+            return false;
+        }
+        stats.reconnectsRequested.increment();
+        log.event("reconnect", c, "reason=" + LifecycleLog.quote(reason) + " afterMs=" + afterMs);
+        hub.send(c, new Outbound.Reconnect(reason, afterMs, url));
+        sweeper.schedule(c, Deadline.RECONNECT, clock.nanoTime() + closeTimeoutNanos);
+        return true;
+    }
+
+    private void ping(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
+        if (c.state() != ConnectionState.OPEN) {
+            return;
+        }
+        long id = c.heartbeat().pingSent(now);
+        // both from the deadline, not from now, so a sweep a tick late does not push later pings
+        // and checks back; after a real stall the peer gets a fresh interval and a fair timeout
+        long pongAt = due + timeoutNanos;
+        sweeper.schedule(c, Deadline.PONG, pongAt - now < timeoutNanos / 2 ? now + timeoutNanos : pongAt);
+        long nextPing = due + intervalNanos;
+        sweeper.schedule(c, Deadline.PING, nextPing - now <= 0 ? now + intervalNanos : nextPing);
+        stats.pingsSent.increment();
+        c.transport().sendPing(payload(id));
+        if (c.heartbeatMode() == HeartbeatMode.APP) {
+            hub.send(c, new Outbound.Ping(id));
+        }
+    }
+
+    private static byte[] payload(long id) {
+        byte[] b = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            b[i] = (byte) id;
+            id >>>= 8;
+        }
+        return b;
+    }
+
+    private void checkPong(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
+        if (c.state() != ConnectionState.OPEN) {
+            return;
+        }
+        HeartbeatState hb = c.heartbeat();
+        if (c.lastSeenNanos() - hb.pingSentNanos() > 0) {
+            hb.alive();
+            stats.answered.increment();
+            return;
+        }
+        stats.missed.increment();
+        int missed = hb.missed();
+        if (missed >= maxMissed) {
+            stats.zombiesClosed.increment();
+            long silentMs = (now - c.lastSeenNanos()) / 1_000_000L;
+            log.event("zombie", c, "missedPongs=" + missed + " silentMs=" + silentMs);
+            hub.close(c, Disconnect.HEARTBEAT_TIMEOUT);
+        }
+    }
+
+    private void checkIdle(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
+        if (!c.state().isLive()) {
+            return;
+        }
+        long idleAt = c.heartbeat().lastDataNanos() + idleNanos;
+        if (idleAt - now > 0) {
+            sweeper.schedule(c, Deadline.IDLE, idleAt);
+            return;
+        }
+        stats.idleClosed.increment();
+        hub.close(c, Disconnect.IDLE_TIMEOUT);
+    }
+
+    private void requestTime(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
+        if (c.state() != ConnectionState.OPEN) {
+            return;
+        }
+        long t0 = clock.epochMillis();
+        c.heartbeat().timeRequested(t0);
+        sweeper.schedule(c, Deadline.TIME_ANSWER, now + timeoutNanos);
+        sweeper.schedule(c, Deadline.TIME_SYNC, due + timeSyncNanos);
+        hub.send(c, new Outbound.Time(t0, null, null));
+    }
+
+    private void checkTimeAnswer(ManagedConnection c, long due, long now) {
+        if (stopped) {
+            return;
+        }
+        if (c.state() == ConnectionState.OPEN && c.heartbeat().timeRequestPending()) {
+            skewed(c, "no answer to time sync");
+        }
+    }
+
+    /** A client's {@code time}: the answer to our request, or a request of its own, answered at once. */
+    private void onTime(ManagedConnection c, Inbound.Time time) {
+        long t3 = clock.epochMillis();
+        if (time.t1() == null || time.t2() == null) {
+            hub.send(c, new Outbound.Time(time.t0(), t3, clock.epochMillis()));
+            return;
+        }
+        if (timeSyncNanos == 0 || !c.heartbeat().timeAnswered(time.t0())) {
+            return; // late, repeated or unasked: nothing to measure
+        }
+        sweeper.cancel(c, Deadline.TIME_ANSWER);
+        long t0 = time.t0();
+        long t1 = time.t1();
+        long t2 = time.t2();
+        long offset = Math.floorDiv((t1 - t0) + (t2 - t3), 2);
+        long rtt = (t3 - t0) - (t2 - t1);
+        TimeSyncSamples samples = c.heartbeat().timeSamples();
+        samples.add(offset, rtt, t3);
+        Double mean = samples.meanOffsetMillis();
+        if (mean != null && Math.abs(mean) > maxOffsetMillis) {
+            skewed(c, "offsetMs=" + Math.round(mean));
+        }
+    }
+
+    private void skewed(ManagedConnection c, String detail) {
+        stats.clockSkewClosed.increment();
+        log.event("clock-skew", c, detail);
+        hub.close(c, Disconnect.CLOCK_SKEW);
+    }
+
+    private void reconnectOverdue(ManagedConnection c, long due, long now) {
+        if (c.state().isLive()) {
+            hub.close(c, Disconnect.reconnect(reconnectCloseCode));
+        }
+    }
+
+    private void closeOverdue(ManagedConnection c, long due, long now) {
+        if (c.state() == ConnectionState.CLOSED) {
+            return;
+        }
+        stats.aborted.increment();
+        log.event("abort", c, "closeTimeoutMs=" + Duration.ofNanos(closeTimeoutNanos).toMillis());
+        c.transport().abort();
+        hub.onTransportClosed(c, 1006, "close handshake timed out");
+    }
+}

@@ -1,0 +1,97 @@
+package io.switchboard.endpoint;
+
+import jakarta.websocket.Session;
+import java.io.Closeable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Drops a WebSocket's TCP connection without a close handshake. The WebSocket API has no such
+ * call, so each container gets its own way, found by reflection so that the WAR needs neither
+ * container's classes at compile time:
+ * <ul>
+ *   <li>Undertow (WildFly): the public {@code UndertowSession.forceClose()}.</li>
+ *   <li>Tyrus (Payara): {@code TyrusRemoteEndpoint.webSocket → TyrusWebSocket.protocolHandler →
+ *       ProtocolHandler.writer}, a {@link Closeable} whose {@code close()} closes the servlet
+ *       {@code WebConnection}, and so the socket.</li>
+ *   <li>Anything else: {@link Session#close()}, which at least releases the session.</li>
+ * </ul>
+ */
+interface ContainerAbort {
+
+    Logger LOG = Logger.getLogger(ContainerAbort.class.getName());
+
+    void abort(Session session) throws Exception;
+
+    /** The way to abort sessions of this class, worked out once per class. */
+    static ContainerAbort of(Session session) {
+        return Cache.BY_CLASS.computeIfAbsent(session.getClass(), ContainerAbort::find);
+    }
+
+    private static ContainerAbort find(Class<?> sessionClass) {
+        try {
+            Method forceClose = sessionClass.getMethod("forceClose");
+            LOG.info("aborting connections of " + sessionClass.getName() + " with forceClose()");
+            return session -> forceClose.invoke(session);
+        } catch (NoSuchMethodException e) {
+            // not Undertow
+        }
+        if (sessionClass.getName().startsWith("org.glassfish.tyrus.")) {
+            LOG.info("aborting connections of " + sessionClass.getName() + " by closing the Tyrus writer");
+            return ContainerAbort::closeTyrusWriter;
+        }
+        LOG.info("no way to abort connections of " + sessionClass.getName() + "; falling back to Session.close()");
+        return Session::close;
+    }
+
+    private static void closeTyrusWriter(Session session) throws Exception {
+        Object remote = session.getAsyncRemote();
+        Object webSocket = field(remote, "webSocket");
+        Object protocolHandler = field(webSocket, "protocolHandler");
+        Object writer = field(protocolHandler, "writer");
+        if (writer instanceof Closeable closeable) {
+            closeable.close();
+        } else {
+            session.close();
+        }
+    }
+
+    /** The value of the first field of this name in the object's class or a superclass. */
+    private static Object field(Object target, String name) throws ReflectiveOperationException {
+        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(target);
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(name + " in " + target.getClass().getName());
+    }
+
+    /** Runs the abort, logging (never throwing) a failure. */
+    static void abortQuietly(Session session) {
+        try {
+            of(session).abort(session);
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.WARNING, "could not abort connection " + session.getId() + "; closing it instead", e);
+            try {
+                session.close();
+            } catch (Exception ignored) {
+                // the session is gone either way
+            }
+        }
+    }
+
+    /** Holder of the per-class choice. */
+    final class Cache {
+        static final ConcurrentHashMap<Class<?>, ContainerAbort> BY_CLASS = new ConcurrentHashMap<>();
+
+        private Cache() {
+        }
+    }
+}

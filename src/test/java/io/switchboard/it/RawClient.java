@@ -1,0 +1,202 @@
+package io.switchboard.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A minimal WebSocket client over a plain socket (RFC 6455, no extensions), for what the JDK
+ * client cannot do: leave Ping frames unanswered, or ignore a close frame, as a dead peer would.
+ * Every frame received is queued with its arrival time; the end of the TCP stream is an event too.
+ */
+public final class RawClient implements AutoCloseable {
+
+    /** One event: a frame (opcode, payload) or the end of the stream ({@code opcode == -1}). */
+    public record Frame(int opcode, byte[] payload, long atNanos) {
+        public static final int TEXT = 1;
+        public static final int CLOSE = 8;
+        public static final int PING = 9;
+        public static final int EOF = -1;
+
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** {@code "<code> <reason>"} of a close frame. */
+        public String closeStatus() {
+            if (payload.length < 2) {
+                return "1005 ";
+            }
+            int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+            return code + " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final boolean answerPings;
+    private final boolean answerClose;
+    private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    /** Every event so far, in order, whether or not a wait has consumed it. */
+    private final java.util.List<Frame> history = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    private RawClient(URI uri, boolean answerPings, boolean answerClose) throws IOException {
+        this.answerPings = answerPings;
+        this.answerClose = answerClose;
+        this.socket = new Socket();
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TestClient.WAIT.toMillis());
+        this.out = socket.getOutputStream();
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(nonce) + "\r\nUser-Agent: switchboard-raw-test\r\n\r\n";
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        String status = readHeaders(in);
+        if (!status.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("upgrade refused: " + status);
+        }
+        Thread reader = new Thread(() -> readLoop(in), "raw-client-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** A client that answers pings (a live peer) or not (a zombie), and answers a close frame or not. */
+    public static RawClient connect(URI uri, boolean answerPings, boolean answerClose) throws IOException {
+        return new RawClient(uri, answerPings, answerClose);
+    }
+
+    private static String readHeaders(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed during the upgrade");
+            }
+            head.write(b);
+            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String text = head.toString(StandardCharsets.US_ASCII);
+        return text.substring(0, text.indexOf('\r'));
+    }
+
+    private void readLoop(DataInputStream in) {
+        try {
+            while (true) {
+                int b0 = in.readUnsignedByte();
+                int b1 = in.readUnsignedByte();
+                long len = b1 & 0x7F;
+                if (len == 126) {
+                    len = in.readUnsignedShort();
+                } else if (len == 127) {
+                    len = in.readLong();
+                }
+                byte[] payload = new byte[(int) len];
+                in.readFully(payload);
+                int opcode = b0 & 0x0F;
+                Frame frame = new Frame(opcode, payload, System.nanoTime());
+                history.add(frame);
+                frames.add(frame);
+                if (opcode == Frame.PING && answerPings) {
+                    send(0xA, payload);
+                } else if (opcode == Frame.CLOSE && answerClose) {
+                    send(Frame.CLOSE, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
+                }
+            }
+        } catch (IOException e) {
+            Frame eof = new Frame(Frame.EOF, new byte[0], System.nanoTime());
+            history.add(eof);
+            frames.add(eof);
+        }
+    }
+
+    /** Every frame received so far, in order, the end of the stream included. */
+    public java.util.List<Frame> received() {
+        synchronized (history) {
+            return java.util.List.copyOf(history);
+        }
+    }
+
+    public void sendText(String text) throws IOException {
+        send(Frame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes one masked, final frame (clients must mask). */
+    private synchronized void send(int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** The next event of this opcode (skipping others); fails when none comes within {@link TestClient#WAIT}. */
+    public Frame await(int opcode) throws InterruptedException {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            Frame f = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (f == null) {
+                break;
+            }
+            if (f.opcode() == opcode) {
+                return f;
+            }
+            if (f.opcode() == Frame.EOF) {
+                frames.add(f); // stays the last event
+                throw new AssertionError("stream ended while waiting for opcode " + opcode);
+            }
+        }
+        throw new AssertionError("no frame with opcode " + opcode + " within " + TestClient.WAIT);
+    }
+
+    /** The end of the TCP stream; fails when it does not come within {@link TestClient#WAIT}. */
+    public Frame awaitEof() throws InterruptedException {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            Frame f = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (f == null) {
+                break;
+            }
+            if (f.opcode() == Frame.EOF) {
+                return f;
+            }
+        }
+        throw new AssertionError("the server did not drop the connection within " + TestClient.WAIT);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
