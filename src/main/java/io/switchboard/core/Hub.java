@@ -28,11 +28,20 @@ public final class Hub {
     private final Counters counters = new Counters();
     private final LifecycleLog log = new LifecycleLog();
     private final List<Consumer<ManagedConnection>> releaseListeners = new CopyOnWriteArrayList<>();
+    private final Delivery delivery;
+    private final Channels channels;
 
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.codec = Objects.requireNonNull(codec, "codec");
+        this.delivery = new Delivery(this, settings.send());
+        this.channels = new Channels(this, delivery, codec);
+    }
+
+    /** Subscriptions, publishing and direct messages. */
+    public Channels channels() {
+        return channels;
     }
 
     public Settings settings() {
@@ -106,6 +115,8 @@ public final class Hub {
         // an Inbound.Pong needs nothing more: seen() above recorded the proof of life
         if (message instanceof Inbound.Ping ping) {
             send(c, new Outbound.Pong(ping.id()));
+        } else if (message instanceof Inbound.ChannelRequest request) {
+            channels.onRequest(c, request);
         }
     }
 
@@ -114,18 +125,12 @@ public final class Hub {
         c.seen(clock);
     }
 
-    /** Encodes and sends one message; a failed send is logged, and the container closes the socket. */
+    /**
+     * Encodes one message and queues it on the connection's bounded send queue; a connection whose
+     * queue overflows is closed as a slow consumer.
+     */
     public void send(ManagedConnection c, Outbound message) {
-        String text = codec.encode(message);
-        int bytes = utf8Length(text);
-        c.transport().sendText(text, failure -> {
-            if (failure == null) {
-                c.countOut(bytes);
-                counters.messageOut(bytes);
-            } else if (LOG.isLoggable(Level.FINE)) {
-                LOG.log(Level.FINE, "send to " + c.id() + " failed", failure);
-            }
-        });
+        delivery.send(c, codec.encode(message));
     }
 
     /** Starts closing {@code c} for {@code why}; a no-op when it is already closing or closed. */

@@ -15,4 +15,19 @@ public sealed interface Inbound {
 
     /** {@code {"type":"pong","id":N}}: the answer to an app-level ping of the server. */
     record Pong(String id) implements Inbound { }
+
+    /** A request about channels (section 6), handled by {@link Channels}. */
+    sealed interface ChannelRequest extends Inbound {
+        /** The channel name or pattern exactly as the client sent it. */
+        String channel();
+    }
+
+    /** {@code {"type":"subscribe","channel":"news.*"}}. */
+    record Subscribe(String id, String channel) implements ChannelRequest { }
+
+    /** {@code {"type":"unsubscribe","channel":"news.*"}}. */
+    record Unsubscribe(String id, String channel) implements ChannelRequest { }
+
+    /** {@code {"type":"publish","channel":"news.sport","data":...}}; {@code data} is JSON text. */
+    record Publish(String id, String channel, String data) implements ChannelRequest { }
 }

@@ -51,6 +51,10 @@ public final class ManagedConnection {
     private volatile long lastSeenNanos;
     /** Wall-clock time of the last frame of any kind from the peer, for display. */
     private volatile long lastSeenMillis;
+    /** The connection's one writer: every frame but pings and the close goes through it. */
+    private final SendQueue outbox;
+    /** The channels this connection may use; set by authentication before OPEN, ALL without a claim. */
+    private volatile ChannelAccess channelAccess = ChannelAccess.ALL;
     /** Set by the first {@link #beginClose} and never changed after; null while live. */
     private volatile Disconnect closeCause;
 
@@ -70,6 +74,7 @@ public final class ManagedConnection {
         this.lastSeenMillis = connectedAtMillis;
         this.userId = handshake.userId();
         this.state = new AtomicReference<>(ConnectionState.HANDSHAKING);
+        this.outbox = new SendQueue(transport);
     }
 
     public String id() {
@@ -99,6 +104,24 @@ public final class ManagedConnection {
 
     void authenticatedAs(String user) {
         this.userId = Objects.requireNonNull(user, "user");
+    }
+
+    /** The bounded send queue; {@link Delivery} is its only producer. */
+    public SendQueue outbox() {
+        return outbox;
+    }
+
+    public ChannelAccess channelAccess() {
+        return channelAccess;
+    }
+
+    /**
+     * Limits the channels this connection may subscribe and publish to, from the token's
+     * {@code channels} claim. Authentication calls it before the connection becomes OPEN; without a
+     * call every channel is allowed.
+     */
+    public void restrictChannels(ChannelAccess access) {
+        this.channelAccess = Objects.requireNonNull(access, "access");
     }
 
     public ConnectionState state() {
