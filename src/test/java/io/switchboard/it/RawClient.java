@@ -108,6 +108,11 @@ public final class RawClient implements AutoCloseable {
         sendFrame(0x1, payload, compress);
     }
 
+    /** Sends an already deflated text message as one frame with RSV1 set. */
+    public void sendRawCompressed(byte[] deflated) throws IOException {
+        sendFrame(0x1, deflated, true);
+    }
+
     /** Deflates one message without context takeover (always allowed for a sender), minus the 00 00 ff ff tail. */
     public static byte[] deflate(byte[] data) {
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
