@@ -1,16 +1,14 @@
 package io.switchboard.core;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Channel subscriptions and publishing on this node (CONTRACT.md sections 6 and 7): the client's
  * {@code subscribe}, {@code unsubscribe} and {@code publish} requests, and the publish calls of the API.
  *
- * <p>Subscriptions live in a {@link SubscriptionIndex} and in a per-connection set, and are removed
+ * <p>Subscriptions live in a {@link SubscriptionIndex} and in the connection's own set, and are removed
  * when the connection is released. A publish serialises its message once ({@link PreparedMessage})
  * and puts it on each recipient's bounded queue ({@link Delivery}): each recipient gets a message
  * once however many of its patterns match, with its own {@code seq} per channel.
@@ -29,8 +27,6 @@ public final class Channels {
     private final Delivery delivery;
     private final MessageCodec codec;
     private final SubscriptionIndex<ManagedConnection> index = new SubscriptionIndex<>();
-    /** Each connection's patterns, as subscribed; an entry exists only while it has any or is being released. */
-    private final Map<ManagedConnection, Set<String>> patterns = new ConcurrentHashMap<>();
 
     Channels(Hub hub, Delivery delivery, MessageCodec codec) {
         this.hub = hub;
@@ -58,7 +54,7 @@ public final class Channels {
             refuse(c, request, Outbound.Error.FORBIDDEN, "not allowed to subscribe to '" + request.channel() + "'");
             return;
         }
-        Set<String> mine = patterns.computeIfAbsent(c, k -> ConcurrentHashMap.newKeySet());
+        Set<String> mine = c.subscriptionSet();
         if (!mine.contains(request.channel()) && mine.size() >= MAX_SUBSCRIPTIONS) {
             refuse(c, request, Outbound.Error.TOO_MANY_SUBSCRIPTIONS,
                     "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
@@ -78,10 +74,8 @@ public final class Channels {
         if (pattern == null) {
             return;
         }
-        Set<String> mine = patterns.get(c);
-        if (mine != null && mine.remove(request.channel())) {
+        if (c.subscriptionSet().remove(request.channel())) {
             index.unsubscribe(pattern, c);
-            patterns.computeIfPresent(c, (k, set) -> set.isEmpty() ? null : set);
         }
         hub.send(c, new Outbound.Unsubscribed(request.channel(), request.id()));
     }
@@ -170,24 +164,16 @@ public final class Channels {
         return queued;
     }
 
-    /** The patterns {@code c} is subscribed to, in no particular order. */
-    public List<String> subscriptionsOf(ManagedConnection c) {
-        Set<String> mine = patterns.get(c);
-        return mine == null ? List.of() : List.copyOf(mine);
-    }
-
     /** Whether no connection holds any subscription (every release cleaned up after itself). */
     public boolean isEmpty() {
-        return patterns.isEmpty() && index.isEmpty();
+        return index.isEmpty();
     }
 
     private void release(ManagedConnection c) {
         Objects.requireNonNull(c, "c").outbox().shut();
-        Set<String> mine = patterns.remove(c);
-        if (mine == null) {
-            return;
-        }
-        for (String p : mine) {
+        Set<String> mine = c.subscriptionSet();
+        for (String p : List.copyOf(mine)) {
+            mine.remove(p);
             index.unsubscribe(ChannelNames.pattern(p), c);
         }
     }

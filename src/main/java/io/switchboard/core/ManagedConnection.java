@@ -1,6 +1,9 @@
 package io.switchboard.core;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -53,6 +56,8 @@ public final class ManagedConnection {
     private volatile long lastSeenMillis;
     /** The connection's one writer: every frame but pings and the close goes through it. */
     private final SendQueue outbox;
+    /** The channel patterns this connection holds; only {@link Channels} changes it, and empties it on release. */
+    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     /** The channels this connection may use; set by authentication before OPEN, ALL without a claim. */
     private volatile ChannelAccess channelAccess = ChannelAccess.ALL;
     /** Set by the first {@link #beginClose} and never changed after; null while live. */
@@ -109,6 +114,15 @@ public final class ManagedConnection {
     /** The bounded send queue; {@link Delivery} is its only producer. */
     public SendQueue outbox() {
         return outbox;
+    }
+
+    /** The channel patterns this connection is subscribed to, in no particular order. */
+    public List<String> subscriptions() {
+        return List.copyOf(subscriptions);
+    }
+
+    Set<String> subscriptionSet() {
+        return subscriptions;
     }
 
     public ChannelAccess channelAccess() {

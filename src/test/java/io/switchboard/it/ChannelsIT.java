@@ -109,6 +109,12 @@ class ChannelsIT {
             assertEquals(3, two.next("message").getJsonArray("data").size());
             assertEquals(0, Api.json(api.call("POST", "/users/nobody/messages", "{\"data\":1}")).asJsonObject().getInt("recipients"));
 
+            one.send("{\"type\":\"subscribe\",\"channel\":\"ops.>\"}");
+            one.next("subscribed");
+            JsonObject view = Api.json(api.get("/connections/" + oneId)).asJsonObject();
+            assertEquals("ops.>", view.getJsonArray("channels").getString(0), view.toString());
+            assertEquals(0, view.getInt("queued"));
+
             two.send("{\"type\":\"subscribe\",\"channel\":\"alerts.*\"}");
             two.next("subscribed");
             HttpResponse<String> channel = api.call("POST", "/channels/alerts.fire/messages", "{\"data\":\"run\"}");
