@@ -36,6 +36,11 @@ public final class Channels {
     }
 
     void onRequest(ManagedConnection c, Inbound.ChannelRequest request) {
+        if (c.state() != ConnectionState.OPEN) {
+            // before authentication the connection's channel access is not known yet: never guess ALL
+            refuse(c, request, Outbound.Error.FORBIDDEN, "channels are available once the connection is open");
+            return;
+        }
         if (request instanceof Inbound.Subscribe s) {
             subscribe(c, s);
         } else if (request instanceof Inbound.Unsubscribe u) {

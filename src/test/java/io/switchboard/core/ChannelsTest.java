@@ -162,4 +162,15 @@ class ChannelsTest {
         hub.channels().publish("q\"uote.é", "1");
         assertEquals("q\"uote.é", json(t.lastSent()).getString("channel"));
     }
+
+    @Test
+    void aConnectionThatIsNotOpenYetCannotUseChannels() {
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = open(t, null);
+
+        hub.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1}");
+
+        assertEquals("forbidden", json(t.lastSent()).getString("code"));
+        assertTrue(hub.channels().isEmpty());
+    }
 }
