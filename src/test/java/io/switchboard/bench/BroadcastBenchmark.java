@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * java -cp target/test-classes io.switchboard.bench.BroadcastBenchmark \
  *     --url http://127.0.0.1:18380/ --token bench --clients 1000 --messages 200 --size 1024 --rate 50
  * </pre>
- * {@code --mode broadcast} uses {@code POST /api/broadcast} instead of the channel.
+ * {@code --mode broadcast} uses {@code POST /api/broadcast} instead of the channel. {@code --publish false}
+ * only holds and measures clients, so that several processes can hold the connections while one of
+ * them publishes (start the receivers first; System.nanoTime is one clock for all processes on Linux).
  */
 public final class BroadcastBenchmark {
 
@@ -42,6 +44,7 @@ public final class BroadcastBenchmark {
         int size = Integer.parseInt(opts.getOrDefault("size", "1024"));
         int rate = Integer.parseInt(opts.getOrDefault("rate", "50"));
         boolean broadcast = "broadcast".equals(opts.get("mode"));
+        boolean publish = !"false".equals(opts.get("publish"));
 
         long[] latencies = new long[clients * messages];
         AtomicInteger received = new AtomicInteger();
@@ -64,6 +67,11 @@ public final class BroadcastBenchmark {
             throw new IllegalStateException("not every client subscribed: " + subscribed.getCount() + " missing");
         }
         System.out.printf("%d clients connected and subscribed%n", clients);
+        if (!publish) {
+            boolean all = done.await(Long.parseLong(opts.getOrDefault("wait", "300")), TimeUnit.SECONDS);
+            report(latencies, received.get(), clients * messages, all, FIRST.get(), System.nanoTime());
+            System.exit(0);
+        }
 
         String pad = "x".repeat(Math.max(0, size - 60));
         URI target = URI.create(root + (broadcast ? "api/broadcast" : "api/channels/bench.all/messages"));
@@ -85,23 +93,29 @@ public final class BroadcastBenchmark {
         long published = System.nanoTime();
         boolean all = done.await(120, TimeUnit.SECONDS);
         long end = System.nanoTime();
-        int n = received.get();
-        long[] got = Arrays.copyOf(latencies, Math.min(n, latencies.length));
-        Arrays.sort(got);
-        double seconds = (end - start) / 1e9;
-        System.out.printf("mode=%s clients=%d messages=%d size=%dB rate=%d/s%n",
-                broadcast ? "broadcast" : "channel", clients, messages, size, rate);
-        System.out.printf("delivered %d of %d%s in %.2f s (publishing took %.2f s): %.0f messages/s%n",
-                n, clients * messages, all ? "" : " (TIMED OUT)", seconds, (published - start) / 1e9, n / seconds);
-        if (got.length > 0) {
-            System.out.printf("publish-to-receive: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                    got[got.length / 2] / 1e6, got[(int) (got.length * 0.99)] / 1e6, got[got.length - 1] / 1e6);
-        }
+        System.out.printf("mode=%s clients=%d messages=%d size=%dB rate=%d/s, publishing took %.2f s, started at nanoTime %d%n",
+                broadcast ? "broadcast" : "channel", clients, messages, size, rate, (published - start) / 1e9, start);
+        report(latencies, received.get(), clients * messages, all, start, end);
         for (WebSocket s : sockets) {
             s.abort();
         }
         System.exit(0);
     }
+
+    private static void report(long[] latencies, int n, int expected, boolean all, long start, long end) {
+        long[] got = Arrays.copyOf(latencies, Math.min(n, latencies.length));
+        Arrays.sort(got);
+        double seconds = (end - start) / 1e9;
+        System.out.printf("delivered %d of %d%s in %.2f s (nanoTime %d to %d): %.0f messages/s%n",
+                n, expected, all ? "" : " (TIMED OUT)", seconds, start, end, n / seconds);
+        if (got.length > 0) {
+            System.out.printf("publish-to-receive: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    got[got.length / 2] / 1e6, got[(int) (got.length * 0.99)] / 1e6, got[got.length - 1] / 1e6);
+        }
+    }
+
+    /** nanoTime of the first message received by this process, for receivers' delivered/s. */
+    private static final java.util.concurrent.atomic.AtomicLong FIRST = new java.util.concurrent.atomic.AtomicLong();
 
     private static Map<String, String> options(String[] args) {
         Map<String, String> out = new HashMap<>();
@@ -137,6 +151,7 @@ public final class BroadcastBenchmark {
                 if (text.startsWith("{\"type\":\"message\"") && t > 0) {
                     int endOfT = text.indexOf(',', t);
                     long sent = Long.parseLong(text.substring(t + 4, endOfT));
+                    FIRST.compareAndSet(0, now);
                     int i = received.getAndIncrement();
                     if (i < latencies.length) {
                         latencies[i] = now - sent;
