@@ -3,6 +3,7 @@ package io.switchboard.admin;
 import io.switchboard.core.HeartbeatState;
 import io.switchboard.core.ManagedConnection;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One connection as the API shows it (CONTRACT.md section 7, {@code GET /api/connections}).
@@ -12,7 +13,8 @@ import java.time.Instant;
 public record ConnectionView(String id, String userId, String ip, String userAgent, String state,
                              String connectedAt, String lastSeenAt, Double rttMs, Double lastRttMs,
                              int missedPongs, Double clockOffsetMs,
-                             long messagesIn, long messagesOut, long bytesIn, long bytesOut) {
+                             long messagesIn, long messagesOut, long bytesIn, long bytesOut,
+                             int queued, List<String> channels) {
 
     public static ConnectionView of(ManagedConnection c) {
         HeartbeatState hb = c.heartbeat();
@@ -20,7 +22,8 @@ public record ConnectionView(String id, String userId, String ip, String userAge
                 Instant.ofEpochMilli(c.connectedAtMillis()).toString(),
                 Instant.ofEpochMilli(c.lastSeenMillis()).toString(),
                 millis(hb.smoothedRttNanos()), millis(hb.lastRttNanos()), hb.missedPongs(), hb.clockOffsetMillis(),
-                c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut());
+                c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(),
+                c.outbox().queuedMessages(), c.subscriptions());
     }
 
     private static Double millis(long nanos) {

@@ -32,6 +32,8 @@ public final class Hub {
     private volatile boolean draining;
     private final Sweeper sweeper;
     private final Heartbeats heartbeats;
+    private final Delivery delivery;
+    private final Channels channels;
 
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -39,6 +41,8 @@ public final class Hub {
         this.codec = Objects.requireNonNull(codec, "codec");
         this.sweeper = new Sweeper(clock, Sweeper.tickFor(settings));
         this.heartbeats = new Heartbeats(this, sweeper);
+        this.delivery = new Delivery(this, settings.send());
+        this.channels = new Channels(this, delivery, codec);
     }
 
     /** The one timer of all connections; the shell calls {@link Sweeper#sweep()} every tick. */
@@ -48,6 +52,11 @@ public final class Hub {
 
     public Heartbeats heartbeats() {
         return heartbeats;
+    }
+
+    /** Subscriptions, publishing and direct messages. */
+    public Channels channels() {
+        return channels;
     }
 
     public Settings settings() {
@@ -138,6 +147,8 @@ public final class Hub {
         heartbeats.received(c, message);
         if (message instanceof Inbound.Ping ping) {
             send(c, new Outbound.Pong(ping.id()));
+        } else if (message instanceof Inbound.ChannelRequest request) {
+            channels.onRequest(c, request);
         }
     }
 
@@ -147,18 +158,12 @@ public final class Hub {
         heartbeats.pongFrame(c);
     }
 
-    /** Encodes and sends one message; a failed send is logged, and the container closes the socket. */
+    /**
+     * Encodes one message and queues it on the connection's bounded send queue; a connection whose
+     * queue overflows is closed as a slow consumer.
+     */
     public void send(ManagedConnection c, Outbound message) {
-        String text = codec.encode(message);
-        int bytes = utf8Length(text);
-        c.transport().sendText(text, failure -> {
-            if (failure == null) {
-                c.countOut(bytes);
-                counters.messageOut(bytes);
-            } else if (LOG.isLoggable(Level.FINE)) {
-                LOG.log(Level.FINE, "send to " + c.id() + " failed", failure);
-            }
-        });
+        delivery.send(c, codec.encode(message));
     }
 
     /** Starts closing {@code c} for {@code why}; a no-op when it is already closing or closed. */

@@ -21,4 +21,18 @@ public sealed interface Inbound {
      * {@code t0} alone a client's own request (section 11). Times are epoch milliseconds.
      */
     record Time(String id, long t0, Long t1, Long t2) implements Inbound { }
+    /** A request about channels (section 6), handled by {@link Channels}. */
+    sealed interface ChannelRequest extends Inbound {
+        /** The channel name or pattern exactly as the client sent it. */
+        String channel();
+    }
+
+    /** {@code {"type":"subscribe","channel":"news.*"}}. */
+    record Subscribe(String id, String channel) implements ChannelRequest { }
+
+    /** {@code {"type":"unsubscribe","channel":"news.*"}}. */
+    record Unsubscribe(String id, String channel) implements ChannelRequest { }
+
+    /** {@code {"type":"publish","channel":"news.sport","data":...}}; {@code data} is JSON text. */
+    record Publish(String id, String channel, String data) implements ChannelRequest { }
 }

@@ -1,6 +1,9 @@
 package io.switchboard.core;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -56,6 +59,12 @@ public final class ManagedConnection {
     private volatile long lastSeenNanos;
     /** Wall-clock time of the last frame of any kind from the peer, for display. */
     private volatile long lastSeenMillis;
+    /** The connection's one writer: every frame but pings and the close goes through it. */
+    private final SendQueue outbox;
+    /** The channel patterns this connection holds; only {@link Channels} changes it, and empties it on release. */
+    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    /** The channels this connection may use; set by authentication before OPEN, ALL without a claim. */
+    private volatile ChannelAccess channelAccess = ChannelAccess.ALL;
     /** Set by the first {@link #beginClose} and never changed after; null while live. */
     private volatile Disconnect closeCause;
 
@@ -77,6 +86,7 @@ public final class ManagedConnection {
         this.state = new AtomicReference<>(ConnectionState.HANDSHAKING);
         this.timers = new ConnectionTimers(this);
         this.heartbeat = new HeartbeatState(connectedAtNanos);
+        this.outbox = new SendQueue(transport);
     }
 
     public String id() {
@@ -115,6 +125,33 @@ public final class ManagedConnection {
     /** Heartbeat figures: round trip, missed pongs, clock offset. */
     public HeartbeatState heartbeat() {
         return heartbeat;
+    }
+
+    /** The bounded send queue; {@link Delivery} is its only producer. */
+    public SendQueue outbox() {
+        return outbox;
+    }
+
+    /** The channel patterns this connection is subscribed to, in no particular order. */
+    public List<String> subscriptions() {
+        return List.copyOf(subscriptions);
+    }
+
+    Set<String> subscriptionSet() {
+        return subscriptions;
+    }
+
+    public ChannelAccess channelAccess() {
+        return channelAccess;
+    }
+
+    /**
+     * Limits the channels this connection may subscribe and publish to, from the token's
+     * {@code channels} claim. Authentication calls it before the connection becomes OPEN; without a
+     * call every channel is allowed.
+     */
+    public void restrictChannels(ChannelAccess access) {
+        this.channelAccess = Objects.requireNonNull(access, "access");
     }
 
     public ConnectionState state() {

@@ -15,6 +15,16 @@ public interface MessageCodec {
 
     String encode(Outbound message);
 
+    /**
+     * A {@code message} serialised once for all its recipients (CONTRACT.md section 6):
+     * {@code {"type":"message","channel":...,"data":...,"seq":N}}, each recipient adding its own
+     * seq; without a channel (a direct message or a broadcast) there is no seq.
+     *
+     * @param channel the channel name, or {@code null}
+     * @param data    JSON text, as produced by this codec or validated by the caller
+     */
+    PreparedMessage prepare(String channel, String data);
+
     /** A client message that cannot be understood; its text goes back to the client. */
     final class BadMessageException extends Exception {
         private final String ref;

@@ -38,5 +38,18 @@ public sealed interface Outbound {
      */
     record Error(String code, String message, String ref) implements Outbound {
         public static final String BAD_REQUEST = "bad_request";
+        /** A subscribe or publish outside the token's {@code channels} claim. */
+        public static final String FORBIDDEN = "forbidden";
+        /** A subscribe over {@link Channels#MAX_SUBSCRIPTIONS}. */
+        public static final String TOO_MANY_SUBSCRIPTIONS = "too_many_subscriptions";
     }
+
+    /** The reply to a {@code subscribe}: the pattern is now in force. */
+    record Subscribed(String channel, String ref) implements Outbound { }
+
+    /** The reply to an {@code unsubscribe}, whether or not the pattern was subscribed. */
+    record Unsubscribed(String channel, String ref) implements Outbound { }
+
+    /** The reply to a {@code publish}: the message has been queued to this node's subscribers. */
+    record Published(String channel, String ref) implements Outbound { }
 }

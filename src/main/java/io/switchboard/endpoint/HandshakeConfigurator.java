@@ -3,6 +3,7 @@ package io.switchboard.endpoint;
 import io.switchboard.auth.HandshakeFilter;
 import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.HeartbeatMode;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -32,6 +33,12 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                 header(headers, "User-Agent"),
                 ANONYMOUS,
                 HeartbeatMode.fromQuery(heartbeat)));
+    }
+
+    /** permessage-deflate as {@code switchboard.compression.*} says, where the container supports it. */
+    @Override
+    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+        return Compression.negotiate(requested, super.getNegotiatedExtensions(installed, requested));
     }
 
     /** Header names are case-insensitive, but not every container's map is. */

@@ -3,6 +3,7 @@ package io.switchboard.endpoint;
 import io.switchboard.core.Inbound;
 import io.switchboard.core.MessageCodec;
 import io.switchboard.core.Outbound;
+import io.switchboard.core.PreparedMessage;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -43,6 +44,9 @@ public final class JsonMessageCodec implements MessageCodec {
             case "ping" -> new Inbound.Ping(id);
             case "pong" -> new Inbound.Pong(id);
             case "time" -> TimeFields.decode(message, id);
+            case "subscribe" -> new Inbound.Subscribe(id, channel(message, id));
+            case "unsubscribe" -> new Inbound.Unsubscribe(id, channel(message, id));
+            case "publish" -> new Inbound.Publish(id, channel(message, id), data(message, id));
             default -> throw new BadMessageException("unknown type \"" + abbreviate(typeName.getString()) + "\"", id);
         };
     }
@@ -61,6 +65,21 @@ public final class JsonMessageCodec implements MessageCodec {
         } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             throw new BadMessageException("not valid JSON", null);
         }
+    }
+
+    private static String channel(JsonObject message, String id) throws BadMessageException {
+        if (!(message.get("channel") instanceof JsonString channel)) {
+            throw new BadMessageException("\"channel\" must be a string", id);
+        }
+        return channel.getString();
+    }
+
+    private static String data(JsonObject message, String id) throws BadMessageException {
+        JsonValue data = message.get("data");
+        if (data == null) {
+            throw new BadMessageException("\"data\" is required", id);
+        }
+        return data.toString();
     }
 
     /** The id as the client wrote it, if it is a number or a string. */
@@ -94,6 +113,12 @@ public final class JsonMessageCodec implements MessageCodec {
                 TimeFields.write(g, t);
             } else if (message instanceof Outbound.Reconnect r) {
                 TimeFields.write(g, r);
+            } else if (message instanceof Outbound.Subscribed r) {
+                writeReply(g, "subscribed", r.channel(), r.ref());
+            } else if (message instanceof Outbound.Unsubscribed r) {
+                writeReply(g, "unsubscribed", r.channel(), r.ref());
+            } else if (message instanceof Outbound.Published r) {
+                writeReply(g, "published", r.channel(), r.ref());
             } else if (message instanceof Outbound.Error e) {
                 g.write("type", "error").write("code", e.code()).write("message", e.message());
                 writeRaw(g, "ref", e.ref());
@@ -103,6 +128,27 @@ public final class JsonMessageCodec implements MessageCodec {
             g.writeEnd();
         }
         return out.toString();
+    }
+
+    private void writeReply(JsonGenerator g, String type, String channel, String ref) {
+        g.write("type", type).write("channel", channel);
+        writeRaw(g, "ref", ref);
+    }
+
+    /**
+     * Splices the data, already JSON text, between fields the generator quoted, so that a publish to
+     * many recipients is serialised once; only the seq differs per recipient.
+     */
+    @Override
+    public PreparedMessage prepare(String channel, String data) {
+        StringBuilder head = new StringBuilder(data.length() + 64).append("{\"type\":\"message\"");
+        if (channel != null) {
+            head.append(",\"channel\":").append(json.createValue(channel));
+        }
+        head.append(",\"data\":").append(data);
+        return channel == null
+                ? PreparedMessage.fixed(head.append('}').toString())
+                : PreparedMessage.sequenced(head.append(",\"seq\":").toString(), "}");
     }
 
     private static void writeWelcome(JsonGenerator g, Outbound.Welcome w) {

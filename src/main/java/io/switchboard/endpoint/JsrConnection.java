@@ -13,6 +13,8 @@ final class JsrConnection implements Connection {
 
     private static final Logger LOG = Logger.getLogger(JsrConnection.class.getName());
 
+    private static final ClassLoader SEND_CONTEXT_LOADER = ClassLoader.getPlatformClassLoader();
+
     private final Session session;
 
     JsrConnection(Session session) {
@@ -21,11 +23,20 @@ final class JsrConnection implements Connection {
 
     @Override
     public void sendText(String text, SendCallback done) {
+        Thread thread = Thread.currentThread();
+        ClassLoader caller = thread.getContextClassLoader();
+        // Tyrus schedules an idle-timeout task on every send, even with the timeout off, and Payara
+        // captures that task's context with a ServiceLoader scan of the context class loader: with
+        // the application's loader that scan is most of a send's cost. No application class is
+        // needed for it, so the send runs with the platform loader.
+        thread.setContextClassLoader(SEND_CONTEXT_LOADER);
         try {
             session.getAsyncRemote().sendText(text, result -> done.completed(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {
             // the session closed under us (IllegalStateException) or the container refused the send
             done.completed(e);
+        } finally {
+            thread.setContextClassLoader(caller);
         }
     }
 

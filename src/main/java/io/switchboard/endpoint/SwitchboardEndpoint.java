@@ -35,6 +35,9 @@ public class SwitchboardEndpoint {
         // Switchboard owns the idle and heartbeat rules; the container's idle timer would count
         // our own pings as activity or close connections the contract keeps open.
         session.setMaxIdleTimeout(0);
+        // the limit applies to the message as received, after any permessage-deflate inflation
+        session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE,
+                runtime.hub().settings().limits().maxMessageSize()));
         HandshakeInfo handshake = (HandshakeInfo) config.getUserProperties().get(HandshakeConfigurator.HANDSHAKE);
         connection = runtime.hub().open(new JsrConnection(session), handshake);
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.switchboard.core.Inbound;
 import io.switchboard.core.MessageCodec;
 import io.switchboard.core.Outbound;
+import io.switchboard.core.PreparedMessage;
 import org.junit.jupiter.api.Test;
 
 class JsonMessageCodecTest {
@@ -33,5 +34,27 @@ class JsonMessageCodecTest {
         MessageCodec.BadMessageException e = assertThrows(MessageCodec.BadMessageException.class,
                 () -> codec.decode("{\"type\":\"ping\"} {"));
         assertEquals("not valid JSON", e.getMessage());
+    }
+
+    @Test
+    void channelRequestsCarryTheirChannelAndDataAsJsonText() throws Exception {
+        Inbound.Subscribe sub = (Inbound.Subscribe) codec.decode("{\"type\":\"subscribe\",\"channel\":\"news.*\",\"id\":1}");
+        assertEquals("news.*", sub.channel());
+        assertEquals("1", sub.id());
+        assertInstanceOf(Inbound.Unsubscribe.class, codec.decode("{\"type\":\"unsubscribe\",\"channel\":\"x\"}"));
+        Inbound.Publish pub = (Inbound.Publish) codec.decode("{\"type\":\"publish\",\"channel\":\"a.b\",\"data\":{\"k\":[1,\"2\",null]}}");
+        assertEquals("{\"k\":[1,\"2\",null]}", pub.data());
+        assertThrows(MessageCodec.BadMessageException.class, () -> codec.decode("{\"type\":\"subscribe\",\"channel\":7}"));
+        assertThrows(MessageCodec.BadMessageException.class, () -> codec.decode("{\"type\":\"publish\",\"channel\":\"a\"}"));
+    }
+
+    @Test
+    void aPreparedMessageIsValidJsonForEverySeqAndEscapesTheChannel() {
+        PreparedMessage m = codec.prepare("we\"ird.ch", "[true]");
+        assertEquals("{\"type\":\"message\",\"channel\":\"we\\\"ird.ch\",\"data\":[true],\"seq\":12}", m.text(12));
+        assertEquals(m.text(12).getBytes(java.nio.charset.StandardCharsets.UTF_8).length, m.bytes(12));
+        PreparedMessage direct = codec.prepare(null, "\"é\"");
+        assertEquals("{\"type\":\"message\",\"data\":\"é\"}", direct.text(0));
+        assertEquals(direct.text(0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length, direct.bytes(0));
     }
 }

@@ -1,0 +1,56 @@
+package io.switchboard.core;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Puts frames on connections' send queues within {@code switchboard.send.*}, counts what was
+ * written, and closes a connection whose queue overflows with 1008 {@code slow consumer}. Never
+ * waits for a peer, so one slow connection cannot slow delivery to the others.
+ */
+final class Delivery {
+
+    private static final Logger LOG = Logger.getLogger(Delivery.class.getName());
+
+    private final Hub hub;
+    private final int maxMessages;
+    private final long maxBytes;
+
+    Delivery(Hub hub, Settings.Send limits) {
+        this.hub = hub;
+        this.maxMessages = limits.maxQueuedMessages();
+        this.maxBytes = limits.maxQueuedBytes();
+    }
+
+    /** Queues one frame; false when it was dropped (queue shut or overflowing). */
+    boolean send(ManagedConnection c, String text) {
+        int bytes = Hub.utf8Length(text);
+        return outcome(c, c.outbox().offer(text, bytes, maxMessages, maxBytes, written(c)));
+    }
+
+    /** Queues a prepared message, with the connection's next seq for {@code channel} when it has one. */
+    boolean send(ManagedConnection c, String channel, PreparedMessage message) {
+        if (!message.isSequenced()) {
+            return send(c, message.text(0));
+        }
+        return outcome(c, c.outbox().offer(channel, message, maxMessages, maxBytes, written(c)));
+    }
+
+    private SendQueue.Written written(ManagedConnection c) {
+        return (bytes, failure) -> {
+            if (failure == null) {
+                c.countOut(bytes);
+                hub.counters().messageOut(bytes);
+            } else if (LOG.isLoggable(Level.FINE)) {
+                LOG.log(Level.FINE, "send to " + c.id() + " failed", failure);
+            }
+        };
+    }
+
+    private boolean outcome(ManagedConnection c, SendQueue.OfferResult result) {
+        if (result == SendQueue.OfferResult.OVERFLOW) {
+            hub.close(c, Disconnect.SLOW_CONSUMER);
+        }
+        return result == SendQueue.OfferResult.ACCEPTED;
+    }
+}

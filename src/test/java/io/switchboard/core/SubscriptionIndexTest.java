@@ -1,0 +1,143 @@
+package io.switchboard.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class SubscriptionIndexTest {
+
+    private final SubscriptionIndex<String> index = new SubscriptionIndex<>();
+
+    private void sub(String pattern, String who) {
+        index.subscribe(ChannelNames.pattern(pattern), who);
+    }
+
+    private Set<String> match(String name) {
+        return index.match(ChannelNames.name(name));
+    }
+
+    @Test
+    void exactNamesMatchOnlyThemselves() {
+        sub("news.sport", "a");
+
+        assertEquals(Set.of("a"), match("news.sport"));
+        assertEquals(Set.of(), match("news"));
+        assertEquals(Set.of(), match("news.sport.live"));
+        assertEquals(Set.of(), match("news.weather"));
+    }
+
+    @Test
+    void starMatchesExactlyOneSegmentAnywhere() {
+        sub("news.*", "a");
+        sub("*.scores", "b");
+        sub("*.*.live", "c");
+
+        assertEquals(Set.of("a"), match("news.sport"));
+        assertEquals(Set.of(), match("news"));
+        assertEquals(Set.of(), match("news.sport.live.x"));
+        assertEquals(Set.of("a", "b"), match("news.scores"));
+        assertEquals(Set.of("c"), match("news.sport.live"));
+    }
+
+    @Test
+    void restMatchesOneOrMoreSegmentsAtAnyDepth() {
+        sub(">", "all");
+        sub("news.>", "news");
+        sub("news.sport.>", "sport");
+        sub("news.*.live.>", "live");
+
+        assertEquals(Set.of("all"), match("news"));
+        assertEquals(Set.of("all", "news"), match("news.sport"));
+        assertEquals(Set.of("all", "news", "sport"), match("news.sport.live"));
+        assertEquals(Set.of("all", "news", "sport", "live"), match("news.sport.live.goal"));
+        assertEquals(Set.of("all", "news", "live"), match("news.tennis.live.a.b.c"));
+        assertEquals(Set.of("all"), match("weather.today"));
+    }
+
+    @Test
+    void overlappingPatternsOfOneSubscriberMatchItOnce() {
+        sub("news.sport", "a");
+        sub("news.*", "a");
+        sub("news.>", "a");
+        sub("*.sport", "a");
+        sub("news.*", "b");
+
+        assertEquals(Set.of("a", "b"), match("news.sport"));
+        assertTrue(index.unsubscribe(ChannelNames.pattern("news.*"), "a"));
+        assertEquals(Set.of("a", "b"), match("news.sport"), "a's other patterns still match");
+    }
+
+    @Test
+    void unsubscribingTheLastPatternPrunesTheTrie() {
+        sub("a.b.c", "x");
+        sub("a.*", "x");
+        sub("a.>", "y");
+
+        assertTrue(index.unsubscribe(ChannelNames.pattern("a.b.c"), "x"));
+        assertFalse(index.unsubscribe(ChannelNames.pattern("a.b.c"), "x"));
+        assertFalse(index.unsubscribe(ChannelNames.pattern("a.b"), "x"));
+        assertTrue(index.unsubscribe(ChannelNames.pattern("a.*"), "x"));
+        assertTrue(index.unsubscribe(ChannelNames.pattern("a.>"), "y"));
+
+        assertTrue(index.isEmpty());
+        assertEquals(Set.of(), match("a.b.c"));
+    }
+
+    @Test
+    void matchingVisitsOnlyExistingPatternsWhateverTheNumberOfOtherSubscriptions() {
+        for (int i = 0; i < 10_000; i++) {
+            sub("room." + i, "user" + i);
+        }
+        sub("room.*", "watcher");
+
+        assertEquals(Set.of("user42", "watcher"), match("room.42"));
+        assertEquals(Set.of("watcher"), match("room.none"));
+    }
+
+    @Test
+    void unsubscribingWhilePublishingNeverBreaksAMatchOrLosesOtherSubscribers() throws Exception {
+        sub("chat.>", "steady");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread churn = new Thread(() -> {
+            started.countDown();
+            for (int i = 0; !stop.get(); i++) {
+                String who = "churn" + (i % 50);
+                sub("chat.room." + (i % 7), who);
+                sub("chat.*.x", who);
+                index.unsubscribe(ChannelNames.pattern("chat.room." + (i % 7)), who);
+                index.unsubscribe(ChannelNames.pattern("chat.*.x"), who);
+            }
+        });
+        churn.setUncaughtExceptionHandler((t, e) -> failure.set(e));
+        churn.start();
+        started.await();
+        List<Set<String>> seen = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            Set<String> got = match("chat.room." + (i % 7));
+            assertTrue(got.contains("steady"), "a subscriber nobody touched is always matched");
+            if (i % 5000 == 0) {
+                seen.add(got);
+            }
+        }
+        stop.set(true);
+        churn.join();
+        assertEquals(null, failure.get());
+        for (int i = 0; i < 50; i++) {
+            index.unsubscribe(ChannelNames.pattern("chat.room." + (i % 7)), "churn" + i);
+        }
+        assertEquals(Set.of("steady"), match("chat.room.3"));
+        assertTrue(index.unsubscribe(ChannelNames.pattern("chat.>"), "steady"));
+        assertTrue(index.isEmpty(), "the churn left nothing behind");
+        assertFalse(seen.isEmpty());
+    }
+}

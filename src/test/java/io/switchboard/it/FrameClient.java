@@ -1,0 +1,232 @@
+package io.switchboard.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * A WebSocket client on a plain socket, for what the JDK client cannot do: stop reading while the
+ * server keeps sending (with a small receive buffer, so the server's writes stall soon), and
+ * negotiate permessage-deflate and send compressed frames of its own making.
+ */
+public final class FrameClient implements AutoCloseable {
+
+    /** One frame or message from the server: opcode, payload, whether it came compressed. */
+    public record Frame(int opcode, byte[] payload, boolean compressed) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The close code of a close frame. */
+        public int closeCode() {
+            return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+        }
+
+        public String closeReason() {
+            return new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final String responseHeaders;
+    private final Inflater inflater = new Inflater(true);
+
+    private FrameClient(URI uri, String extensions, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TestClient.WAIT.toMillis());
+        socket.setSoTimeout((int) TestClient.WAIT.toMillis());
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(key) + "\r\nUser-Agent: raw-test-client\r\n"
+                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") + "\r\n";
+        out.write(request.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        responseHeaders = readHeaders(in);
+        if (!responseHeaders.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("no upgrade: " + responseHeaders);
+        }
+    }
+
+    public static FrameClient connect(URI uri, String extensions, int receiveBuffer) throws IOException {
+        return new FrameClient(uri, extensions, receiveBuffer);
+    }
+
+    /** The value of a response header of the upgrade, or null. */
+    public String header(String name) {
+        for (String line : responseHeaders.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private static String readHeaders(InputStream in) throws IOException {
+        StringBuilder buffer = new StringBuilder();
+        while (buffer.length() < 4 || !buffer.substring(buffer.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed during the upgrade: " + buffer);
+            }
+            buffer.append((char) b);
+        }
+        return buffer.toString();
+    }
+
+    /** Sends a text message, compressed with permessage-deflate when {@code compress}. */
+    public void sendText(String text, boolean compress) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        if (compress) {
+            payload = deflate(payload);
+        }
+        sendFrame(0x1, payload, compress);
+    }
+
+    /** Sends an already deflated text message as one frame with RSV1 set. */
+    public void sendRawCompressed(byte[] deflated) throws IOException {
+        sendFrame(0x1, deflated, true);
+    }
+
+    /** Deflates one message without context takeover (always allowed for a sender), minus the 00 00 ff ff tail. */
+    public static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        deflater.setInput(data);
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        int n;
+        do {
+            n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
+            compressed.write(chunk, 0, n);
+        } while (n == chunk.length || !deflater.needsInput());
+        deflater.end();
+        byte[] all = compressed.toByteArray();
+        byte[] trimmed = new byte[all.length - 4];
+        System.arraycopy(all, 0, trimmed, 0, trimmed.length);
+        return trimmed;
+    }
+
+    private synchronized void sendFrame(int opcode, byte[] payload, boolean rsv1) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x80 | (rsv1 ? 0x40 : 0) | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift));
+            }
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.write(mask, 0, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** The next whole message or control frame, inflated when it came compressed; pings are answered. */
+    public Frame next() throws IOException {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        boolean compressed = false;
+        int messageOpcode = -1;
+        while (true) {
+            int b0 = in.readUnsignedByte();
+            int b1 = in.readUnsignedByte();
+            boolean fin = (b0 & 0x80) != 0;
+            int opcode = b0 & 0x0f;
+            long length = b1 & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            if (opcode >= 0x8) {
+                if (opcode == 0x9) {
+                    sendFrame(0xA, payload, false);
+                    continue;
+                }
+                return new Frame(opcode, payload, false);
+            }
+            if (opcode != 0) {
+                messageOpcode = opcode;
+                compressed = (b0 & 0x40) != 0;
+            }
+            message.write(payload);
+            if (fin) {
+                byte[] data = message.toByteArray();
+                return new Frame(messageOpcode, compressed ? inflate(data) : data, compressed);
+            }
+        }
+    }
+
+    private byte[] inflate(byte[] data) throws IOException {
+        byte[] withTail = new byte[data.length + 4];
+        System.arraycopy(data, 0, withTail, 0, data.length);
+        withTail[data.length + 2] = (byte) 0xff;
+        withTail[data.length + 3] = (byte) 0xff;
+        inflater.setInput(withTail);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        byte[] chunk = new byte[16 * 1024];
+        try {
+            while (!inflater.needsInput()) {
+                int n = inflater.inflate(chunk);
+                plain.write(chunk, 0, n);
+                if (n == 0 && inflater.needsInput()) {
+                    break;
+                }
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("bad deflate data from the server", e);
+        }
+        return plain.toByteArray();
+    }
+
+    /** The next text message, skipping nothing: fails on anything else. */
+    public String nextText() throws IOException {
+        Frame f = next();
+        if (f.opcode() != 0x1) {
+            throw new IOException("expected a text message, got opcode " + f.opcode()
+                    + (f.opcode() == 0x8 ? " (close " + f.closeCode() + " " + f.closeReason() + ")" : ""));
+        }
+        return f.text();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

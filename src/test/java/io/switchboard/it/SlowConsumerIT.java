@@ -1,0 +1,105 @@
+package io.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A subscriber that stops reading is closed with 1008 {@code slow consumer} once its bounded send
+ * queue overflows, while a subscriber of the same channel that keeps reading gets every message in
+ * order (CONTRACT.md sections 5 and 6).
+ */
+@ExtendWith(ArquillianExtension.class)
+class SlowConsumerIT {
+
+    private static final String TOKEN = "it-admin-token";
+    /** 300 messages of 64 KiB: ~19 MiB, far more than the socket buffers and the queue bound hold. */
+    private static final int MESSAGES = 300;
+    private static final String PAYLOAD = "x".repeat(64 * 1024);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.switchboard(Map.of(
+                "switchboard.admin.token", TOKEN,
+                "switchboard.send.max-queued-messages", "20",
+                "switchboard.send.max-queued-bytes", "512KiB"));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void aReaderThatStopsIsClosedAsSlowConsumerAndTheFastReaderGetsEverythingInOrder() throws Exception {
+        Api api = new Api(base, TOKEN);
+        try (FrameClient slow = FrameClient.connect(Servers.webSocket(base, null), null, 4096);
+             TestClient fast = TestClient.connect(Servers.webSocket(base, null))) {
+            fast.next("welcome");
+            fast.send("{\"type\":\"subscribe\",\"channel\":\"feed\"}");
+            fast.next("subscribed");
+            String slowId = json(slow.nextText()).getString("connectionId");
+            slow.sendText("{\"type\":\"subscribe\",\"channel\":\"feed\"}", false);
+            assertEquals("subscribed", json(slow.nextText()).getString("type"));
+            // from here on the slow client reads nothing until every message has been published
+
+            for (int i = 0; i < MESSAGES; i++) {
+                HttpResponse<String> sent = api.call("POST", "/channels/feed/messages",
+                        "{\"data\":{\"n\":" + i + ",\"pad\":\"" + PAYLOAD + "\"}}");
+                assertEquals(202, sent.statusCode(), sent.body());
+            }
+
+            for (int i = 0; i < MESSAGES; i++) {
+                JsonObject m = fast.next("message");
+                assertEquals(i, m.getJsonObject("data").getInt("n"), "in publish order");
+                assertEquals(i + 1, m.getInt("seq"));
+            }
+
+            // the server let go of the slow reader: it is no longer among the connections
+            long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+            while (api.get("/connections/" + slowId).statusCode() != 404) {
+                assertTrue(System.nanoTime() - deadline < 0, "the slow reader is still registered");
+                Thread.onSpinWait();
+            }
+
+            // Reading on, it finds an in-order prefix of the messages, then the close. Undertow gets the
+            // 1008 frame out behind the unread data; Tyrus drops the unwritten bytes when the session
+            // closes, so there the peer sees the TCP connection end instead (the server logs 1008).
+            int read = 0;
+            FrameClient.Frame frame = null;
+            try {
+                while ((frame = slow.next()).opcode() == 0x1) {
+                    JsonObject m = json(frame.text());
+                    assertEquals(read, m.getJsonObject("data").getInt("n"), "what did reach the slow reader is in order");
+                    read++;
+                }
+            } catch (java.io.EOFException | java.net.SocketException aborted) {
+                frame = null;
+            }
+            if (frame != null) {
+                assertEquals(0x8, frame.opcode());
+                assertEquals(1008, frame.closeCode());
+                assertEquals("slow consumer", frame.closeReason());
+            }
+            System.out.println("slow reader on " + Servers.name() + ": read " + read + " messages, then "
+                    + (frame == null ? "the connection ended without a close frame" : "close " + frame.closeCode() + " " + frame.closeReason()));
+            assertTrue(read < MESSAGES, "the slow reader was closed before it got everything: " + read);
+            fast.send("{\"type\":\"ping\",\"id\":1}");
+            assertEquals(1, fast.next("pong").getInt("id"), "the fast reader is still connected");
+        }
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+}
