@@ -52,4 +52,9 @@ public final class HeldConnection implements Connection {
     public synchronized int pendingCount() {
         return pending.size();
     }
+
+    @Override
+    public void abort() {
+        // nothing to drop: the sends this connection holds stay held
+    }
 }
