@@ -28,11 +28,18 @@ public final class Hub {
     private final Counters counters = new Counters();
     private final LifecycleLog log = new LifecycleLog();
     private final List<Consumer<ManagedConnection>> releaseListeners = new CopyOnWriteArrayList<>();
+    private final Gatekeeper gatekeeper;
 
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.codec = Objects.requireNonNull(codec, "codec");
+        this.gatekeeper = new Gatekeeper(this, settings, clock);
+    }
+
+    /** Admission, authentication and rate limits (sections 3 and 5). */
+    public Gatekeeper gatekeeper() {
+        return gatekeeper;
     }
 
     public Settings settings() {
@@ -57,21 +64,20 @@ public final class Hub {
     }
 
     /**
-     * Registers a connection whose upgrade the container has accepted. With a user already known
-     * from the handshake it becomes OPEN and gets its {@code welcome}.
+     * Registers a connection whose upgrade the container has accepted. The {@link Gatekeeper} then
+     * claims its handshake ticket: with a user known from the handshake it becomes OPEN and gets its
+     * {@code welcome}, otherwise it is AUTHENTICATING until an {@code auth} message.
      */
     public ManagedConnection open(Connection transport, HandshakeInfo handshake) {
         ManagedConnection c = new ManagedConnection(UUID.randomUUID().toString(), transport, handshake, clock);
         registry.add(c);
         counters.entered(ConnectionState.HANDSHAKING);
         log.transition(c, ConnectionState.HANDSHAKING);
-        if (c.userId() != null) {
-            becomeOpen(c);
-        }
+        gatekeeper.opened(c, handshake.ticket());
         return c;
     }
 
-    private void becomeOpen(ManagedConnection c) {
+    void becomeOpen(ManagedConnection c) {
         if (c.moveTo(ConnectionState.OPEN) == null) {
             return;
         }
@@ -95,12 +101,19 @@ public final class Hub {
         if (!c.state().isLive()) {
             return;
         }
-        Inbound message;
+        Inbound message = null;
+        MessageCodec.BadMessageException bad = null;
         try {
             message = codec.decode(text);
         } catch (MessageCodec.BadMessageException e) {
+            bad = e;
+        }
+        if (!gatekeeper.screen(c, message, bad != null ? bad.ref() : message.id(), bytes)) {
+            return;
+        }
+        if (bad != null) {
             counters.badMessage();
-            send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, e.getMessage(), e.ref()));
+            send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, bad.getMessage(), bad.ref()));
             return;
         }
         // an Inbound.Pong needs nothing more: seen() above recorded the proof of life

@@ -15,4 +15,12 @@ public sealed interface Inbound {
 
     /** {@code {"type":"pong","id":N}}: the answer to an app-level ping of the server. */
     record Pong(String id) implements Inbound { }
+
+    /** {@code {"type":"auth","token":"..."}}: in-band authentication (section 3). Never logged. */
+    record Auth(String id, String token) implements Inbound {
+        @Override
+        public String toString() {
+            return "Auth[id=" + id + "]";
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,6 +48,8 @@ public final class ManagedConnection {
     private final AtomicReference<ConnectionState> state;
     /** The user this connection acts for; set once authentication succeeds, never changed after. */
     private volatile String userId;
+    /** The channel patterns the token granted; null when the token had no {@code channels} claim. Set with userId. */
+    private volatile List<String> grantedChannels;
     /** Monotonic time of the last frame of any kind from the peer (proof of life). */
     private volatile long lastSeenNanos;
     /** Wall-clock time of the last frame of any kind from the peer, for display. */
@@ -99,6 +102,16 @@ public final class ManagedConnection {
 
     void authenticatedAs(String user) {
         this.userId = Objects.requireNonNull(user, "user");
+    }
+
+    void authenticatedAs(String user, List<String> channels) {
+        this.grantedChannels = channels;
+        authenticatedAs(user);
+    }
+
+    /** The channel patterns the user's token allows, or {@code null} when it set no restriction. */
+    public List<String> grantedChannels() {
+        return grantedChannels;
     }
 
     public ConnectionState state() {

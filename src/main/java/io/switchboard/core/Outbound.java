@@ -21,5 +21,6 @@ public sealed interface Outbound {
      */
     record Error(String code, String message, String ref) implements Outbound {
         public static final String BAD_REQUEST = "bad_request";
+        public static final String RATE_LIMITED = "rate_limited";
     }
 }

@@ -42,6 +42,7 @@ public final class JsonMessageCodec implements MessageCodec {
         return switch (typeName.getString()) {
             case "ping" -> new Inbound.Ping(id);
             case "pong" -> new Inbound.Pong(id);
+            case "auth" -> new Inbound.Auth(id, requireString(message, "token", id));
             default -> throw new BadMessageException("unknown type \"" + abbreviate(typeName.getString()) + "\"", id);
         };
     }
@@ -60,6 +61,15 @@ public final class JsonMessageCodec implements MessageCodec {
         } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             throw new BadMessageException("not valid JSON", null);
         }
+    }
+
+    /** A string field the message type needs. */
+    private static String requireString(JsonObject message, String name, String id) throws BadMessageException {
+        JsonValue value = message.get(name);
+        if (!(value instanceof JsonString string)) {
+            throw new BadMessageException("missing string \"" + name + "\"", id);
+        }
+        return string.getString();
     }
 
     /** The id as the client wrote it, if it is a number or a string. */

@@ -35,6 +35,7 @@ public class SwitchboardEndpoint {
         // Switchboard owns the idle and heartbeat rules; the container's idle timer would count
         // our own pings as activity or close connections the contract keeps open.
         session.setMaxIdleTimeout(0);
+        MessageSizeLimit.apply(session, runtime.hub().settings().limits());
         HandshakeInfo handshake = (HandshakeInfo) config.getUserProperties().get(HandshakeConfigurator.HANDSHAKE);
         connection = runtime.hub().open(new JsrConnection(session), handshake);
     }
@@ -44,8 +45,9 @@ public class SwitchboardEndpoint {
         runtime.hub().onText(connection, text);
     }
 
+    /** Partial, so that the first fragment of a binary message closes with 1003 before any more is buffered. */
     @OnMessage
-    public void onBinary(ByteBuffer data) {
+    public void onBinary(ByteBuffer part, boolean last) {
         runtime.hub().close(connection, Disconnect.BINARY_NOT_SUPPORTED);
     }
 

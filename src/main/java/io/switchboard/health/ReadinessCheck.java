@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness: DOWN when the node is at its global connection limit, so a balancer sends no more. */
+/** Readiness: DOWN when the node is at its global connection limit or draining, so a balancer sends no more. */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -23,12 +23,14 @@ public class ReadinessCheck implements HealthCheck {
         int active = hub.registry().size();
         int max = hub.settings().limits().maxConnections();
         boolean full = active >= max;
+        boolean draining = hub.gatekeeper().limits().isDraining();
         return HealthCheckResponse.named("switchboard-ready")
                 .withData("activeConnections", active)
                 .withData("maxConnections", max)
                 .withData("utilisation", String.format(Locale.ROOT, "%.4f", (double) active / max))
                 .withData("atLimit", full)
-                .status(!full)
+                .withData("draining", draining)
+                .status(!full && !draining)
                 .build();
     }
 }
