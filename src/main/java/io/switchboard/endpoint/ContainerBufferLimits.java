@@ -13,12 +13,14 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Bounds what the container buffers of one incoming frame by {@code switchboard.limits.max-message-size}.
  *
  * <p>Tyrus (Payara) reads a whole frame into memory, up to its {@value #TYRUS_INCOMING_BUFFER} context
- * parameter (4 MiB by default), before any message-size check runs; this sets it to the limit plus
- * the largest frame header, so a frame that is too big fails as soon as the limit is passed instead
- * of after 4 MiB (the endpoint turns that failure into 1009). Undertow (WildFly) reads frames in
- * pooled buffers and stops at the session's text buffer size, so it needs nothing here; the parameter
- * is ignored there. Runs as a {@link ServletContainerInitializer} because Tyrus reads the parameter
- * once, when it starts the application's WebSocket container.
+ * parameter (4 MiB by default), before its message-size check (1009) runs; a frame that does not fit
+ * that buffer is refused by Tyrus itself with 1011 "Buffer overflow." before any callback of ours.
+ * This sets the buffer to twice the limit plus the largest frame header: a message up to twice the
+ * limit gets the contract's 1009, a larger single frame Tyrus's 1011, and no frame costs more than
+ * twice the limit, whatever it declares. Undertow (WildFly) reads frames in pooled buffers and stops at
+ * the session's text buffer size (1009), so it needs nothing here and ignores the parameter. Runs as a
+ * {@link ServletContainerInitializer} because Tyrus reads the parameter once, when it starts the
+ * application's WebSocket container.
  */
 public class ContainerBufferLimits implements ServletContainerInitializer {
 
@@ -34,7 +36,7 @@ public class ContainerBufferLimits implements ServletContainerInitializer {
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
         Config config = ConfigProvider.getConfig(context.getClassLoader());
         Settings.Limits limits = SettingsLoader.load(key -> config.getOptionalValue(key, String.class)).limits();
-        long bytes = Math.min(Integer.MAX_VALUE, limits.maxMessageSize() + MAX_FRAME_HEADER);
+        long bytes = Math.min(Integer.MAX_VALUE, 2 * limits.maxMessageSize() + MAX_FRAME_HEADER);
         if (context.setInitParameter(TYRUS_INCOMING_BUFFER, Long.toString(bytes))) {
             LOG.info("WebSocket frame buffer bounded at " + bytes + " bytes (" + TYRUS_INCOMING_BUFFER + ")");
         } else {

@@ -17,16 +17,6 @@ final class MessageSizeLimit {
     private MessageSizeLimit() {
     }
 
-    /**
-     * Whether a transport error means the peer sent a frame larger than the container's frame buffer
-     * ({@link ContainerBufferLimits}): Tyrus reports it to the endpoint as an
-     * {@code IllegalArgumentException("Buffer overflow.")} and would close with 1011.
-     */
-    static boolean isFrameBufferOverflow(Throwable error) {
-        return error instanceof IllegalArgumentException && error.getMessage() != null
-                && error.getMessage().toLowerCase(java.util.Locale.ROOT).contains("buffer overflow");
-    }
-
     static void apply(Session session, Settings.Limits limits) {
         session.setMaxTextMessageBufferSize((int) limits.maxMessageSize());
         session.setMaxBinaryMessageBufferSize(BINARY_BUFFER_BYTES);

@@ -66,9 +66,6 @@ public class SwitchboardEndpoint {
     @OnError
     public void onError(Throwable error) {
         if (connection != null) {
-            if (MessageSizeLimit.isFrameBufferOverflow(error)) {
-                runtime.hub().close(connection, Disconnect.MESSAGE_TOO_BIG);
-            }
             runtime.hub().onTransportError(connection, error);
         }
     }

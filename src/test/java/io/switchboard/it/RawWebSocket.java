@@ -172,8 +172,19 @@ public final class RawWebSocket implements AutoCloseable {
         return line.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Sends a close frame (1000) when the upgrade succeeded, then closes the socket. */
     @Override
     public void close() {
+        try {
+            if (status == 101 && !socket.isClosed()) {
+                writeHeader(0x8, 2);
+                out.write(new byte[] {0x03, (byte) 0xE8});
+                out.flush();
+                awaitCloseCode();
+            }
+        } catch (IOException e) {
+            // the server is gone already
+        }
         try {
             socket.close();
         } catch (IOException e) {

@@ -63,6 +63,10 @@ public final class TestClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    public void sendBinary(java.nio.ByteBuffer data) {
+        socket.sendBinary(data, true).join();
+    }
+
     /** The next text message, parsed; fails when none arrives in time. */
     public JsonObject next() throws InterruptedException {
         String text = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
