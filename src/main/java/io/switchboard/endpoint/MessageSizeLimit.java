@@ -4,10 +4,12 @@ import io.switchboard.core.Settings;
 import jakarta.websocket.Session;
 
 /**
- * Applies {@code switchboard.limits.max-message-size} to a session: the container assembles a text
- * message only up to this size and closes with 1009 past it (CONTRACT.md section 5). Binary messages
- * are refused at their first fragment ({@code SwitchboardEndpoint#onBinary}), so their buffer is kept
- * small. See {@code src/site/markdown/admission.md} for what each container buffers before this check.
+ * The container's own message buffers for a session. Text messages are assembled within
+ * {@code switchboard.limits.max-message-size} by {@link io.switchboard.core.MessageAssembler} from the
+ * parts the container delivers; the text buffer set here is what the container may hold of one part
+ * (Tyrus honours it; Undertow takes its limit from the annotation only). Binary messages are refused
+ * at their first fragment ({@code SwitchboardEndpoint#onBinary}), so their buffer is kept small. See
+ * {@code src/site/markdown/admission.md} for what each container buffers.
  */
 final class MessageSizeLimit {
 
