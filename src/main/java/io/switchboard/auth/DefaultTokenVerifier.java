@@ -5,6 +5,8 @@ import io.switchboard.core.Identity;
 import io.switchboard.core.TokenVerifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
@@ -26,6 +28,11 @@ public class DefaultTokenVerifier implements TokenVerifier {
     @PostConstruct
     void init() {
         delegate = new JwtVerifier(config.settings().auth());
+    }
+
+    /** Created at deployment, so that a missing or unusable key is reported at startup, not at the first handshake. */
+    void onStartup(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // the observer's bean is created to deliver the event; nothing else to do
     }
 
     @Override
