@@ -83,13 +83,23 @@ class MessageLimitsIT {
         }
     }
 
-    /** One frame over the limit, which the container does not split: 1009 on both servers. */
+    /**
+     * One frame of three times the limit: 1009 on WildFly. On Payara it depends on how the bytes
+     * arrive: when more than Tyrus's frame buffer (twice the limit, ContainerBufferLimits) is in its
+     * buffer at once, Tyrus refuses the frame itself with 1011 "Buffer overflow." before any callback;
+     * otherwise the frame reaches Switchboard, which answers 1009. Either way it is refused.
+     */
     @Test
-    void aSingleFrameOfThreeTimesTheLimitClosesWith1009() throws Exception {
+    void aSingleFrameOfThreeTimesTheLimitIsRefused() throws Exception {
         try (RawWebSocket raw = RawWebSocket.open(ws(), null, "Authorization", "Bearer " + Tokens.forUser("three-times"))) {
             assertEquals(101, raw.status());
             raw.sendText(pingOfSize(3 * MAX));
-            assertEquals(1009, raw.awaitCloseCode());
+            int code = raw.awaitCloseCode();
+            if (Servers.name().equals("payara")) {
+                assertTrue(code == 1009 || code == 1011, "close code " + code);
+            } else {
+                assertEquals(1009, code);
+            }
         }
     }
 
