@@ -1,5 +1,6 @@
 package io.switchboard.auth;
 
+import io.switchboard.core.HandshakeCheck;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -7,27 +8,31 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Runs on every request to {@code /ws} before the container's WebSocket upgrade.
+ * Runs on every request to {@code /ws} before the container's WebSocket upgrade, and refuses an
+ * upgrade with the plain HTTP statuses of CONTRACT.md section 3 (a servlet filter is the one place
+ * where both Tyrus and Undertow let Switchboard answer with a real status and headers). The
+ * decision itself is the core's ({@link io.switchboard.core.Gatekeeper#checkHandshake}); this class
+ * only reads the request and writes the response.
  *
- * <p>JSR-356 gives the endpoint no portable way to learn the peer's address, so the filter passes
- * it on in a request header of its own, {@value #REMOTE_ADDRESS_HEADER}, which the
- * {@code HandshakeConfigurator} reads. A client cannot forge it: whatever the client sent under that
- * name is replaced.
+ * <p>An accepted upgrade goes on with two request headers of the filter's own, which a client cannot
+ * forge (whatever it sent under those names is replaced): {@value ForwardedHandshake#REMOTE_ADDRESS_HEADER},
+ * the peer address, and {@value ForwardedHandshake#TICKET_HEADER}, the ticket that carries the verified
+ * identity and the reserved connection slots to the {@code HandshakeConfigurator}.
  */
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
 
     /** The header that carries the peer address from this filter to the Configurator. */
-    public static final String REMOTE_ADDRESS_HEADER = "X-Switchboard-Remote-Address";
+    public static final String REMOTE_ADDRESS_HEADER = ForwardedHandshake.REMOTE_ADDRESS_HEADER;
+    /** The header that carries the handshake ticket from this filter to the Configurator. */
+    public static final String TICKET_HEADER = ForwardedHandshake.TICKET_HEADER;
+
+    private static final String BEARER = "Bearer ";
 
     @Inject
     SwitchboardRuntime runtime;
@@ -35,50 +40,61 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (runtime.hub().isDraining()) {
-            long retryAfter = Math.max(1, runtime.hub().settings().shutdown().reconnectJitter().toSeconds());
-            runtime.hub().lifecycleLog().rejected(request.getRemoteAddr(), 503, "draining");
-            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-            response.setHeader("Retry-After", Long.toString(retryAfter));
-            response.setContentType("text/plain;charset=UTF-8");
-            response.getWriter().write("draining\n");
+        String ip = request.getRemoteAddr();
+        if (!isUpgrade(request)) {
+            // not a WebSocket handshake: the container answers it, and it costs no slot
+            chain.doFilter(new ForwardedHandshake(request, ip, null), response);
             return;
         }
-        chain.doFilter(new PeerAddressRequest(request), response);
+        HandshakeCheck check = runtime.hub().gatekeeper().checkHandshake(ip, request.getHeader("Origin"), token(request));
+        if (!check.isAccepted()) {
+            refuse(response, check);
+            return;
+        }
+        boolean upgraded = false;
+        try {
+            chain.doFilter(new ForwardedHandshake(request, ip, check.ticket()), response);
+            upgraded = response.getStatus() < 400;
+        } finally {
+            if (!upgraded) {
+                // the container refused the upgrade itself: no connection will claim the ticket
+                runtime.hub().gatekeeper().cancelTicket(check.ticket());
+            }
+        }
     }
 
-    /** The upgrade request with the peer address added as a header. */
-    private static final class PeerAddressRequest extends HttpServletRequestWrapper {
-        private final String remoteAddress;
-
-        PeerAddressRequest(HttpServletRequest request) {
-            super(request);
-            this.remoteAddress = request.getRemoteAddr();
+    /** The token of {@code Authorization: Bearer}, else of {@code access_token}; "" when present but empty. */
+    static String token(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).trim();
         }
-
-        @Override
-        public String getHeader(String name) {
-            return REMOTE_ADDRESS_HEADER.equalsIgnoreCase(name) ? remoteAddress : super.getHeader(name);
+        if (authorization != null && authorization.trim().equalsIgnoreCase("Bearer")) {
+            return "";
         }
+        return request.getParameter("access_token");
+    }
 
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return REMOTE_ADDRESS_HEADER.equalsIgnoreCase(name)
-                    ? Collections.enumeration(List.of(remoteAddress))
-                    : super.getHeaders(name);
-        }
+    private static boolean isUpgrade(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
+    }
 
-        @Override
-        public Enumeration<String> getHeaderNames() {
-            List<String> names = new ArrayList<>();
-            for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
-                String name = e.nextElement();
-                if (!REMOTE_ADDRESS_HEADER.equalsIgnoreCase(name)) {
-                    names.add(name);
+    private static void refuse(HttpServletResponse response, HandshakeCheck check) throws IOException {
+        int status = check.refusal().httpStatus();
+        response.setStatus(status);
+        switch (check.refusal()) {
+            case INVALID_TOKEN -> response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            case NO_TOKEN -> response.setHeader("WWW-Authenticate", "Bearer");
+            default -> {
+                if (status == 429 || status == 503) {
+                    response.setHeader("Retry-After", Long.toString(Math.max(1, check.retryAfterSeconds())));
                 }
             }
-            names.add(REMOTE_ADDRESS_HEADER);
-            return Collections.enumeration(names);
         }
+        byte[] body = (check.refusal().reason() + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }

@@ -10,6 +10,11 @@ public final class InvalidConfigurationException extends RuntimeException {
         this.key = key;
     }
 
+    /** For checks of a setting made outside this package, such as the JWT keys. */
+    public static InvalidConfigurationException of(String key, String value, String problem) {
+        return new InvalidConfigurationException(key, value, problem);
+    }
+
     /** The configuration key at fault, such as {@code switchboard.heartbeat.interval}. */
     public String key() {
         return key;

@@ -19,6 +19,9 @@ public final class Counters {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder badMessages = new LongAdder();
+    private final ConcurrentHashMap<String, LongAdder> rejectionsByReason = new ConcurrentHashMap<>();
+    private final LongAdder largeMessages = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
 
     public Counters() {
         for (ConnectionState s : ConnectionState.values()) {
@@ -46,6 +49,35 @@ public final class Counters {
 
     void badMessage() {
         badMessages.increment();
+    }
+
+    void rejected(String reason) {
+        rejectionsByReason.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    void largeMessage() {
+        largeMessages.increment();
+    }
+
+    void rateLimited() {
+        rateLimited.increment();
+    }
+
+    /** Handshakes refused and in-band authentications failed since start, by reason, in reason order. */
+    public Map<String, Long> rejectionsByReason() {
+        Map<String, Long> out = new TreeMap<>();
+        rejectionsByReason.forEach((reason, n) -> out.put(reason, n.sum()));
+        return out;
+    }
+
+    /** Messages above {@code switchboard.limits.message-warn-size}. */
+    public long largeMessages() {
+        return largeMessages.sum();
+    }
+
+    /** Messages dropped with {@code rate_limited}. */
+    public long rateLimitedMessages() {
+        return rateLimited.sum();
     }
 
     /** How many connections have entered {@code state} since start. */

@@ -28,12 +28,11 @@ public final class Hub {
     private final Counters counters = new Counters();
     private final LifecycleLog log = new LifecycleLog();
     private final List<Consumer<ManagedConnection>> releaseListeners = new CopyOnWriteArrayList<>();
-    /** True while a drain is under way or finished: no new connection may be admitted. */
-    private volatile boolean draining;
     private final Sweeper sweeper;
     private final Heartbeats heartbeats;
     private final Delivery delivery;
     private final Channels channels;
+    private final Gatekeeper gatekeeper;
 
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -43,6 +42,7 @@ public final class Hub {
         this.heartbeats = new Heartbeats(this, sweeper);
         this.delivery = new Delivery(this, settings.send());
         this.channels = new Channels(this, delivery, codec);
+        this.gatekeeper = new Gatekeeper(this, settings, clock);
     }
 
     /** The one timer of all connections; the shell calls {@link Sweeper#sweep()} every tick. */
@@ -57,6 +57,11 @@ public final class Hub {
     /** Subscriptions, publishing and direct messages. */
     public Channels channels() {
         return channels;
+    }
+
+    /** Admission, authentication and rate limits (sections 3 and 5). */
+    public Gatekeeper gatekeeper() {
+        return gatekeeper;
     }
 
     public Settings settings() {
@@ -87,29 +92,41 @@ public final class Hub {
 
     /** Whether this node refuses new connections because it is draining (CONTRACT.md section 10). */
     public boolean isDraining() {
-        return draining;
+        return gatekeeper.limits().isDraining();
     }
 
     void setDraining(boolean value) {
-        draining = value;
+        if (value) {
+            gatekeeper.limits().startDraining();
+        } else {
+            gatekeeper.limits().stopDraining();
+        }
     }
 
     /**
-     * Registers a connection whose upgrade the container has accepted. With a user already known
-     * from the handshake it becomes OPEN and gets its {@code welcome}.
+     * Registers a connection whose upgrade the container has accepted. The {@link Gatekeeper} then
+     * claims its handshake ticket: with a user known from the handshake it becomes OPEN and gets its
+     * {@code welcome}, otherwise it is AUTHENTICATING until an {@code auth} message.
      */
     public ManagedConnection open(Connection transport, HandshakeInfo handshake) {
         ManagedConnection c = new ManagedConnection(UUID.randomUUID().toString(), transport, handshake, clock);
         registry.add(c);
         counters.entered(ConnectionState.HANDSHAKING);
         log.transition(c, ConnectionState.HANDSHAKING);
-        if (c.userId() != null) {
-            becomeOpen(c);
-        }
+        gatekeeper.opened(c, handshake.ticket());
         return c;
     }
 
-    private void becomeOpen(ManagedConnection c) {
+    void becomeOpen(ManagedConnection c) {
+        if (c.grantedChannels() != null) {
+            try {
+                c.restrictChannels(ChannelAccess.only(c.grantedChannels()));
+            } catch (IllegalArgumentException e) {
+                // a signed token whose channels claim is not a list of valid patterns is not usable
+                close(c, Disconnect.INVALID_TOKEN);
+                return;
+            }
+        }
         if (c.moveTo(ConnectionState.OPEN) == null) {
             return;
         }
@@ -134,13 +151,20 @@ public final class Hub {
         if (!c.state().isLive()) {
             return;
         }
-        Inbound message;
+        Inbound message = null;
+        MessageCodec.BadMessageException bad = null;
         try {
             message = codec.decode(text);
         } catch (MessageCodec.BadMessageException e) {
+            bad = e;
+        }
+        if (!gatekeeper.screen(c, message, bad != null ? bad.ref() : message.id(), bytes)) {
+            return;
+        }
+        if (bad != null) {
             counters.badMessage();
             heartbeats.dataReceived(c);
-            send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, e.getMessage(), e.ref()));
+            send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, bad.getMessage(), bad.ref()));
             return;
         }
         // seen() above recorded the proof of life; heartbeats take pongs, time sync and idle time

@@ -35,4 +35,11 @@ public sealed interface Inbound {
 
     /** {@code {"type":"publish","channel":"news.sport","data":...}}; {@code data} is JSON text. */
     record Publish(String id, String channel, String data) implements ChannelRequest { }
+    /** {@code {"type":"auth","token":"..."}}: in-band authentication (section 3). Never logged. */
+    record Auth(String id, String token) implements Inbound {
+        @Override
+        public String toString() {
+            return "Auth[id=" + id + "]";
+        }
+    }
 }

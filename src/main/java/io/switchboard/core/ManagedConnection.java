@@ -55,6 +55,8 @@ public final class ManagedConnection {
     private final AtomicReference<ConnectionState> state;
     /** The user this connection acts for; set once authentication succeeds, never changed after. */
     private volatile String userId;
+    /** The channel patterns the token granted; null when the token had no {@code channels} claim. Set with userId. */
+    private volatile List<String> grantedChannels;
     /** Monotonic time of the last frame of any kind from the peer (proof of life). */
     private volatile long lastSeenNanos;
     /** Wall-clock time of the last frame of any kind from the peer, for display. */
@@ -152,6 +154,16 @@ public final class ManagedConnection {
      */
     public void restrictChannels(ChannelAccess access) {
         this.channelAccess = Objects.requireNonNull(access, "access");
+    }
+
+    void authenticatedAs(String user, List<String> channels) {
+        this.grantedChannels = channels;
+        authenticatedAs(user);
+    }
+
+    /** The channel patterns the user's token allows, or {@code null} when it set no restriction. */
+    public List<String> grantedChannels() {
+        return grantedChannels;
     }
 
     public ConnectionState state() {

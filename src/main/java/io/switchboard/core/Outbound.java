@@ -42,6 +42,7 @@ public sealed interface Outbound {
         public static final String FORBIDDEN = "forbidden";
         /** A subscribe over {@link Channels#MAX_SUBSCRIPTIONS}. */
         public static final String TOO_MANY_SUBSCRIPTIONS = "too_many_subscriptions";
+        public static final String RATE_LIMITED = "rate_limited";
     }
 
     /** The reply to a {@code subscribe}: the pattern is now in force. */

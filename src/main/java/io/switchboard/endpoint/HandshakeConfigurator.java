@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Binds what the handshake established to the new connection: the peer address the
- * {@link HandshakeFilter} recorded, the user agent, the user, and the heartbeat mode asked for.
+ * Binds what the handshake established to the new connection: the peer address and the ticket the
+ * {@link HandshakeFilter} recorded (the ticket carries the verified user and the reserved slots to the
+ * core), the user agent, and the heartbeat mode asked for.
  * Every check that can refuse a handshake runs earlier, in the filter, because only a servlet filter
  * can answer with a real HTTP status on both containers.
  */
@@ -21,9 +22,6 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     /** The user-properties key under which the {@link HandshakeInfo} reaches the endpoint. */
     static final String HANDSHAKE = HandshakeInfo.class.getName();
 
-    /** Every connection is anonymous until handshake authentication exists. */
-    static final String ANONYMOUS = "anonymous";
-
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         Map<String, List<String>> headers = request.getHeaders();
@@ -31,8 +29,9 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         config.getUserProperties().put(HANDSHAKE, new HandshakeInfo(
                 header(headers, HandshakeFilter.REMOTE_ADDRESS_HEADER),
                 header(headers, "User-Agent"),
-                ANONYMOUS,
-                HeartbeatMode.fromQuery(heartbeat)));
+                null,
+                HeartbeatMode.fromQuery(heartbeat),
+                header(headers, HandshakeFilter.TICKET_HEADER)));
     }
 
     /** permessage-deflate as {@code switchboard.compression.*} says, where the container supports it. */

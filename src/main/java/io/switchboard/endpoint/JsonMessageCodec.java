@@ -47,6 +47,7 @@ public final class JsonMessageCodec implements MessageCodec {
             case "subscribe" -> new Inbound.Subscribe(id, channel(message, id));
             case "unsubscribe" -> new Inbound.Unsubscribe(id, channel(message, id));
             case "publish" -> new Inbound.Publish(id, channel(message, id), data(message, id));
+            case "auth" -> new Inbound.Auth(id, requireString(message, "token", id));
             default -> throw new BadMessageException("unknown type \"" + abbreviate(typeName.getString()) + "\"", id);
         };
     }
@@ -80,6 +81,15 @@ public final class JsonMessageCodec implements MessageCodec {
             throw new BadMessageException("\"data\" is required", id);
         }
         return data.toString();
+    }
+
+    /** A string field the message type needs. */
+    private static String requireString(JsonObject message, String name, String id) throws BadMessageException {
+        JsonValue value = message.get(name);
+        if (!(value instanceof JsonString string)) {
+            throw new BadMessageException("missing string \"" + name + "\"", id);
+        }
+        return string.getString();
     }
 
     /** The id as the client wrote it, if it is a number or a string. */

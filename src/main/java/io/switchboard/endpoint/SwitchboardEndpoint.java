@@ -4,6 +4,7 @@ import io.switchboard.core.Disconnect;
 import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
+import io.switchboard.core.MessageAssembler;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -29,26 +30,37 @@ public class SwitchboardEndpoint {
 
     /** Set in {@link #onOpen}, before any other callback can run. */
     private ManagedConnection connection;
+    /** Set in {@link #onOpen}; assembles this connection's text messages within the size limit. */
+    private MessageAssembler assembler;
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
         // Switchboard owns the idle and heartbeat rules; the container's idle timer would count
         // our own pings as activity or close connections the contract keeps open.
         session.setMaxIdleTimeout(0);
-        // the limit applies to the message as received, after any permessage-deflate inflation
-        session.setMaxTextMessageBufferSize((int) Math.min(Integer.MAX_VALUE,
-                runtime.hub().settings().limits().maxMessageSize()));
+        MessageSizeLimit.apply(session, runtime.hub().settings().limits());
+        assembler = new MessageAssembler(runtime.hub().settings().limits().maxMessageSize());
         HandshakeInfo handshake = (HandshakeInfo) config.getUserProperties().get(HandshakeConfigurator.HANDSHAKE);
         connection = runtime.hub().open(new JsrConnection(session), handshake);
     }
 
+    /**
+     * Partial, so that a message over {@code max-message-size} is refused with 1009 as soon as it
+     * passes the limit ({@link MessageAssembler}), whatever the container would otherwise buffer.
+     */
     @OnMessage
-    public void onText(String text) {
-        runtime.hub().onText(connection, text);
+    public void onText(String part, boolean last) {
+        MessageAssembler.Step step = assembler.append(part, last);
+        if (step.message() != null) {
+            runtime.hub().onText(connection, step.message());
+        } else if (step.tooBig()) {
+            runtime.hub().close(connection, Disconnect.MESSAGE_TOO_BIG);
+        }
     }
 
+    /** Partial, so that the first fragment of a binary message closes with 1003 before any more is buffered. */
     @OnMessage
-    public void onBinary(ByteBuffer data) {
+    public void onBinary(ByteBuffer part, boolean last) {
         runtime.hub().close(connection, Disconnect.BINARY_NOT_SUPPORTED);
     }
 

@@ -9,10 +9,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/**
- * Readiness: DOWN while the node drains or when it is at its global connection limit, so that a
- * balancer sends it no more clients.
- */
+/** Readiness: DOWN when the node is at its global connection limit or draining, so a balancer sends no more. */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
@@ -26,7 +23,7 @@ public class ReadinessCheck implements HealthCheck {
         int active = hub.registry().size();
         int max = hub.settings().limits().maxConnections();
         boolean full = active >= max;
-        boolean draining = hub.isDraining();
+        boolean draining = hub.gatekeeper().limits().isDraining();
         return HealthCheckResponse.named("switchboard-ready")
                 .withData("activeConnections", active)
                 .withData("maxConnections", max)

@@ -3,6 +3,7 @@ package io.switchboard.lifecycle;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.core.Hub;
 import io.switchboard.core.Settings;
+import io.switchboard.core.TokenVerifier;
 import io.switchboard.endpoint.JsonMessageCodec;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,12 +25,17 @@ public class SwitchboardRuntime {
     @Inject
     SwitchboardConfig config;
 
+    /** The default JWT verifier, or the application's replacement. */
+    @Inject
+    TokenVerifier verifier;
+
     private Hub hub;
 
     @PostConstruct
     void start() {
         Settings settings = config.settings();
         hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec());
+        hub.gatekeeper().useVerifier(verifier);
         LOG.info("Switchboard started on node " + settings.nodeId() + " with " + settings);
     }
 

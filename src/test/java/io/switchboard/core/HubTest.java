@@ -56,10 +56,10 @@ class HubTest {
     }
 
     @Test
-    void aHandshakeWithoutAUserStaysHandshakingAndGetsNoWelcome() {
+    void aHandshakeWithoutAUserWaitsForInBandAuthAndGetsNoWelcome() {
         ManagedConnection c = openAs(null);
 
-        assertEquals(ConnectionState.HANDSHAKING, c.state());
+        assertEquals(ConnectionState.AUTHENTICATING, c.state());
         assertTrue(transport.sent.isEmpty());
     }
 
@@ -201,7 +201,7 @@ class HubTest {
         assertEquals(ConnectionState.values().length, counts.size());
         assertEquals(1, counts.get(ConnectionState.OPEN));
         assertEquals(1, counts.get(ConnectionState.CLOSING));
-        assertEquals(1, counts.get(ConnectionState.HANDSHAKING));
+        assertEquals(1, counts.get(ConnectionState.AUTHENTICATING));
         assertEquals(0, counts.get(ConnectionState.CLOSED));
     }
 

@@ -46,13 +46,13 @@ class AdminApiIT {
         try (TestClient client = TestClient.connect(Servers.webSocket(base, null))) {
             String id = client.next("welcome").getString("connectionId");
 
-            HttpResponse<String> list = api.get("/connections?user=anonymous&state=open&limit=50");
+            HttpResponse<String> list = api.get("/connections?user=" + client.user() + "&state=open&limit=50");
             assertEquals(200, list.statusCode(), list.body());
             JsonObject mine = ((JsonArray) Api.json(list)).stream().map(v -> v.asJsonObject())
                     .filter(c -> id.equals(c.getString("id"))).findFirst()
                     .orElseThrow(() -> new AssertionError(id + " not in " + list.body()));
             assertEquals("OPEN", mine.getString("state"));
-            assertEquals("anonymous", mine.getString("userId"));
+            assertEquals(client.user(), mine.getString("userId"));
             assertFalse(mine.getString("ip").isEmpty(), "the peer address reaches the registry: " + mine);
             assertTrue(mine.getString("userAgent").contains("Java"), mine.toString());
             assertEquals(1, mine.getInt("messagesOut"));

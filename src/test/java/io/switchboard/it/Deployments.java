@@ -9,8 +9,9 @@ import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
- * The archives the container tests deploy: the WAR that {@code mvn package} built, exactly as it
- * ships, optionally with settings of the test's own in {@code META-INF/microprofile-config.properties}.
+ * The archives the container tests deploy: the WAR that {@code mvn package} built, with settings of
+ * the test's own in {@code META-INF/microprofile-config.properties}. Unless the test sets its own,
+ * {@code switchboard.auth.jwt.secret} is {@link Tokens#SECRET}, so that {@link TestClient} can connect.
  */
 public final class Deployments {
 
@@ -19,8 +20,13 @@ public final class Deployments {
     private Deployments() {
     }
 
-    /** The shipped WAR, unchanged. */
+    /** The shipped WAR with the test JWT secret. */
     public static WebArchive switchboard() {
+        return switchboard(Map.of());
+    }
+
+    /** The shipped WAR, unchanged: no settings at all. */
+    public static WebArchive shipped() {
         if (!WAR.isFile()) {
             throw new IllegalStateException(WAR + " is missing: run the container tests through `mvn verify`");
         }
@@ -29,9 +35,11 @@ public final class Deployments {
 
     /** The shipped WAR with these settings, which override the defaults but not system properties. */
     public static WebArchive switchboard(Map<String, String> settings) {
-        String properties = settings.entrySet().stream()
+        Map<String, String> all = new java.util.TreeMap<>(settings);
+        all.putIfAbsent("switchboard.auth.jwt.secret", Tokens.SECRET);
+        String properties = all.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n"));
-        return switchboard().addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
+        return shipped().addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
     }
 }

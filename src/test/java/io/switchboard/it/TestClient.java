@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real WebSocket client for the container tests (the JDK's), recording every text message and
@@ -22,22 +23,42 @@ public final class TestClient implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(20);
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final AtomicInteger USERS = new AtomicInteger();
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final WebSocket socket;
     /** When set, the client closes by itself as soon as it receives a shutdown notice. */
     private volatile boolean leaveOnShutdown;
+    private final String user;
 
-    private TestClient(URI uri) throws Exception {
-        this.socket = HTTP.newWebSocketBuilder()
-                .connectTimeout(WAIT)
-                .buildAsync(uri, new Listener())
-                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    private TestClient(URI uri, String user, String... headers) throws Exception {
+        this.user = user;
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        this.socket = builder.buildAsync(uri, new Listener()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** Connects with a bearer token of a user of its own ({@code tester-N}; see {@link #user()}). */
     public static TestClient connect(URI uri) throws Exception {
-        return new TestClient(uri);
+        return connectAs(uri, "tester-" + USERS.incrementAndGet());
+    }
+
+    /** Connects with {@code Authorization: Bearer} and a valid token for {@code user}. */
+    public static TestClient connectAs(URI uri, String user) throws Exception {
+        return new TestClient(uri, user, "Authorization", "Bearer " + Tokens.forUser(user));
+    }
+
+    /** Connects with exactly these headers (name, value, name, value...), no token unless given. */
+    public static TestClient connectWith(URI uri, String... headers) throws Exception {
+        return new TestClient(uri, null, headers);
+    }
+
+    /** The user whose token {@link #connect} or {@link #connectAs} presented; null for {@link #connectWith}. */
+    public String user() {
+        return user;
     }
 
     /** Makes this a cooperative client: it closes (1000) as soon as the server announces a drain. */
@@ -48,6 +69,10 @@ public final class TestClient implements AutoCloseable {
 
     public void send(String text) {
         socket.sendText(text, true).join();
+    }
+
+    public void sendBinary(java.nio.ByteBuffer data) {
+        socket.sendBinary(data, true).join();
     }
 
     /** The next text message, parsed; fails when none arrives in time. */

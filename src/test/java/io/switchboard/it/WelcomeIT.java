@@ -35,7 +35,7 @@ class WelcomeIT {
 
             assertEquals("welcome", welcome.getString("type"));
             UUID.fromString(welcome.getString("connectionId"));
-            assertEquals("anonymous", welcome.getString("userId"));
+            assertEquals(client.user(), welcome.getString("userId"));
             assertFalse(welcome.getString("node").isBlank());
             JsonObject heartbeat = welcome.getJsonObject("heartbeat");
             assertEquals(30_000, heartbeat.getInt("intervalMs"));

@@ -1,0 +1,304 @@
+package io.switchboard.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Who gets in, and how much they may send (CONTRACT.md sections 3 and 5): the checks on an upgrade
+ * request, the in-band {@code auth} message, the auth timeout, and the per-user message rate.
+ *
+ * <p>Lifecycle of an admitted connection: {@link #checkHandshake} (the shell's servlet filter, before
+ * the upgrade) verifies the token if there is one, reserves the connection's slots and issues a
+ * ticket; the {@link Hub} hands the ticket to {@link #opened} when the upgrade is done, which binds
+ * the slots to the connection and makes it OPEN, or AUTHENTICATING until an {@code auth} message
+ * arrives. The slots are released exactly once, when the Hub releases the connection. A ticket that
+ * no connection claims (the upgrade failed) is forgotten and its slots released by
+ * {@link #cancelTicket} or, at the latest, by {@link #expireAuth} after {@link #TICKET_TTL}.
+ *
+ * <p>{@link #expireAuth} must be called periodically by the shell (until the one sweeper of all
+ * deadlines takes it over). Every other method may be called from any thread.
+ */
+public final class Gatekeeper {
+
+    private static final Logger LOG = Logger.getLogger(Gatekeeper.class.getName());
+
+    /** How long a ticket waits for its connection: far longer than an upgrade takes. */
+    static final Duration TICKET_TTL = Duration.ofSeconds(30);
+
+    private final Hub hub;
+    private final Settings settings;
+    private final Clock clock;
+    private final ConnectionLimits limits;
+    private final LifecycleLog log = new LifecycleLog();
+    private final List<String> allowedOrigins;
+
+    /** The verifier of header, query and in-band tokens; set once by the shell at startup. */
+    private volatile TokenVerifier verifier = TokenVerifier.REJECT_ALL;
+    /** Issued tickets not yet claimed by a connection or expired, by ticket id. */
+    private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
+    /** The same tickets in order of issue (a constant TTL makes it the order of expiry). */
+    private final Queue<Ticket> ticketsByAge = new ConcurrentLinkedQueue<>();
+    /** Connections that entered AUTHENTICATING, oldest first; closed ones leave it lazily. */
+    private final Queue<ManagedConnection> awaitingAuth = new ConcurrentLinkedQueue<>();
+    /** The slots each registered connection holds, by connection id; removed on release. */
+    private final Map<String, Reservation> held = new ConcurrentHashMap<>();
+
+    Gatekeeper(Hub hub, Settings settings, Clock clock) {
+        this.hub = hub;
+        this.settings = settings;
+        this.clock = clock;
+        this.limits = new ConnectionLimits(settings.limits(), settings.rate());
+        this.allowedOrigins = settings.allowedOrigins().stream().map(Gatekeeper::normalizeOrigin).toList();
+        hub.onRelease(this::released);
+    }
+
+    /** Sets the token verifier (the shell's CDI bean). */
+    public void useVerifier(TokenVerifier tokenVerifier) {
+        this.verifier = Objects.requireNonNull(tokenVerifier, "tokenVerifier");
+    }
+
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Decides on an upgrade request before the container upgrades it.
+     *
+     * @param ip     the peer address
+     * @param origin the {@code Origin} header, or {@code null}
+     * @param token  the token from {@code Authorization: Bearer} or {@code access_token}, or {@code null}
+     */
+    public HandshakeCheck checkHandshake(String ip, String origin, String token) {
+        long now = clock.nanoTime();
+        if (limits.isDraining()) {
+            return refuse(ip, Admission.Refusal.DRAINING, ConnectionLimits.RETRY_AFTER_UNAVAILABLE_SECONDS, "");
+        }
+        if (!originAllowed(origin)) {
+            return refuse(ip, Admission.Refusal.FORBIDDEN_ORIGIN, 0, "");
+        }
+        Admission rate = limits.checkHandshakeRate(ip, now);
+        if (rate != null) {
+            return refuse(ip, rate.refusal(), rate.retryAfterSeconds(), "");
+        }
+        Identity identity = null;
+        if (token != null) {
+            try {
+                identity = verifier.verify(token);
+            } catch (TokenVerifier.InvalidTokenException e) {
+                return refuse(ip, Admission.Refusal.INVALID_TOKEN, 0, e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "token verifier failed", e);
+                return refuse(ip, Admission.Refusal.INVALID_TOKEN, 0, "verifier failed");
+            }
+        } else if (!settings.auth().inBand()) {
+            return refuse(ip, Admission.Refusal.NO_TOKEN, 0, "");
+        }
+        Admission admission = limits.reserve(ip, identity == null ? null : identity.userId(), now);
+        if (!admission.isAdmitted()) {
+            return refuse(ip, admission.refusal(), admission.retryAfterSeconds(),
+                    identity == null ? "" : "user=" + identity.userId());
+        }
+        displace(admission.displaced());
+        Ticket ticket = new Ticket(UUID.randomUUID().toString(), admission.reservation(), identity, now);
+        tickets.put(ticket.id, ticket);
+        ticketsByAge.add(ticket);
+        return HandshakeCheck.accepted(ticket.id);
+    }
+
+    /** The upgrade of an accepted request did not happen: forget its ticket and release its slots. */
+    public void cancelTicket(String ticketId) {
+        Ticket ticket = ticketId == null ? null : tickets.remove(ticketId);
+        if (ticket != null) {
+            ticket.reservation.release();
+        }
+    }
+
+    /**
+     * Closes the connections still unauthenticated after {@code switchboard.auth.timeout} with 1008
+     * {@code auth timeout}, and releases the slots of tickets no connection claimed in time.
+     *
+     * @return how many connections it closed
+     */
+    public int expireAuth(long nowNanos) {
+        long timeout = settings.auth().timeout().toNanos();
+        int closed = 0;
+        for (ManagedConnection c; (c = awaitingAuth.peek()) != null; ) {
+            if (c.state() == ConnectionState.AUTHENTICATING && nowNanos - (c.connectedAtNanos() + timeout) < 0) {
+                break;
+            }
+            awaitingAuth.poll();
+            if (c.state() == ConnectionState.AUTHENTICATING) {
+                hub.close(c, Disconnect.AUTH_TIMEOUT);
+                closed++;
+            }
+        }
+        long ttl = TICKET_TTL.toNanos();
+        for (Ticket t; (t = ticketsByAge.peek()) != null && nowNanos - (t.issuedNanos + ttl) >= 0; ) {
+            ticketsByAge.poll();
+            if (tickets.remove(t.id, t)) {
+                t.reservation.release();
+            }
+        }
+        limits.sweep(nowNanos);
+        return closed;
+    }
+
+    /** Called by the Hub for a connection it has just registered. */
+    void opened(ManagedConnection c, String ticketId) {
+        if (ticketId == null) {
+            // a caller inside the core that authenticated the connection itself (tests, tools)
+            if (c.userId() != null) {
+                hub.becomeOpen(c);
+            } else {
+                awaitAuth(c);
+            }
+            return;
+        }
+        Ticket ticket = tickets.remove(ticketId);
+        if (ticket == null) {
+            LOG.warning("connection " + c.id() + " arrived after its handshake ticket expired");
+            hub.close(c, Disconnect.INTERNAL_ERROR);
+            return;
+        }
+        Reservation reservation = ticket.reservation;
+        reservation.connection(c);
+        held.put(c.id(), reservation);
+        if (reservation.isReplaced()) {
+            hub.close(c, Disconnect.REPLACED);
+        } else if (ticket.identity != null) {
+            c.authenticatedAs(ticket.identity.userId(), ticket.identity.channels());
+            hub.becomeOpen(c);
+        } else {
+            awaitAuth(c);
+        }
+    }
+
+    /**
+     * Screens a text message before the Hub handles it: counts large ones, runs in-band
+     * authentication, and applies the per-user rate.
+     *
+     * @param message the decoded message, or {@code null} when it could not be decoded
+     * @param ref     the request's id to echo, or {@code null}
+     * @return whether the Hub should go on handling the message
+     */
+    boolean screen(ManagedConnection c, Inbound message, String ref, int bytes) {
+        if (bytes > settings.limits().messageWarnSize()) {
+            hub.counters().largeMessage();
+            log.event("large-message", c, "bytes=" + bytes);
+        }
+        ConnectionState state = c.state();
+        if (state == ConnectionState.AUTHENTICATING || state == ConnectionState.HANDSHAKING) {
+            if (message instanceof Inbound.Auth auth) {
+                authenticate(c, auth);
+            } else {
+                hub.close(c, Disconnect.AUTH_REQUIRED);
+            }
+            return false;
+        }
+        if (message instanceof Inbound.Auth) {
+            hub.send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, "already authenticated", ref));
+            return false;
+        }
+        if (message instanceof Inbound.Pong || state != ConnectionState.OPEN) {
+            return true;
+        }
+        long now = clock.nanoTime();
+        if (limits.allowMessage(c.userId(), now)) {
+            return true;
+        }
+        hub.counters().rateLimited();
+        hub.send(c, new Outbound.Error(Outbound.Error.RATE_LIMITED,
+                "more than " + settings.rate().messagesPerSecond() + " messages per second", ref));
+        if (limits.recordViolation(c.userId(), now)) {
+            if (c.moveTo(ConnectionState.VIOLATION) != null) {
+                hub.counters().entered(ConnectionState.VIOLATION);
+                log.transition(c, ConnectionState.VIOLATION);
+            }
+            hub.close(c, Disconnect.RATE_LIMIT_EXCEEDED);
+        }
+        return false;
+    }
+
+    private void authenticate(ManagedConnection c, Inbound.Auth auth) {
+        Identity identity;
+        try {
+            identity = verifier.verify(auth.token());
+        } catch (TokenVerifier.InvalidTokenException | RuntimeException e) {
+            hub.counters().rejected(Admission.Refusal.INVALID_TOKEN.reason());
+            log.event("auth", c, "result=invalid reason=" + LifecycleLog.quote(e.getMessage()));
+            hub.close(c, Disconnect.INVALID_TOKEN);
+            return;
+        }
+        Reservation reservation = held.get(c.id());
+        if (reservation != null) {
+            Admission admission = limits.addUser(reservation, identity.userId(), clock.nanoTime());
+            if (!admission.isAdmitted()) {
+                hub.counters().rejected(admission.refusal().reason());
+                log.event("auth", c, "result=refused user=" + identity.userId() + " reason=\"too many connections\"");
+                hub.close(c, Disconnect.TOO_MANY_CONNECTIONS);
+                return;
+            }
+            displace(admission.displaced());
+        }
+        c.authenticatedAs(identity.userId(), identity.channels());
+        log.event("auth", c, "result=ok method=in-band");
+        hub.becomeOpen(c);
+    }
+
+    private void awaitAuth(ManagedConnection c) {
+        if (c.moveTo(ConnectionState.AUTHENTICATING) != null) {
+            hub.counters().entered(ConnectionState.AUTHENTICATING);
+            log.transition(c, ConnectionState.AUTHENTICATING);
+            awaitingAuth.add(c);
+        }
+    }
+
+    /** Closes the connection whose user slot a newer one took; if it is still upgrading, {@link #opened} will. */
+    private void displace(Reservation old) {
+        if (old == null) {
+            return;
+        }
+        ManagedConnection c = old.connection();
+        if (c != null) {
+            hub.close(c, Disconnect.REPLACED);
+        }
+    }
+
+    private void released(ManagedConnection c) {
+        Reservation reservation = held.remove(c.id());
+        if (reservation != null) {
+            reservation.release();
+        }
+    }
+
+    private HandshakeCheck refuse(String ip, Admission.Refusal refusal, long retryAfterSeconds, String detail) {
+        hub.counters().rejected(refusal.reason());
+        log.rejected(ip, refusal.httpStatus(), refusal.reason() + (detail == null || detail.isEmpty() ? "" : ": " + detail));
+        return HandshakeCheck.refused(refusal, retryAfterSeconds);
+    }
+
+    private boolean originAllowed(String origin) {
+        if (allowedOrigins.isEmpty() || origin == null || allowedOrigins.contains("*")) {
+            // no list configured, or not a browser (browsers always send Origin on a WebSocket upgrade)
+            return true;
+        }
+        return allowedOrigins.contains(normalizeOrigin(origin));
+    }
+
+    private static String normalizeOrigin(String origin) {
+        String o = origin.trim().toLowerCase(Locale.ROOT);
+        return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
+    }
+
+    /** What the filter learned, waiting for the connection the upgrade creates. */
+    private record Ticket(String id, Reservation reservation, Identity identity, long issuedNanos) { }
+}

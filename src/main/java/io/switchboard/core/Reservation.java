@@ -1,0 +1,67 @@
+package io.switchboard.core;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The connection slots one handshake holds: one of the global limit, one of its IP's and, once the
+ * user is known, one of its user's. Made by {@link ConnectionLimits}; released exactly once, by
+ * {@link #release()}, whoever calls it first (the close of the connection, or the expiry of a
+ * handshake that never became a connection).
+ */
+public final class Reservation {
+
+    private final ConnectionLimits limits;
+    private final String ip;
+    /** The user whose slot this holds; null until known, then set once. */
+    private volatile String userId;
+    /** The connection these slots became; null until the upgrade completes, then set once. */
+    private volatile ManagedConnection connection;
+    /** Set once when a newer connection of the same user took this one's user slot (close-oldest). */
+    private volatile boolean replaced;
+    /** Flips once, on the first release. */
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    Reservation(ConnectionLimits limits, String ip) {
+        this.limits = limits;
+        this.ip = ip;
+    }
+
+    public String ip() {
+        return ip;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    void userId(String user) {
+        this.userId = user;
+    }
+
+    ManagedConnection connection() {
+        return connection;
+    }
+
+    void connection(ManagedConnection c) {
+        this.connection = c;
+    }
+
+    boolean isReplaced() {
+        return replaced;
+    }
+
+    void markReplaced() {
+        this.replaced = true;
+    }
+
+    public boolean isReleased() {
+        return released.get();
+    }
+
+    /** Gives every slot back; only the first call does anything. */
+    public void release() {
+        if (released.compareAndSet(false, true)) {
+            limits.giveBack(this);
+        }
+    }
+}

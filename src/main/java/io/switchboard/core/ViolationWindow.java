@@ -1,0 +1,37 @@
+package io.switchboard.core;
+
+/**
+ * Counts violations over a sliding window and says when {@code max} of them fell within it
+ * (CONTRACT.md section 5: {@code switchboard.rate.max-violations} within a minute).
+ *
+ * <p>Keeps the times of the last {@code max} violations in a ring; the limit is reached when the
+ * oldest of them is younger than the window. Thread-safe.
+ */
+public final class ViolationWindow {
+
+    private final long windowNanos;
+    /** The times of the last {@code ring.length} violations; {@link #next} is the oldest once full. */
+    private final long[] ring;
+    /** Where the next violation is written. */
+    private int next;
+    /** How many slots of the ring hold a violation, up to its length. */
+    private int filled;
+
+    public ViolationWindow(int max, long windowNanos) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be positive");
+        }
+        this.ring = new long[max];
+        this.windowNanos = windowNanos;
+    }
+
+    /** Records one violation; true when it is the {@code max}-th within the window. */
+    public synchronized boolean record(long nowNanos) {
+        ring[next] = nowNanos;
+        next = (next + 1) % ring.length;
+        if (filled < ring.length) {
+            filled++;
+        }
+        return filled == ring.length && nowNanos - ring[next % ring.length] < windowNanos;
+    }
+}

@@ -1,0 +1,225 @@
+package io.switchboard.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.endpoint.JsonMessageCodec;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatekeeperTest {
+
+    private static final String IP = "10.1.2.3";
+
+    private final FakeClock clock = new FakeClock();
+    private Hub hub;
+
+    private Gatekeeper gate(Map<String, String> settings) {
+        hub = new Hub(TestSettings.with(settings), clock, new JsonMessageCodec());
+        hub.gatekeeper().useVerifier(token -> {
+            if (token.startsWith("good:")) {
+                return new Identity(token.substring(5), token.startsWith("good:scoped") ? List.of("news.*") : null);
+            }
+            throw new TokenVerifier.InvalidTokenException("bad signature");
+        });
+        return hub.gatekeeper();
+    }
+
+    private ManagedConnection connect(RecordingConnection transport, HandshakeCheck check) {
+        assertTrue(check.isAccepted(), () -> "refused: " + check.refusal());
+        return hub.open(transport, new HandshakeInfo(IP, "test", null, HeartbeatMode.PROTOCOL, check.ticket()));
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    @Test
+    void aValidHeaderTokenOpensTheConnectionAsItsSubject() {
+        Gatekeeper gate = gate(Map.of());
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = connect(t, gate.checkHandshake(IP, null, "good:scopedalice"));
+
+        assertEquals(ConnectionState.OPEN, c.state());
+        assertEquals("scopedalice", c.userId());
+        assertEquals(List.of("news.*"), c.grantedChannels());
+        assertEquals("scopedalice", json(t.sent.get(0)).getString("userId"));
+        assertEquals(1, gate.limits().forUser("scopedalice"));
+    }
+
+    @Test
+    void everyRowOfTheRejectionTableIsDecidedBeforeTheUpgrade() {
+        Gatekeeper gate = gate(Map.of("switchboard.allowed-origins", "https://app.example",
+                "switchboard.limits.max-connections", "1"));
+        assertEquals(401, gate.checkHandshake(IP, null, "forged").refusal().httpStatus());
+        assertEquals(Admission.Refusal.INVALID_TOKEN, gate.checkHandshake(IP, null, "").refusal());
+        assertEquals(Admission.Refusal.FORBIDDEN_ORIGIN, gate.checkHandshake(IP, "https://evil.example", "good:a").refusal());
+        assertTrue(gate.checkHandshake(IP, "https://APP.example/", "good:a").isAccepted());
+        assertEquals(Admission.Refusal.GLOBAL_LIMIT, gate.checkHandshake(IP, null, "good:b").refusal());
+        gate.limits().startDraining();
+        assertEquals(Admission.Refusal.DRAINING, gate.checkHandshake(IP, null, "good:c").refusal());
+        assertEquals(Map.of("invalid token", 2L, "origin not allowed", 1L, "global connection limit", 1L, "draining", 1L),
+                hub.counters().rejectionsByReason());
+
+        Gatekeeper noInBand = gate(Map.of("switchboard.auth.in-band", "false"));
+        assertEquals(Admission.Refusal.NO_TOKEN, noInBand.checkHandshake(IP, null, null).refusal());
+    }
+
+    @Test
+    void inBandAuthOpensTheConnectionAndSendsTheWelcome() {
+        Gatekeeper gate = gate(Map.of());
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = connect(t, gate.checkHandshake(IP, null, null));
+        assertEquals(ConnectionState.AUTHENTICATING, c.state());
+        assertTrue(t.sent.isEmpty());
+
+        hub.onText(c, "{\"type\":\"auth\",\"token\":\"good:bob\"}");
+
+        assertEquals(ConnectionState.OPEN, c.state());
+        assertEquals("bob", json(t.sent.get(0)).getString("userId"));
+        assertEquals(1, gate.limits().forUser("bob"));
+        hub.onText(c, "{\"type\":\"auth\",\"token\":\"good:bob\",\"id\":3}");
+        assertEquals("bad_request", json(t.lastSent()).getString("code"));
+    }
+
+    @Test
+    void inBandFailuresCloseWith1008AndTheContractsReasons() {
+        Gatekeeper gate = gate(Map.of("switchboard.limits.max-per-user", "1"));
+        RecordingConnection invalid = new RecordingConnection();
+        hub.onText(connect(invalid, gate.checkHandshake(IP, null, null)), "{\"type\":\"auth\",\"token\":\"nope\"}");
+        assertEquals(List.of("1008 invalid token"), invalid.closes);
+
+        RecordingConnection early = new RecordingConnection();
+        hub.onText(connect(early, gate.checkHandshake(IP, null, null)), "{\"type\":\"ping\",\"id\":1}");
+        assertEquals(List.of("1008 auth required"), early.closes);
+
+        RecordingConnection garbage = new RecordingConnection();
+        hub.onText(connect(garbage, gate.checkHandshake(IP, null, null)), "not json");
+        assertEquals(List.of("1008 auth required"), garbage.closes);
+
+        connect(new RecordingConnection(), gate.checkHandshake(IP, null, "good:carol"));
+        RecordingConnection second = new RecordingConnection();
+        hub.onText(connect(second, gate.checkHandshake(IP, null, null)), "{\"type\":\"auth\",\"token\":\"good:carol\"}");
+        assertEquals(List.of("1008 too many connections"), second.closes);
+    }
+
+    @Test
+    void expireAuthClosesConnectionsThatDidNotAuthenticateInTime() {
+        Gatekeeper gate = gate(Map.of("switchboard.auth.timeout", "10s"));
+        RecordingConnection slow = new RecordingConnection();
+        RecordingConnection quick = new RecordingConnection();
+        ManagedConnection s = connect(slow, gate.checkHandshake(IP, null, null));
+        ManagedConnection q = connect(quick, gate.checkHandshake(IP, null, null));
+        hub.onText(q, "{\"type\":\"auth\",\"token\":\"good:dave\"}");
+
+        clock.advance(Duration.ofMillis(9_999));
+        assertEquals(0, gate.expireAuth(clock.nanoTime()));
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(1, gate.expireAuth(clock.nanoTime()));
+
+        assertEquals(List.of("1008 auth timeout"), slow.closes);
+        assertTrue(quick.closes.isEmpty());
+        assertEquals(ConnectionState.CLOSING, s.state());
+    }
+
+    @Test
+    void slotsAreReleasedExactlyOnceWhenTheConnectionCloses() {
+        Gatekeeper gate = gate(Map.of());
+        ManagedConnection c = connect(new RecordingConnection(), gate.checkHandshake(IP, null, "good:erin"));
+        assertEquals(1, gate.limits().total());
+
+        hub.close(c, Disconnect.NORMAL);
+        hub.onTransportClosed(c, 1000, "");
+        hub.onTransportClosed(c, 1006, "");
+
+        assertEquals(0, gate.limits().total());
+        assertEquals(0, gate.limits().forIp(IP));
+        assertEquals(0, gate.limits().forUser("erin"));
+    }
+
+    @Test
+    void aTicketNoConnectionClaimsIsReleasedOnCancelOrAfterItsTtl() {
+        Gatekeeper gate = gate(Map.of());
+        HandshakeCheck cancelled = gate.checkHandshake(IP, null, "good:frank");
+        gate.cancelTicket(cancelled.ticket());
+        assertEquals(0, gate.limits().total());
+
+        HandshakeCheck abandoned = gate.checkHandshake(IP, null, "good:frank");
+        clock.advance(Gatekeeper.TICKET_TTL.minusMillis(1));
+        gate.expireAuth(clock.nanoTime());
+        assertEquals(1, gate.limits().total());
+        clock.advance(Duration.ofMillis(1));
+        gate.expireAuth(clock.nanoTime());
+        assertEquals(0, gate.limits().total());
+
+        RecordingConnection late = new RecordingConnection();
+        connect(late, abandoned);
+        assertEquals(List.of("1011 internal error"), late.closes);
+    }
+
+    @Test
+    void closeOldestClosesTheUsersOldestConnectionAsReplaced() {
+        Gatekeeper gate = gate(Map.of("switchboard.limits.max-per-user", "2",
+                "switchboard.limits.per-user-policy", "close-oldest"));
+        RecordingConnection oldest = new RecordingConnection();
+        RecordingConnection middle = new RecordingConnection();
+        ManagedConnection o = connect(oldest, gate.checkHandshake(IP, null, "good:gina"));
+        connect(middle, gate.checkHandshake(IP, null, "good:gina"));
+
+        ManagedConnection newest = connect(new RecordingConnection(), gate.checkHandshake(IP, null, "good:gina"));
+
+        assertEquals(ConnectionState.OPEN, newest.state());
+        assertEquals(List.of("1008 replaced by newer connection"), oldest.closes);
+        assertTrue(middle.closes.isEmpty());
+        hub.onTransportClosed(o, 1008, "replaced by newer connection");
+        assertEquals(2, gate.limits().forUser("gina"));
+        assertEquals(2, gate.limits().total());
+    }
+
+    @Test
+    void messagesOverTheRateAreDroppedWithRateLimitedThenTheConnectionIsClosed() {
+        Gatekeeper gate = gate(Map.of("switchboard.rate.messages-per-second", "1", "switchboard.rate.burst", "2",
+                "switchboard.rate.max-violations", "2"));
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = connect(t, gate.checkHandshake(IP, null, "good:hal"));
+
+        hub.onText(c, "{\"type\":\"ping\",\"id\":1}");
+        hub.onText(c, "{\"type\":\"ping\",\"id\":2}");
+        assertEquals("pong", json(t.lastSent()).getString("type"));
+        hub.onText(c, "{\"type\":\"ping\",\"id\":3}");
+        JsonObject limited = json(t.lastSent());
+        assertEquals("error", limited.getString("type"));
+        assertEquals("rate_limited", limited.getString("code"));
+        assertEquals(3, limited.getInt("ref"));
+        assertTrue(t.closes.isEmpty());
+
+        clock.advance(Duration.ofSeconds(1));
+        hub.onText(c, "{\"type\":\"ping\",\"id\":4}");
+        assertEquals("pong", json(t.lastSent()).getString("type"));
+        hub.onText(c, "{\"type\":\"ping\",\"id\":5}");
+        assertEquals(List.of("1008 rate limit exceeded"), t.closes);
+        assertEquals(1, hub.counters().enteredCount(ConnectionState.VIOLATION));
+        assertEquals(2, hub.counters().rateLimitedMessages());
+    }
+
+    @Test
+    void messagesAboveTheWarnSizeAreCountedAndStillHandled() {
+        Gatekeeper gate = gate(Map.of("switchboard.limits.message-warn-size", "32"));
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = connect(t, gate.checkHandshake(IP, null, "good:ivy"));
+
+        hub.onText(c, "{\"type\":\"ping\",\"id\":\"" + "x".repeat(40) + "\"}");
+
+        assertEquals(1, hub.counters().largeMessages());
+        assertEquals("pong", json(t.lastSent()).getString("type"));
+        assertFalse(t.sent.isEmpty());
+        assertNotNull(c.userId());
+    }
+}

@@ -1,0 +1,195 @@
+package io.switchboard.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A WebSocket client on a plain socket, for what the JDK client cannot do: choose the source address
+ * (127.0.0.x, to act as different IPs), read the status and headers of a refused upgrade, and send a
+ * frame whose declared length is far larger than anything it will actually send.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final DataInputStream in;
+    private final int status;
+    private final Map<String, String> headers;
+
+    private RawWebSocket(Socket socket, int status, Map<String, String> headers, InputStream in) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.in = new DataInputStream(in);
+        this.status = status;
+        this.headers = headers;
+    }
+
+    /**
+     * Sends an upgrade request from {@code sourceIp} with extra headers (name, value, ...) and reads
+     * the response head.
+     */
+    public static RawWebSocket open(URI ws, String sourceIp, String... extraHeaders) throws IOException {
+        Socket socket = new Socket();
+        socket.setSoTimeout((int) TestClient.WAIT.toMillis());
+        if (sourceIp != null) {
+            socket.bind(new InetSocketAddress(sourceIp, 0));
+        }
+        socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), (int) TestClient.WAIT.toMillis());
+        StringBuilder request = new StringBuilder()
+                .append("GET ").append(ws.getRawPath()).append(ws.getRawQuery() == null ? "" : "?" + ws.getRawQuery())
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ").append(ws.getHost()).append(':').append(ws.getPort()).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+                .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(new byte[16])).append("\r\n");
+        for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
+            request.append(extraHeaders[i]).append(": ").append(extraHeaders[i + 1]).append("\r\n");
+        }
+        request.append("\r\n");
+        socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+
+        InputStream in = socket.getInputStream();
+        String statusLine = readLine(in);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line; !(line = readLine(in)).isEmpty(); ) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+        }
+        String[] parts = statusLine.split(" ");
+        if (parts.length < 2) {
+            socket.close();
+            throw new IOException("no HTTP status line: '" + statusLine + "'");
+        }
+        return new RawWebSocket(socket, Integer.parseInt(parts[1]), headers, in);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** A response header, by case-insensitive name, or null. */
+    public String header(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Sends one masked text frame. */
+    public void sendText(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        writeHeader(0x1, payload.length);
+        out.write(payload); // the masking key is zero, so the masked payload is the payload
+        out.flush();
+    }
+
+    /** Writes the head of a final text frame that declares {@code length} bytes of payload. */
+    public void writeHeader(int opcode, long length) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.write(0x80 | opcode);
+        if (length < 126) {
+            head.write(0x80 | (int) length);
+        } else if (length <= 0xFFFF) {
+            head.write(0x80 | 126);
+            head.write((int) (length >>> 8));
+            head.write((int) length);
+        } else {
+            head.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                head.write((int) (length >>> shift));
+            }
+        }
+        head.write(new byte[4]); // masking key 0: the payload goes out as is
+        out.write(head.toByteArray());
+    }
+
+    /**
+     * Writes up to {@code total} bytes of ASCII payload in chunks until the server stops reading (the
+     * write fails or blocks past the socket timeout).
+     *
+     * @return how many payload bytes were written before that
+     */
+    public long writePayloadUntilRefused(long total) {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'a');
+        long written = 0;
+        try {
+            while (written < total) {
+                int n = (int) Math.min(chunk.length, total - written);
+                out.write(chunk, 0, n);
+                written += n;
+            }
+            out.flush();
+        } catch (IOException e) {
+            // the server closed or reset the connection: that is what we wait for
+        }
+        return written;
+    }
+
+    /** Reads frames until a close frame and returns its code, or -1 when the connection ended without one. */
+    public int awaitCloseCode() {
+        try {
+            while (true) {
+                int b0 = in.readUnsignedByte();
+                int b1 = in.readUnsignedByte();
+                long len = b1 & 0x7F;
+                if (len == 126) {
+                    len = in.readUnsignedShort();
+                } else if (len == 127) {
+                    len = in.readLong();
+                }
+                byte[] payload = new byte[(int) Math.min(len, 1 << 20)];
+                in.readFully(payload);
+                if ((b0 & 0x0F) == 0x8) {
+                    return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != -1; ) {
+            if (b == '\n') {
+                break;
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Sends a close frame (1000) when the upgrade succeeded, then closes the socket. */
+    @Override
+    public void close() {
+        try {
+            if (status == 101 && !socket.isClosed()) {
+                writeHeader(0x8, 2);
+                out.write(new byte[] {0x03, (byte) 0xE8});
+                out.flush();
+                awaitCloseCode();
+            }
+        } catch (IOException e) {
+            // the server is gone already
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing left to do
+        }
+    }
+
+}
