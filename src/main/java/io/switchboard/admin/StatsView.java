@@ -3,6 +3,7 @@ package io.switchboard.admin;
 import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Counters;
 import io.switchboard.core.Drain;
+import io.switchboard.core.HeartbeatStats;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import java.util.Comparator;
@@ -13,7 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code GET /api/stats}: the figures an operator watches and alerts on (CONTRACT.md section 7). */
-public record StatsView(String node, Pool pool, Messages messages, Map<String, Long> closesByCode, DrainState drain) {
+public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages messages, Map<String, Long> closesByCode,
+                        DrainState drain) {
 
     /** How many users {@link Pool#topUsers} lists. */
     static final int TOP_USERS = 10;
@@ -24,6 +26,14 @@ public record StatsView(String node, Pool pool, Messages messages, Map<String, L
     public record UserCount(String userId, int connections) { }
 
     public record Messages(long in, long out, long bytesIn, long bytesOut, long badRequests) { }
+
+    /**
+     * Heartbeat health: pings sent, answered and missed, the success rate (answered / (answered +
+     * missed)), zombies closed and their share of all closes, and the round-trip percentiles in ms.
+     */
+    public record Heartbeat(long pingsSent, long answered, long missed, double successRate, long zombiesClosed,
+                            double zombieRate, long idleClosed, long clockSkewClosed, long aborted,
+                            long rttSamples, double rttP50Ms, double rttP90Ms, double rttP99Ms) { }
 
     /** Where the drain is, and how the last one went ({@code -1} before the first). */
     public record DrainState(String phase, boolean draining, long lastDurationMs, int lastLeftOnTheirOwn,
@@ -53,8 +63,15 @@ public record StatsView(String node, Pool pool, Messages messages, Map<String, L
         Counters c = hub.counters();
         Map<String, Long> closes = new LinkedHashMap<>();
         c.closesByCode().forEach((code, n) -> closes.put(Integer.toString(code), n));
+        HeartbeatStats.Snapshot hb = hub.heartbeats().stats().snapshot();
+        long allCloses = c.closesByCode().values().stream().mapToLong(Long::longValue).sum();
+        Heartbeat heartbeat = new Heartbeat(hb.pingsSent(), hb.answered(), hb.missed(), hb.successRate(),
+                hb.zombiesClosed(), allCloses == 0 ? 0.0 : Math.round(10_000.0 * hb.zombiesClosed() / allCloses) / 10_000.0,
+                hb.idleClosed(), hb.clockSkewClosed(), hb.aborted(),
+                hb.rtt().count(), hb.rtt().p50(), hb.rtt().p90(), hb.rtt().p99());
         return new StatsView(hub.settings().nodeId(),
                 new Pool(active, max, Math.round(10_000.0 * active / max) / 10_000.0, byState, top),
+                heartbeat,
                 new Messages(c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(), c.badMessages()),
                 closes,
                 drainState(drain));

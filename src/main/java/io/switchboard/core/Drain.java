@@ -168,8 +168,10 @@ public final class Drain {
                 closeDeadlineNanos = now + settings.closeTimeout().toNanos();
                 toClose = new ArrayList<>(hub.registry().all());
                 closedByUs = toClose.size();
-            } else if (phase == Phase.CLOSING
-                    && (hub.registry().size() == 0 || now - closeDeadlineNanos >= 0)) {
+            }
+            // nobody left to close: the drain is done now, not a tick later
+            if (phase == Phase.CLOSING
+                    && ((toClose != null && toClose.isEmpty()) || hub.registry().size() == 0 || now - closeDeadlineNanos >= 0)) {
                 phase = Phase.DONE;
                 toAbort = new ArrayList<>(hub.registry().all());
                 long durationMs = Math.max(0, (now - startedNanos) / 1_000_000L);

@@ -10,7 +10,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Counters;
+import io.switchboard.core.Drain;
+import io.switchboard.core.HeartbeatStats;
+import io.switchboard.core.Heartbeats;
 import io.switchboard.core.Hub;
+import io.switchboard.core.RttHistogram;
+import io.switchboard.lifecycle.DrainService;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -30,6 +35,9 @@ public class SwitchboardMetrics {
 
     @Inject
     SwitchboardRuntime runtime;
+
+    @Inject
+    DrainService drains;
 
     private PrometheusMeterRegistry registry;
     private JvmGcMetrics gcMetrics;
@@ -72,11 +80,45 @@ public class SwitchboardMetrics {
                 .description("Client messages answered with an error instead of being processed")
                 .tag("reason", "bad_request").register(registry);
 
+        bindHeartbeats(hub.heartbeats());
+        Gauge.builder("switchboard.drain.last.duration", drains,
+                        d -> d.drain().lastResult() == null ? Double.NaN : d.drain().lastResult().durationMs() / 1000.0)
+                .description("How long the last finished drain took").baseUnit("seconds").register(registry);
+        Gauge.builder("switchboard.draining", drains, d -> d.drain().phase() == Drain.Phase.IDLE ? 0 : 1)
+                .description("1 while the node drains or has drained, 0 when it admits connections").register(registry);
+
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
+    }
+
+    private void bindHeartbeats(Heartbeats heartbeats) {
+        HeartbeatStats stats = heartbeats.stats();
+        FunctionCounter.builder("switchboard.heartbeat.pings", stats, h -> h.snapshot().pingsSent())
+                .description("Heartbeat pings sent").register(registry);
+        FunctionCounter.builder("switchboard.heartbeat.pongs", stats, h -> h.snapshot().answered())
+                .description("Heartbeat pings answered in time").register(registry);
+        FunctionCounter.builder("switchboard.heartbeat.misses", stats, h -> h.snapshot().missed())
+                .description("Heartbeat pings not answered within switchboard.heartbeat.timeout").register(registry);
+        FunctionCounter.builder("switchboard.connections.zombies", stats, h -> h.snapshot().zombiesClosed())
+                .description("Connections closed after max-missed unanswered pings").register(registry);
+        FunctionCounter.builder("switchboard.connections.aborted", stats, h -> h.snapshot().aborted())
+                .description("Connections dropped because the close handshake did not finish in time").register(registry);
+        // The core keeps its own fixed-bucket histogram; its quantiles are exposed as gauges.
+        for (double q : new double[] {0.5, 0.9, 0.99}) {
+            Gauge.builder("switchboard.heartbeat.rtt", stats, h -> quantile(h.snapshot().rtt(), q) / 1000.0)
+                    .description("Heartbeat round-trip time since start, by quantile").baseUnit("seconds")
+                    .tag("quantile", Double.toString(q)).register(registry);
+        }
+    }
+
+    private static double quantile(RttHistogram.Percentiles p, double q) {
+        if (p.count() == 0) {
+            return Double.NaN;
+        }
+        return q == 0.5 ? p.p50() : q == 0.9 ? p.p90() : p.p99();
     }
 
     /** The Prometheus text exposition of every meter, read now. */

@@ -59,6 +59,7 @@ class ClientDrainIT {
             assertTrue(left.willReconnect());
             assertTrue(leftAfterMs >= delay, "it waited reconnectAfterMs=" + delay + " before leaving, left after " + leftAfterMs);
 
+            awaitDrainDone(api);
             assertEquals(200, api.call("DELETE", "/drain", null).statusCode());
             String second = events.next("open").json().getString("connectionId");
             assertNotEquals(first, second);
@@ -68,6 +69,17 @@ class ClientDrainIT {
             JsonObject message = events.next("message").json();
             assertEquals("ops.deploy", message.getString("channel"));
             assertEquals("done", message.getString("data"));
+        }
+    }
+
+    /** With its only client gone, the drain finishes; the operator then ends it. */
+    private static void awaitDrainDone(Api api) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (!Api.json(api.get("/drain")).asJsonObject().getString("phase").equals("DONE")) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the drain did not finish: " + api.get("/drain").body());
+            }
+            Thread.sleep(50);
         }
     }
 
