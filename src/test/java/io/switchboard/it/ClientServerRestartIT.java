@@ -20,7 +20,8 @@ class ClientServerRestartIT {
     /** A short heartbeat, so that the client's dead-server limit (interval + timeout) is 3 s. */
     private static final Map<String, String> SETTINGS = Map.of(
             "switchboard.heartbeat.interval", "2s",
-            "switchboard.heartbeat.timeout", "1s");
+            "switchboard.heartbeat.timeout", "1s",
+            "switchboard.auth.jwt.secret", Tokens.SECRET);
 
     @Test
     void theJavaClientDropsAFrozenServerAndReconnectsAfterItThawsAndAfterAKillAndRestart() throws Exception {
@@ -29,7 +30,7 @@ class ClientServerRestartIT {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
         ClientEvents events = new ClientEvents();
         // a quicker schedule than the contract's default, so the test waits seconds, not half a minute
-        SwitchboardClient client = SwitchboardClient.builder(uri).listener(events)
+        SwitchboardClient client = SwitchboardClient.builder(uri).token(() -> Tokens.forUser("restart")).listener(events)
                 .backoff(Duration.ofMillis(200), Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(3)).build();
         try {
             try (PayaraMicroProcess server = PayaraMicroProcess.start(port, "boot-1", SETTINGS)) {

@@ -64,7 +64,7 @@ class ClientsIT {
     @Test
     void javaClientOpensWithTheWelcomeAnswersAppHeartbeatAndMeasuresAPing() throws Exception {
         ClientEvents events = new ClientEvents();
-        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null))
+        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-client"))
                 .appHeartbeat(true).listener(events).build().connect()) {
             JsonObject welcome = events.next("open").json();
 
@@ -79,7 +79,7 @@ class ClientsIT {
     @Test
     void javaClientReconnectsAfterAnOperatorCloseWith1000Or4000() throws Exception {
         ClientEvents events = new ClientEvents();
-        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null))
+        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-client"))
                 .listener(events).build().connect()) {
             String id = events.next("open").json().getString("connectionId");
             for (int code : new int[] {1000, 4000}) {
@@ -101,7 +101,7 @@ class ClientsIT {
     @Test
     void javaClientStopsAfterAnOperatorCloseWith1008() throws Exception {
         ClientEvents events = new ClientEvents();
-        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null))
+        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-client"))
                 .listener(events).build().connect()) {
             String id = events.next("open").json().getString("connectionId");
 
@@ -139,7 +139,7 @@ class ClientsIT {
             browser.eval("new Promise((ok, fail) => { const s = document.createElement('script');"
                     + " s.src = '/switchboard.js'; s.onload = ok; s.onerror = () => fail('not loaded');"
                     + " document.head.appendChild(s); }).then(() => typeof Switchboard)");
-            browser.eval("window.events = []; window.sb = new Switchboard(" + Json.createValue(Servers.webSocket(base, null).toString()) + ");"
+            browser.eval("window.events = []; window.sb = new Switchboard(" + Json.createValue(Servers.webSocket(base, null).toString()) + ", {token: " + Json.createValue(Tokens.forUser("browser")) + "});"
                     + " ['open', 'close', 'state'].forEach(t => sb.on(t, e => events.push({type: t, event: e})));"
                     + " sb.connect(); true");
 
