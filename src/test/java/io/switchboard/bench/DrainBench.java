@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import io.switchboard.it.ServerProcess;
+import io.switchboard.it.Tokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -63,6 +64,7 @@ public final class DrainBench {
                 Kind kind = i % 20 == 0 ? Kind.STALLED : (i % 20 <= 7 ? Kind.DEAF : Kind.COOPERATIVE);
                 inFlight.acquire();
                 CompletableFuture<WebSocket> f = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + Tokens.forUser("bench-" + i))
                         .buildAsync(ws, new Client(kind, notices, closes, lastCloseNanos))
                         .whenComplete((s, e) -> inFlight.release());
                 sockets.add(f);

@@ -201,5 +201,9 @@ public final class HandshakeBench {
         @Override
         public void close(int code, String reason) {
         }
+
+        @Override
+        public void abort() {
+        }
     };
 }

@@ -42,7 +42,7 @@ class ClientDrainIT {
     void theJavaClientLeavesOnTheNoticeAndComesBackResubscribed() throws Exception {
         Api api = new Api(base, TOKEN);
         ClientEvents events = new ClientEvents();
-        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null))
+        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-" + System.nanoTime()))
                 .listener(events).build().connect()) {
             String first = events.next("open").json().getString("connectionId");
             client.subscribe("ops.>").get(TestClient.WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -52,8 +52,8 @@ class ClientsHeartbeatIT {
     void javaClientsAnswerHeartbeatsAndTimeSyncWhileASilentPeerIsClosed() throws Exception {
         ClientEvents app = new ClientEvents();
         ClientEvents protocol = new ClientEvents();
-        try (SwitchboardClient appClient = SwitchboardClient.builder(Servers.webSocket(base, null)).appHeartbeat(true).listener(app).build().connect();
-             SwitchboardClient protocolClient = SwitchboardClient.builder(Servers.webSocket(base, null)).listener(protocol).build().connect();
+        try (SwitchboardClient appClient = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-" + System.nanoTime())).appHeartbeat(true).listener(app).build().connect();
+             SwitchboardClient protocolClient = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-" + System.nanoTime())).listener(protocol).build().connect();
              TestClient silent = TestClient.connect(Servers.webSocket(base, "heartbeat=app"))) {
             String appId = app.next("open").json().getString("connectionId");
             String protocolId = protocol.next("open").json().getString("connectionId");
@@ -71,7 +71,7 @@ class ClientsHeartbeatIT {
     @Test
     void javaClientFollowsAReconnectNotice() throws Exception {
         ClientEvents events = new ClientEvents();
-        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).listener(events).build().connect()) {
+        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-" + System.nanoTime())).listener(events).build().connect()) {
             String id = events.next("open").json().getString("connectionId");
 
             HttpResponse<String> asked = new Api(base, TOKEN).call("POST", "/connections/" + id + "/reconnect", "{\"afterMs\":100,\"reason\":\"move\"}");
@@ -94,7 +94,7 @@ class ClientsHeartbeatIT {
             browser.open(root + "switchboard.js");
             browser.eval("new Promise(ok => { const s = document.createElement('script'); s.src = '/switchboard.js';"
                     + " s.onload = ok; document.head.appendChild(s); }).then(() => true)");
-            browser.eval("window.opens = []; window.sb = new Switchboard(" + Json.createValue(Servers.webSocket(base, null).toString()) + ");"
+            browser.eval("window.opens = []; window.sb = new Switchboard(" + Json.createValue(Servers.authorized(base, null).toString()) + ");"
                     + " sb.on('open', w => opens.push(w.connectionId)); sb.connect(); true");
             String id = ((JsonString) browser.await("opens[0] || null", v -> v instanceof JsonString)).getString();
 

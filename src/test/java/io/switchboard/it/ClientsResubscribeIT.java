@@ -59,7 +59,7 @@ class ClientsResubscribeIT {
     @Test
     void javaClientResubscribesAfterAReconnectAndKeepsReceiving() throws Exception {
         ClientEvents events = new ClientEvents();
-        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).listener(events).build().connect()) {
+        try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-" + System.nanoTime())).listener(events).build().connect()) {
             String id = events.next("open").json().getString("connectionId");
             JsonObject subscribed = client.subscribe("news.*").get(TestClient.WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals("subscribed", subscribed.getString("type"));
@@ -89,7 +89,7 @@ class ClientsResubscribeIT {
             browser.open(root + "switchboard.js");
             browser.eval("new Promise(ok => { const s = document.createElement('script'); s.src = '/switchboard.js';"
                     + " s.onload = ok; document.head.appendChild(s); }).then(() => true)");
-            browser.eval("window.opens = []; window.data = []; window.sb = new Switchboard(" + Json.createValue(Servers.webSocket(base, null).toString()) + ");"
+            browser.eval("window.opens = []; window.data = []; window.sb = new Switchboard(" + Json.createValue(Servers.authorized(base, null).toString()) + ");"
                     + " sb.on('open', w => opens.push(w.connectionId)); sb.on('message', m => data.push(m.data)); sb.connect(); true");
             String id = ((JsonString) browser.await("opens[0] || null", v -> v instanceof JsonString)).getString();
             assertEquals("\"subscribed\"", browser.eval("sb.subscribe('alerts.>').then(r => r.type)").toString());

@@ -38,7 +38,7 @@ class DeflateIT {
     URL base;
 
     private FrameClient connectWithDeflate() throws Exception {
-        FrameClient client = FrameClient.connect(Servers.webSocket(base, null), "permessage-deflate; client_max_window_bits", 0);
+        FrameClient client = FrameClient.connect(Servers.authorized(base, null), "permessage-deflate; client_max_window_bits", 0);
         String negotiated = client.header("Sec-WebSocket-Extensions");
         assertNotNull(negotiated, "no extension negotiated");
         assertTrue(negotiated.startsWith("permessage-deflate"), negotiated);
@@ -76,7 +76,7 @@ class DeflateIT {
             assertEquals(0x8, close.opcode(), "expected a close, got " + close.opcode());
             assertEquals(1009, close.closeCode(), close.closeReason());
         }
-        try (TestClient other = TestClient.connect(Servers.webSocket(base, null))) {
+        try (TestClient other = TestClient.connect(Servers.authorized(base, null))) {
             other.next("welcome");
             other.send("{\"type\":\"ping\",\"id\":2}");
             assertEquals(2, other.next("pong").getInt("id"));

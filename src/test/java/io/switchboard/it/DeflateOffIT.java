@@ -26,7 +26,7 @@ class DeflateOffIT {
 
     @Test
     void noExtensionIsNegotiatedWhenCompressionIsOff() throws Exception {
-        try (FrameClient client = FrameClient.connect(Servers.webSocket(base, null), "permessage-deflate; client_max_window_bits", 0)) {
+        try (FrameClient client = FrameClient.connect(Servers.authorized(base, null), "permessage-deflate; client_max_window_bits", 0)) {
             assertNull(client.header("Sec-WebSocket-Extensions"));
             assertEquals(false, client.next().compressed());
         }

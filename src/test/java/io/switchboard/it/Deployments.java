@@ -37,6 +37,8 @@ public final class Deployments {
     public static WebArchive switchboard(Map<String, String> settings) {
         Map<String, String> all = new java.util.TreeMap<>(settings);
         all.putIfAbsent("switchboard.auth.jwt.secret", Tokens.SECRET);
+        // tests open clients in bursts from one address; HandshakeRejectionIT tests the rate with its own value
+        all.putIfAbsent("switchboard.rate.handshakes-per-second-per-ip", "1000");
         String properties = all.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n"));

@@ -52,7 +52,7 @@ class HeartbeatIT {
 
     @Test
     void aClientThatAnswersNoPingIsClosedWithinTheWorstCaseDetectionTime() throws Exception {
-        try (RawClient zombie = RawClient.connect(Servers.webSocket(base, null), false, true)) {
+        try (RawClient zombie = RawClient.connect(Servers.authorized(base, null), false, true)) {
             zombie.await(RawClient.Frame.TEXT); // welcome
             RawClient.Frame firstPing = zombie.await(RawClient.Frame.PING);
 
@@ -70,7 +70,7 @@ class HeartbeatIT {
 
     @Test
     void aZombieThatIgnoresTheCloseFrameIsDroppedAfterTheCloseTimeout() throws Exception {
-        try (RawClient zombie = RawClient.connect(Servers.webSocket(base, null), false, false)) {
+        try (RawClient zombie = RawClient.connect(Servers.authorized(base, null), false, false)) {
             zombie.await(RawClient.Frame.TEXT);
             RawClient.Frame close = zombie.await(RawClient.Frame.CLOSE);
             assertEquals("1001 heartbeat timeout", close.closeStatus());
@@ -86,7 +86,7 @@ class HeartbeatIT {
     @Test
     void theContainerSpecificAbortDropsTheTcpConnectionWithoutThePeersHelp() throws Exception {
         Api api = new Api(base, TOKEN);
-        try (RawClient client = RawClient.connect(Servers.webSocket(base, null), true, false)) {
+        try (RawClient client = RawClient.connect(Servers.authorized(base, null), true, false)) {
             String welcome = client.await(RawClient.Frame.TEXT).text();
             String id = welcome.replaceFirst(".*\"connectionId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
             String root = base.toExternalForm().endsWith("/") ? base.toExternalForm() : base.toExternalForm() + "/";
@@ -109,7 +109,7 @@ class HeartbeatIT {
 
     @Test
     void aClientThatAnswersStaysOpenOverManyIntervals() throws Exception {
-        try (RawClient live = RawClient.connect(Servers.webSocket(base, null), true, true)) {
+        try (RawClient live = RawClient.connect(Servers.authorized(base, null), true, true)) {
             live.await(RawClient.Frame.TEXT);
             for (int i = 0; i < 6; i++) {
                 live.await(RawClient.Frame.PING); // fails on a close or a dropped connection
@@ -122,7 +122,7 @@ class HeartbeatIT {
     @Test
     void appModeSendsPingMessagesAndTheRoundTripShowsInTheAdminApi() throws Exception {
         Api api = new Api(base, TOKEN);
-        try (TestClient client = TestClient.connect(Servers.webSocket(base, "heartbeat=app"))) {
+        try (TestClient client = TestClient.connect(Servers.authorized(base, "heartbeat=app"))) {
             JsonObject welcome = client.next("welcome");
             assertEquals("app", welcome.getJsonObject("heartbeat").getString("mode"));
             String id = welcome.getString("connectionId");
@@ -145,7 +145,7 @@ class HeartbeatIT {
     @Test
     void aReconnectRequestReachesTheClientWhichIsClosedIfItStays() throws Exception {
         Api api = new Api(base, TOKEN);
-        try (TestClient client = TestClient.connect(Servers.webSocket(base, null))) {
+        try (TestClient client = TestClient.connect(Servers.authorized(base, null))) {
             String id = client.next("welcome").getString("connectionId");
 
             HttpResponse<String> response = api.call("POST", "/connections/" + id + "/reconnect",

@@ -32,7 +32,7 @@ class IdleTimeoutIT {
 
     @Test
     void aClientThatOnlyAnswersHeartbeatsIsClosedAsIdle() throws Exception {
-        try (RawClient client = RawClient.connect(Servers.webSocket(base, "heartbeat=app"), true, true)) {
+        try (RawClient client = RawClient.connect(Servers.authorized(base, "heartbeat=app"), true, true)) {
             long opened = System.nanoTime();
             client.await(RawClient.Frame.TEXT); // welcome
             int pings = 0;

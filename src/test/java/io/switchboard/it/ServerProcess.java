@@ -64,8 +64,10 @@ public final class ServerProcess implements AutoCloseable {
             readiness = URI.create("http://127.0.0.1:" + port + "/health/ready");
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> all = new java.util.TreeMap<>(settings);
+        all.putIfAbsent("switchboard.auth.jwt.secret", Tokens.SECRET);
         // settings as environment variables: SWITCHBOARD_SHUTDOWN_DRAIN_TIMEOUT for switchboard.shutdown.drain-timeout
-        settings.forEach((key, value) ->
+        all.forEach((key, value) ->
                 builder.environment().put(key.toUpperCase().replace('.', '_').replace('-', '_'), value));
         if (Servers.name().equals("wildfly")) {
             // WildFly waits for suspendable activities on SIGTERM only with a suspend timeout (default 0)

@@ -21,6 +21,17 @@ public final class Servers {
         return URI.create(root.replaceFirst("^http", "ws") + "ws" + (query == null ? "" : "?" + query));
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger USERS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * The WebSocket endpoint with a valid {@code access_token} for a user of its own, for clients that
+     * cannot send an {@code Authorization} header (raw sockets, browsers) in tests about something else.
+     */
+    public static URI authorized(URL base, String query) {
+        String token = "access_token=" + Tokens.forUser("raw-" + USERS.incrementAndGet());
+        return webSocket(base, query == null ? token : query + "&" + token);
+    }
+
     /**
      * A MicroProfile Health URL: on the HTTP port for Payara Micro, on the management port (9990 plus any offset) for
      * WildFly, which serves health nowhere else.

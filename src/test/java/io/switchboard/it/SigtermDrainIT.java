@@ -33,7 +33,9 @@ class SigtermDrainIT {
                 "switchboard.close.timeout", CLOSE.toSeconds() + "s",
                 "switchboard.shutdown.reconnect-jitter", "3s",
                 "switchboard.shutdown.close-code", "4003",
-                "switchboard.limits.max-connections", "1000"), offset)) {
+                "switchboard.limits.max-connections", "1000",
+                "switchboard.limits.max-per-ip", "1000",
+                "switchboard.rate.handshakes-per-second-per-ip", "1000"), offset)) {
             List<TestClient> cooperative = new ArrayList<>();
             List<TestClient> deaf = new ArrayList<>();
             List<TestClient> everyone = new ArrayList<>();

@@ -43,8 +43,8 @@ class SlowConsumerIT {
     @Test
     void aReaderThatStopsIsClosedAsSlowConsumerAndTheFastReaderGetsEverythingInOrder() throws Exception {
         Api api = new Api(base, TOKEN);
-        try (FrameClient slow = FrameClient.connect(Servers.webSocket(base, null), null, 4096);
-             TestClient fast = TestClient.connect(Servers.webSocket(base, null))) {
+        try (FrameClient slow = FrameClient.connect(Servers.authorized(base, null), null, 4096);
+             TestClient fast = TestClient.connect(Servers.authorized(base, null))) {
             fast.next("welcome");
             fast.send("{\"type\":\"subscribe\",\"channel\":\"feed\"}");
             fast.next("subscribed");

@@ -23,7 +23,7 @@ public final class StalledClient implements AutoCloseable {
         Socket socket = new Socket(base.getHost(), base.getPort());
         socket.setReceiveBufferSize(4096);
         OutputStream out = socket.getOutputStream();
-        out.write(("GET /ws HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n"
+        out.write(("GET /ws?access_token=" + Tokens.forUser("stalled-" + System.nanoTime()) + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));

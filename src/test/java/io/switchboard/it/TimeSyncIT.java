@@ -42,7 +42,7 @@ class TimeSyncIT {
 
     @Test
     void aClientWithinTheMaxOffsetStays() throws Exception {
-        try (TestClient client = TestClient.connect(Servers.webSocket(base, null))) {
+        try (TestClient client = TestClient.connect(Servers.authorized(base, null))) {
             client.next("welcome");
             for (int i = 0; i < 4; i++) {
                 answer(client, 0);
@@ -53,7 +53,7 @@ class TimeSyncIT {
 
     @Test
     void aClientWhoseClockIsFarOffIsClosed() throws Exception {
-        try (TestClient client = TestClient.connect(Servers.webSocket(base, null))) {
+        try (TestClient client = TestClient.connect(Servers.authorized(base, null))) {
             client.next("welcome");
             answer(client, 60_000);
             assertEquals("1008 clock skew", client.awaitClose());
@@ -62,7 +62,7 @@ class TimeSyncIT {
 
     @Test
     void aClientThatDoesNotAnswerIsClosed() throws Exception {
-        try (TestClient client = TestClient.connect(Servers.webSocket(base, null))) {
+        try (TestClient client = TestClient.connect(Servers.authorized(base, null))) {
             client.next("welcome");
             client.next("time");
             assertEquals("1008 clock skew", client.awaitClose());
@@ -71,7 +71,7 @@ class TimeSyncIT {
 
     @Test
     void aClientMayAskForTheServersTime() throws Exception {
-        try (TestClient client = TestClient.connect(Servers.webSocket(base, null))) {
+        try (TestClient client = TestClient.connect(Servers.authorized(base, null))) {
             client.next("welcome");
             client.send("{\"type\":\"time\",\"t0\":12345}");
             JsonObject reply;
