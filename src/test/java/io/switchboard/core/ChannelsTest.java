@@ -170,7 +170,8 @@ class ChannelsTest {
 
         hub.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1}");
 
-        assertEquals("forbidden", json(t.lastSent()).getString("code"));
+        // before in-band auth, anything but auth closes the connection (CONTRACT.md section 3)
+        assertEquals(java.util.List.of("1008 auth required"), t.closes);
         assertTrue(hub.channels().isEmpty());
     }
 }
