@@ -92,8 +92,11 @@ class ChannelsIT {
     @Test
     void theApiSendsToOneConnectionToAUserAndToAChannel() throws Exception {
         Api api = new Api(base, TOKEN);
-        try (TestClient one = TestClient.connect(Servers.webSocket(base, null)); TestClient two = connect()) {
+        String userId = "channels-user-" + System.nanoTime();
+        try (TestClient one = TestClient.connectAs(Servers.webSocket(base, null), userId);
+             TestClient two = TestClient.connectAs(Servers.webSocket(base, null), userId)) {
             String oneId = one.next("welcome").getString("connectionId");
+            two.next("welcome");
 
             HttpResponse<String> unicast = api.call("POST", "/connections/" + oneId + "/messages", "{\"data\":{\"to\":\"one\"}}");
             assertEquals(202, unicast.statusCode(), unicast.body());
@@ -102,7 +105,7 @@ class ChannelsIT {
             assertEquals("one", got.getJsonObject("data").getString("to"));
             assertTrue(!got.containsKey("channel") && !got.containsKey("seq"), got.toString());
 
-            HttpResponse<String> user = api.call("POST", "/users/anonymous/messages", "{\"data\":[1,2,3]}");
+            HttpResponse<String> user = api.call("POST", "/users/" + userId + "/messages", "{\"data\":[1,2,3]}");
             assertEquals(202, user.statusCode(), user.body());
             assertTrue(Api.json(user).asJsonObject().getInt("recipients") >= 2, user.body());
             assertEquals(3, one.next("message").getJsonArray("data").size());
