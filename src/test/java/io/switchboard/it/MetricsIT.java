@@ -52,8 +52,9 @@ class MetricsIT {
         assertTrue(opened >= 0 && messagesIn >= 0, before);
         assertEquals(50.0, sample(before, "switchboard_connections_max"));
 
-        try (TestClient a = TestClient.connect(Servers.webSocket(base, null));
-             TestClient b = TestClient.connect(Servers.webSocket(base, null))) {
+        String user = "metrics-user";
+        try (TestClient a = TestClient.connectAs(Servers.webSocket(base, null), user);
+             TestClient b = TestClient.connectAs(Servers.webSocket(base, null), user)) {
             a.next("welcome");
             String bId = b.next("welcome").getString("connectionId");
             a.send("{\"type\":\"ping\",\"id\":1}");
@@ -75,7 +76,7 @@ class MetricsIT {
             assertEquals(50, pool.getInt("max"));
             assertEquals(0.04, pool.getJsonNumber("utilisation").doubleValue(), 1e-9);
             assertEquals(2, pool.getJsonObject("byState").getInt("open"));
-            assertEquals("anonymous", pool.getJsonArray("topUsers").getJsonObject(0).getString("userId"));
+            assertEquals(user, pool.getJsonArray("topUsers").getJsonObject(0).getString("userId"));
             assertEquals(2, pool.getJsonArray("topUsers").getJsonObject(0).getInt("connections"));
 
             assertEquals(202, api.call("DELETE", "/connections/" + bId + "?code=4001&reason=metrics", null).statusCode());
