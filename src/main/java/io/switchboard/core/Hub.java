@@ -80,10 +80,6 @@ public final class Hub {
         return clock;
     }
 
-    /** The lifecycle log, for the shell's events about connections that do not exist yet. */
-    public LifecycleLog lifecycleLog() {
-        return log;
-    }
 
     /** Runs {@code listener} once for every connection when it is released. */
     public void onRelease(Consumer<ManagedConnection> listener) {

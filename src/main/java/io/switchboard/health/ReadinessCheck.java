@@ -23,7 +23,7 @@ public class ReadinessCheck implements HealthCheck {
         int active = hub.registry().size();
         int max = hub.settings().limits().maxConnections();
         boolean full = active >= max;
-        boolean draining = hub.gatekeeper().limits().isDraining();
+        boolean draining = hub.isDraining();
         return HealthCheckResponse.named("switchboard-ready")
                 .withData("activeConnections", active)
                 .withData("maxConnections", max)

@@ -41,4 +41,34 @@ public final class Api {
     public static JsonStructure json(HttpResponse<String> response) {
         return Json.createReader(new StringReader(response.body())).read();
     }
+
+    /** Waits until the server lists {@code channel} among the connection's subscriptions. */
+    public void awaitSubscribed(String connectionId, String channel) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (true) {
+            HttpResponse<String> response = get("/connections/" + connectionId);
+            if (response.statusCode() == 200
+                    && json(response).asJsonObject().getJsonArray("channels").contains(Json.createValue(channel))) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(connectionId + " never subscribed to " + channel + ": " + response.body());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits until {@code GET /api/drain} reports {@code phase}, and returns that answer. */
+    public jakarta.json.JsonObject awaitDrainPhase(String phase) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        jakarta.json.JsonObject state = json(get("/drain")).asJsonObject();
+        while (!phase.equals(state.getString("phase"))) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the drain never reached " + phase + ": " + state);
+            }
+            Thread.sleep(50);
+            state = json(get("/drain")).asJsonObject();
+        }
+        return state;
+    }
 }

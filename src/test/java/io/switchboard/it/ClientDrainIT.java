@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.SwitchboardClient;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.Map;
@@ -59,42 +58,16 @@ class ClientDrainIT {
             assertTrue(left.willReconnect());
             assertTrue(leftAfterMs >= delay, "it waited reconnectAfterMs=" + delay + " before leaving, left after " + leftAfterMs);
 
-            awaitDrainDone(api);
+            api.awaitDrainPhase("DONE"); // with its only client gone, the drain finishes
             assertEquals(200, api.call("DELETE", "/drain", null).statusCode());
             String second = events.next("open").json().getString("connectionId");
             assertNotEquals(first, second);
 
-            awaitSubscribed(api, second, "ops.>");
+            api.awaitSubscribed(second, "ops.>");
             assertEquals(202, api.call("POST", "/channels/ops.deploy/messages", "{\"data\":\"done\"}").statusCode());
             JsonObject message = events.next("message").json();
             assertEquals("ops.deploy", message.getString("channel"));
             assertEquals("done", message.getString("data"));
-        }
-    }
-
-    /** With its only client gone, the drain finishes; the operator then ends it. */
-    private static void awaitDrainDone(Api api) throws Exception {
-        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
-        while (!Api.json(api.get("/drain")).asJsonObject().getString("phase").equals("DONE")) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the drain did not finish: " + api.get("/drain").body());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static void awaitSubscribed(Api api, String connectionId, String channel) throws Exception {
-        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
-        while (true) {
-            var response = api.get("/connections/" + connectionId);
-            if (response.statusCode() == 200
-                    && Api.json(response).asJsonObject().getJsonArray("channels").contains(Json.createValue(channel))) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(connectionId + " never resubscribed to " + channel + ": " + response.body());
-            }
-            Thread.sleep(50);
         }
     }
 }

@@ -41,21 +41,6 @@ class ClientsResubscribeIT {
         return new Api(base, TOKEN);
     }
 
-    /** Waits until the server lists {@code channel} among the connection's subscriptions. */
-    private void awaitSubscribed(String connectionId, String channel) throws Exception {
-        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
-        while (true) {
-            var response = api().get("/connections/" + connectionId);
-            if (response.statusCode() == 200 && Api.json(response).asJsonObject().getJsonArray("channels").contains(Json.createValue(channel))) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(connectionId + " never subscribed to " + channel + ": " + response.body());
-            }
-            Thread.sleep(50);
-        }
-    }
-
     @Test
     void javaClientResubscribesAfterAReconnectAndKeepsReceiving() throws Exception {
         ClientEvents events = new ClientEvents();
@@ -72,7 +57,7 @@ class ClientsResubscribeIT {
 
             assertEquals(202, api().call("DELETE", "/connections/" + id + "?code=4000", null).statusCode());
             String again = events.next("open").json().getString("connectionId");
-            awaitSubscribed(again, "news.*");
+            api().awaitSubscribed(again, "news.*");
             assertEquals(202, api().call("POST", "/channels/news.weather/messages", "{\"data\":\"two\"}").statusCode());
             JsonObject message = events.next("message").json();
             assertEquals("news.weather", message.getString("channel"));
@@ -97,7 +82,7 @@ class ClientsResubscribeIT {
 
             assertEquals(202, api().call("DELETE", "/connections/" + id + "?code=4000", null).statusCode());
             String again = ((JsonString) browser.await("opens[1] || null", v -> v instanceof JsonString)).getString();
-            awaitSubscribed(again, "alerts.>");
+            api().awaitSubscribed(again, "alerts.>");
             assertEquals(202, api().call("POST", "/channels/alerts.fire.now/messages", "{\"data\":\"run\"}").statusCode());
             browser.await("data.includes('run')", JsonValue.TRUE::equals);
         }

@@ -62,7 +62,7 @@ class DrainApiIT {
             assertEquals("4001 server shutting down", stays.awaitClose());
         }
 
-        JsonObject state = awaitPhase(api, "DONE");
+        JsonObject state = api.awaitDrainPhase("DONE");
         assertEquals(1, state.getJsonObject("last").getInt("closed"));
         assertEquals(0, state.getJsonObject("last").getInt("aborted"));
 
@@ -73,16 +73,5 @@ class DrainApiIT {
             again.next("welcome");
         }
         assertEquals(409, api.call("DELETE", "/drain", null).statusCode(), "nothing left to cancel");
-    }
-
-    private JsonObject awaitPhase(Api api, String phase) throws Exception {
-        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
-        JsonObject state = Api.json(api.get("/drain")).asJsonObject();
-        while (!phase.equals(state.getString("phase")) && System.nanoTime() - deadline < 0) {
-            Thread.sleep(50);
-            state = Api.json(api.get("/drain")).asJsonObject();
-        }
-        assertEquals(phase, state.getString("phase"), state.toString());
-        return state;
     }
 }
