@@ -26,7 +26,11 @@ public final class HeartbeatState {
 
     /** The {@code t0} of the time-sync request awaiting an answer, or {@link #UNKNOWN}. */
     private long timeRequestT0 = UNKNOWN;
-    private final TimeSyncSamples timeSamples = new TimeSyncSamples();
+    /**
+     * Created by the first time-sync answer (time sync is off by default, and its ring costs about
+     * 1 KiB per connection); null until then, never reset.
+     */
+    private volatile TimeSyncSamples timeSamples;
 
     HeartbeatState(long openedNanos) {
         this.lastDataNanos = openedNanos;
@@ -95,7 +99,11 @@ public final class HeartbeatState {
         return timeRequestT0 != UNKNOWN;
     }
 
-    TimeSyncSamples timeSamples() {
+    /** This connection's time-sync samples, created on first use. */
+    synchronized TimeSyncSamples timeSamples() {
+        if (timeSamples == null) {
+            timeSamples = new TimeSyncSamples();
+        }
         return timeSamples;
     }
 
@@ -115,6 +123,7 @@ public final class HeartbeatState {
 
     /** The mean clock offset of the client over the last minute in milliseconds, or {@code null} without samples. */
     public Double clockOffsetMillis() {
-        return timeSamples.meanOffsetMillis();
+        TimeSyncSamples samples = timeSamples;
+        return samples == null ? null : samples.meanOffsetMillis();
     }
 }

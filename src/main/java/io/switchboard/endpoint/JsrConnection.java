@@ -23,30 +23,43 @@ final class JsrConnection implements Connection {
 
     @Override
     public void sendText(String text, SendCallback done) {
-        Thread thread = Thread.currentThread();
-        ClassLoader caller = thread.getContextClassLoader();
-        // Tyrus schedules an idle-timeout task on every send, even with the timeout off, and Payara
-        // captures that task's context with a ServiceLoader scan of the context class loader: with
-        // the application's loader that scan is most of a send's cost. No application class is
-        // needed for it, so the send runs with the platform loader.
-        thread.setContextClassLoader(SEND_CONTEXT_LOADER);
+        ClassLoader caller = enterSendContext();
         try {
             session.getAsyncRemote().sendText(text, result -> done.completed(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) {
             // the session closed under us (IllegalStateException) or the container refused the send
             done.completed(e);
         } finally {
-            thread.setContextClassLoader(caller);
+            Thread.currentThread().setContextClassLoader(caller);
         }
     }
 
     @Override
     public void sendPing(byte[] payload) {
+        ClassLoader caller = enterSendContext();
         try {
             session.getAsyncRemote().sendPing(ByteBuffer.wrap(payload));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "ping not sent", e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(caller);
         }
+    }
+
+    /**
+     * Tyrus schedules an idle-timeout task on every send, even with the timeout off, and Payara
+     * captures that task's context with a ServiceLoader scan of the context class loader: with the
+     * application's loader that scan is most of a send's cost. {@link TyrusSessionScheduler} takes
+     * that executor out of the path; should it not apply, no application class is needed for the
+     * send, so it runs with the platform loader.
+     *
+     * @return the caller's loader, to restore
+     */
+    private static ClassLoader enterSendContext() {
+        Thread thread = Thread.currentThread();
+        ClassLoader caller = thread.getContextClassLoader();
+        thread.setContextClassLoader(SEND_CONTEXT_LOADER);
+        return caller;
     }
 
     @Override
