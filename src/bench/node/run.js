@@ -9,7 +9,7 @@ const { SignJWT } = require('jose');
 const WebSocket = require('ws');
 const T = require('./targets');
 
-const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|client-cost> --target switchboard|bare|node
+const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|client-cost> --target switchboard|bare|node
   [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100] [--histogram]`;
 
 function parseArgs(argv) {
@@ -27,7 +27,7 @@ function parseArgs(argv) {
       throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
     }
   }
-  if (!['hold', 'handshake', 'broadcast', 'drain', 'client-cost'].includes(o.scenario)
+  if (!['hold', 'handshake', 'broadcast', 'drain', 'all', 'client-cost'].includes(o.scenario)
       || !['switchboard', 'bare', 'node'].includes(o.target)) {
     throw new Error(USAGE);
   }
@@ -140,6 +140,41 @@ const scenarios = {
     const empty = await baseline(o, target);
     const c = await loaded(o, target, load);
     await sleep(o.settle * 1000);
+    return phases.hold(o, target, load, empty, c);
+  },
+
+  async handshake(o, target, load) {
+    await sleep(o.settle * 1000);
+    return (await phases.handshake(o, target, load, false)).figures;
+  },
+
+  async broadcast(o, target, load) {
+    const c = await loaded(o, target, load);
+    await sleep(o.settle * 1000);
+    return phases.broadcast(o, target, load, c);
+  },
+
+  async drain(o, target, load) {
+    const c = await loaded(o, target, load);
+    await sleep(o.settle * 1000);
+    return phases.drain(o, target, load, c);
+  },
+
+  /** The four scenarios on one server: handshake (subscribing), hold, broadcast, then drain; a row each. */
+  async all(o, target, load) {
+    const empty = await baseline(o, target);
+    const { c, figures } = await phases.handshake(o, target, load, true);
+    record({ ...o, scenario: 'handshake (all)' }, target, figures);
+    await sleep(o.settle * 1000);
+    record({ ...o, scenario: 'hold (all)' }, target, await phases.hold(o, target, load, empty, c));
+    record({ ...o, scenario: 'broadcast (all)' }, target, await phases.broadcast(o, target, load, c));
+    return phases.drain(o, target, load, c);
+  },
+};
+
+/** The measured part of each scenario, on a target already loaded with c (the connect figures). */
+const phases = {
+  async hold(o, target, load, empty, c) {
     await load.all({ cmd: 'phase', phase: 'hold' });
     const s0 = await load.stats();
     const before = await T.counters(target);
@@ -180,23 +215,20 @@ const scenarios = {
     return f;
   },
 
-  async handshake(o, target, load) {
-    await sleep(o.settle * 1000);
+  async handshake(o, target, load, subscribe) {
     const cpu0 = T.cpuTicks(target.pid);
-    const c = await loaded(o, target, load, false);
+    const c = await loaded(o, target, load, subscribe);
     const seconds = (c.lastOpen - c.firstStart) / 1000;
-    return {
+    return { c, figures: {
       connected: c.ok,
       connectsPerSec: Math.round(c.ok / seconds),
       p50ms: r1(pct(c.latencies, 0.5)), p99ms: r1(pct(c.latencies, 0.99)), maxMs: r1(c.latencies[c.latencies.length - 1]),
       seconds: r1(seconds), serverCpuPctOfCore: r1((T.cpuTicks(target.pid) - cpu0) / seconds),
       inflight: o.inflight * o.workers, failures: JSON.stringify(c.failures),
-    };
+    } };
   },
 
-  async broadcast(o, target, load) {
-    const c = await loaded(o, target, load);
-    await sleep(o.settle * 1000);
+  async broadcast(o, target, load, c) {
     const publisher = await openPublisher(target);
     const pad = 'x'.repeat(1024);
     const published = [];
@@ -239,13 +271,11 @@ const scenarios = {
       delivered: `${got.length}/${expected}`, completeBroadcasts: `${complete}/${o.broadcasts}`,
       deliveredPerSec: Math.round(got.length / (busyMs / 1000)),
       p50s: sec(pct(got, 0.5)), p99s: sec(pct(got, 0.99)), maxS: sec(got[got.length - 1]),
-      serverCpuPctOfCore: cpuPct, closedDuringRun: s.unexpected + (c.ok - s.open),
+      serverCpuPctOfCore: cpuPct, closedDuringRun: c.ok - s.open,
     };
   },
 
-  async drain(o, target, load) {
-    const c = await loaded(o, target, load);
-    await sleep(o.settle * 1000);
+  async drain(o, target, load, c) {
     await load.all({ cmd: 'phase', phase: 'drain' });
     const t0 = Date.now();
     target.child.kill('SIGTERM');
@@ -298,7 +328,7 @@ async function clientCost(o) {
 function record(o, target, figures) {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const list = Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(', ');
-  const row = `| ${when} | ${o.scenario} | ${o.target} | ${target ? target.runtime : '-'} | ${o.n} | ${list} |`;
+  const row = `| ${when} | ${o.scenario} | ${target ? o.target : '-'} | ${target ? target.runtime : '-'} | ${o.n} | ${list} |`;
   const file = path.join(T.ROOT, 'src', 'bench', 'results.md');
   if (!fs.existsSync(file)) {
     fs.writeFileSync(file, '# Benchmark rows, appended by src/bench/run (newest last)\n\n'
@@ -324,7 +354,7 @@ async function main() {
     await load.end();
     await T.stop(target);
   }
-  record(o, target, figures);
+  record(o.scenario === 'all' ? { ...o, scenario: 'drain (all)' } : o, target, figures);
   process.exit(0);
 }
 
