@@ -263,8 +263,15 @@ const phases = {
     const s = await load.stats();
     publisher.close();
     got.sort((a, b) => a - b);
-    // fan-out rate while a broadcast is in flight: deliveries over the sum of publish-to-last-receive times
-    const busyMs = Object.values(perBroadcast).reduce((sum, list) => sum + Math.max(...list), 0);
+    // fan-out rate while a broadcast is in flight: deliveries over the union of [publish, last receive] intervals
+    let busyMs = 0;
+    let busyUntil = 0;
+    published.forEach((at, i) => {
+      const list = perBroadcast[i + 1] || [];
+      const end = list.length ? at + Math.max(...list) : at;
+      busyMs += Math.max(0, end - Math.max(at, busyUntil));
+      busyUntil = Math.max(busyUntil, end);
+    });
     const complete = Object.values(perBroadcast).filter((list) => list.length >= c.ok).length;
     return {
       receivers: c.ok, broadcasts: o.broadcasts, everySec: o.every,
