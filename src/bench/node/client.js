@@ -140,7 +140,8 @@ async function awaitClosed(deadline) {
   while (conns.some((c) => !c.closed) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { lastClose, ...outcomes() };
+  const closeTimes = conns.filter((c) => c.closed).map((c) => c.closed);
+  return { lastClose, closeTimes, ...outcomes() };
 }
 
 const handlers = {

@@ -291,8 +291,10 @@ const phases = {
     const byOutcome = {};
     results.forEach((r) => Object.entries(r.byOutcome).forEach(([k, v]) => { byOutcome[k] = (byOutcome[k] || 0) + v; }));
     const lastClose = Math.max(...results.map((r) => r.lastClose));
+    const closes = results.flatMap((r) => r.closeTimes).map((t) => t - t0).sort((a, b) => a - b);
     return {
       connections: c.ok, sigtermToLastCloseS: sec(lastClose - t0),
+      sigtermToCloseP50S: sec(pct(closes, 0.5)), sigtermToCloseP99S: sec(pct(closes, 0.99)),
       sigtermToExitS: sec(exitedAt - t0),
       stillOpen: results.reduce((s, r) => s + r.open, 0), outcomes: JSON.stringify(byOutcome),
     };
