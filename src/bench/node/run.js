@@ -1,0 +1,373 @@
+'use strict';
+// The scenario runner behind src/bench/run: starts the target, forks the load-generator processes
+// (client.js, one loopback source address each), runs one scenario, prints the figures and appends a
+// row to src/bench/results.md. Figures never fail anything.
+const { fork } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { SignJWT } = require('jose');
+const WebSocket = require('ws');
+const T = require('./targets');
+
+const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|client-cost> --target switchboard|bare|node
+  [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100] [--histogram]`;
+
+function parseArgs(argv) {
+  const o = { scenario: argv[0], target: 'switchboard', n: 500, minutes: 1, broadcasts: 5, every: 5,
+    inflight: 100, histogram: false, settle: 10 };
+  for (let i = 1; i < argv.length; i++) {
+    const key = argv[i].replace(/^--/, '');
+    if (key === 'histogram') {
+      o.histogram = true;
+    } else if (key === 'target') {
+      o.target = argv[++i];
+    } else if (key in o || key === 'workers') {
+      o[key] = Number(argv[++i]);
+    } else {
+      throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
+    }
+  }
+  if (!['hold', 'handshake', 'broadcast', 'drain', 'all', 'client-cost'].includes(o.scenario)
+      || !['switchboard', 'bare', 'node'].includes(o.target)) {
+    throw new Error(USAGE);
+  }
+  // one process may hold ~19,900 fds: at most 6,500 connections per load process, and at least 3
+  o.workers = o.workers || Math.max(3, Math.ceil(o.n / 6500));
+  return o;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = T.sleep;
+const kib = (bytes) => Math.round(bytes / 1024);
+const r1 = (x) => Math.round(x * 10) / 10;
+const sec = (ms) => Number((ms / 1000).toFixed(3));
+
+function pct(sorted, q) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
+}
+
+/** The load processes: each a forked client.js with a request/reply channel. */
+class Load {
+  constructor(count) {
+    this.workers = Array.from({ length: count }, (_, i) => {
+      const child = fork(path.join(__dirname, 'client.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const pending = new Map();
+      child.on('message', (m) => {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        if (m.error) { p.reject(new Error(m.error)); } else { p.resolve(m); }
+      });
+      process.on('exit', () => { try { child.kill('SIGKILL'); } catch (e) { /* gone */ } });
+      return { child, pending, seq: 0, localAddress: `127.0.0.${11 + i}` };
+    });
+  }
+
+  ask(w, msg) {
+    return new Promise((resolve, reject) => {
+      const id = ++w.seq;
+      w.pending.set(id, { resolve, reject });
+      w.child.send({ id, ...msg });
+    });
+  }
+
+  all(msg) {
+    return Promise.all(this.workers.map((w) => this.ask(w, typeof msg === 'function' ? msg(w) : msg)));
+  }
+
+  /** Opens tokens.length connections spread over the processes; returns the merged connect figures. */
+  async connect(url, protocol, tokens, inflight, subscribe) {
+    await this.all({ cmd: 'setup', protocol });
+    const k = this.workers.length;
+    const shares = this.workers.map((_, i) => tokens.filter((__, j) => j % k === i));
+    const results = await Promise.all(this.workers.map((w, i) => this.ask(w,
+      { cmd: 'connect', url, tokens: shares[i], localAddress: w.localAddress, inflight, subscribe })));
+    const failures = {};
+    results.forEach((r) => Object.entries(r.failures).forEach(([why, c]) => { failures[why] = (failures[why] || 0) + c; }));
+    return {
+      ok: results.reduce((s, r) => s + r.ok, 0),
+      subscribed: results.reduce((s, r) => s + r.subscribed, 0),
+      failures,
+      latencies: results.flatMap((r) => r.latencies).sort((a, b) => a - b),
+      firstStart: Math.min(...results.map((r) => r.firstStart)),
+      lastOpen: Math.max(...results.map((r) => r.lastOpen)),
+    };
+  }
+
+  async stats() {
+    const s = await this.all({ cmd: 'stats' });
+    return {
+      open: s.reduce((a, r) => a + r.open, 0),
+      pings: s.reduce((a, r) => a + r.pings, 0),
+      unexpected: s.reduce((a, r) => a + r.unexpected, 0),
+    };
+  }
+
+  async end() {
+    await this.all({ cmd: 'closeAll' }).catch(() => {});
+    this.workers.forEach((w) => w.child.kill());
+  }
+}
+
+async function tokens(n, prefix = 'bench') {
+  const key = new TextEncoder().encode(T.SECRET);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    out.push(await new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(`${prefix}-${i}`).setExpirationTime('3h').sign(key));
+  }
+  return out;
+}
+
+/** Connects N (subscribed to the bench channel on Switchboard) and lets the server settle. */
+async function loaded(o, target, load, subscribe = true) {
+  const c = await load.connect(target.url, target.protocol, await tokens(o.n), o.inflight,
+    subscribe && target.protocol === 'switchboard');
+  console.log(`connected ${c.ok} of ${o.n} in ${r1((c.lastOpen - c.firstStart) / 1000)} s`
+    + ` (failures ${JSON.stringify(c.failures)}, subscribed ${c.subscribed})`);
+  return c;
+}
+
+async function baseline(o, target) {
+  await sleep(o.settle * 1000);
+  const rss = T.rssKiB(target.pid);
+  const heap = await T.heapAfterGcKiB(target);
+  console.log(`empty ${target.name}: RSS ${rss} KiB, heap after GC ${heap} KiB, ${T.threads(target.pid)} threads`);
+  return { rss, heap };
+}
+
+const scenarios = {
+  async hold(o, target, load) {
+    const empty = await baseline(o, target);
+    const c = await loaded(o, target, load);
+    await sleep(o.settle * 1000);
+    return phases.hold(o, target, load, empty, c);
+  },
+
+  async handshake(o, target, load) {
+    await sleep(o.settle * 1000);
+    return (await phases.handshake(o, target, load, false)).figures;
+  },
+
+  async broadcast(o, target, load) {
+    const c = await loaded(o, target, load);
+    await sleep(o.settle * 1000);
+    return phases.broadcast(o, target, load, c);
+  },
+
+  async drain(o, target, load) {
+    const c = await loaded(o, target, load);
+    await sleep(o.settle * 1000);
+    return phases.drain(o, target, load, c);
+  },
+
+  /** The four scenarios on one server: handshake (subscribing), hold, broadcast, then drain; a row each. */
+  async all(o, target, load) {
+    const empty = await baseline(o, target);
+    const { c, figures } = await phases.handshake(o, target, load, true);
+    record({ ...o, scenario: 'handshake (all)' }, target, figures);
+    await sleep(o.settle * 1000);
+    record({ ...o, scenario: 'hold (all)' }, target, await phases.hold(o, target, load, empty, c));
+    record({ ...o, scenario: 'broadcast (all)' }, target, await phases.broadcast(o, target, load, c));
+    return phases.drain(o, target, load, c);
+  },
+};
+
+/** The measured part of each scenario, on a target already loaded with c (the connect figures). */
+const phases = {
+  async hold(o, target, load, empty, c) {
+    await load.all({ cmd: 'phase', phase: 'hold' });
+    const s0 = await load.stats();
+    const before = await T.counters(target);
+    const cpu0 = T.cpuTicks(target.pid);
+    const t0 = now();
+    await sleep(o.minutes * 60000);
+    const cpu1 = T.cpuTicks(target.pid);
+    const seconds = (now() - t0) / 1000;
+    const s1 = await load.stats();
+    const after = await T.counters(target);
+    const rss = T.rssKiB(target.pid);
+    const threadCount = T.threads(target.pid);
+    const heap = await T.heapAfterGcKiB(target);
+    const held = s1.open;
+    const f = {
+      held,
+      rssPerConnKiB: r1((rss - empty.rss) / held),
+      heapPerConnKiB: r1((heap - empty.heap) / held),
+      cpuPctOfCore: r1((cpu1 - cpu0) / seconds),
+      pingsPerConnPerMin: r1((s1.pings - s0.pings) / held / (seconds / 60)),
+      falseZombieCloses: s1.unexpected,
+      rssKiB: rss, emptyRssKiB: empty.rss, heapKiB: heap, emptyHeapKiB: empty.heap, threads: threadCount,
+      seconds: Math.round(seconds), connectFailures: c.ok === o.n ? 0 : o.n - c.ok,
+    };
+    if (target.name === 'switchboard') {
+      f.serverZombiesClosed = after.heartbeat.zombiesClosed - before.heartbeat.zombiesClosed;
+      f.serverPingsAnswered = `${after.heartbeat.answered - before.heartbeat.answered}/${after.heartbeat.pingsSent - before.heartbeat.pingsSent}`;
+    } else if (target.name === 'bare') {
+      f.serverPongs = `${after.pongs - before.pongs}/${after.pingsSent - before.pingsSent}`;
+    } else {
+      f.serverTerminated = after.terminated - before.terminated;
+      f.serverPongs = `${after.pongs - before.pongs}/${after.pingsSent - before.pingsSent}`;
+    }
+    if (o.histogram && target.name !== 'node') {
+      const file = path.join(T.WORK, `histogram-${target.name}-${held}.txt`);
+      console.log(`${file}:\n${T.histogram(target, file)}`);
+    }
+    return f;
+  },
+
+  async handshake(o, target, load, subscribe) {
+    const cpu0 = T.cpuTicks(target.pid);
+    const c = await loaded(o, target, load, subscribe);
+    const seconds = (c.lastOpen - c.firstStart) / 1000;
+    return { c, figures: {
+      connected: c.ok,
+      connectsPerSec: Math.round(c.ok / seconds),
+      p50ms: r1(pct(c.latencies, 0.5)), p99ms: r1(pct(c.latencies, 0.99)), maxMs: r1(c.latencies[c.latencies.length - 1]),
+      seconds: r1(seconds), serverCpuPctOfCore: r1((T.cpuTicks(target.pid) - cpu0) / seconds),
+      inflight: o.inflight * o.workers, failures: JSON.stringify(c.failures),
+    } };
+  },
+
+  async broadcast(o, target, load, c) {
+    const publisher = await openPublisher(target);
+    const pad = 'x'.repeat(1024);
+    const published = [];
+    const cpu0 = T.cpuTicks(target.pid);
+    for (let b = 1; b <= o.broadcasts; b++) {
+      const head = `{"b":${b},"t":${now()},"pad":"`;
+      const data = `${head}${pad.slice(0, 1024 - head.length - 2)}"}`; // the payload is 1 KiB
+      publisher.send(target.protocol === 'switchboard'
+        ? `{"type":"publish","channel":"bench","id":${b},"data":${data}}` : data);
+      published.push(now());
+      if (b < o.broadcasts) {
+        await sleep(o.every * 1000);
+      }
+    }
+    const expected = c.ok * o.broadcasts;
+    const deadline = now() + 120000;
+    let got = [];
+    let perBroadcast = {};
+    for (;;) {
+      const r = await load.all({ cmd: 'broadcasts' });
+      perBroadcast = {};
+      r.forEach((x) => Object.entries(x.received).forEach(([b, list]) => {
+        perBroadcast[b] = (perBroadcast[b] || []).concat(list);
+      }));
+      got = Object.values(perBroadcast).flat();
+      if (got.length >= expected || now() > deadline) {
+        break;
+      }
+      await sleep(1000);
+    }
+    const cpuPct = r1((T.cpuTicks(target.pid) - cpu0) / ((now() - published[0]) / 1000));
+    const s = await load.stats();
+    publisher.close();
+    got.sort((a, b) => a - b);
+    // fan-out rate while a broadcast is in flight: deliveries over the union of [publish, last receive] intervals
+    let busyMs = 0;
+    let busyUntil = 0;
+    published.forEach((at, i) => {
+      const list = perBroadcast[i + 1] || [];
+      const end = list.length ? at + Math.max(...list) : at;
+      busyMs += Math.max(0, end - Math.max(at, busyUntil));
+      busyUntil = Math.max(busyUntil, end);
+    });
+    const complete = Object.values(perBroadcast).filter((list) => list.length >= c.ok).length;
+    return {
+      receivers: c.ok, broadcasts: o.broadcasts, everySec: o.every,
+      delivered: `${got.length}/${expected}`, completeBroadcasts: `${complete}/${o.broadcasts}`,
+      deliveredPerSec: Math.round(got.length / (busyMs / 1000)),
+      p50s: sec(pct(got, 0.5)), p99s: sec(pct(got, 0.99)), maxS: sec(got[got.length - 1]),
+      serverCpuPctOfCore: cpuPct, closedDuringRun: c.ok - s.open,
+    };
+  },
+
+  async drain(o, target, load, c) {
+    await load.all({ cmd: 'phase', phase: 'drain' });
+    const t0 = Date.now();
+    target.child.kill('SIGTERM');
+    const results = await load.all({ cmd: 'awaitClosed', deadline: t0 + 150000 });
+    const exitedAt = await Promise.race([target.exited, sleep(60000).then(() => NaN)]);
+    const byOutcome = {};
+    results.forEach((r) => Object.entries(r.byOutcome).forEach(([k, v]) => { byOutcome[k] = (byOutcome[k] || 0) + v; }));
+    const lastClose = Math.max(...results.map((r) => r.lastClose));
+    const closes = results.flatMap((r) => r.closeTimes).map((t) => t - t0).sort((a, b) => a - b);
+    return {
+      connections: c.ok, sigtermToLastCloseS: sec(lastClose - t0),
+      sigtermToCloseP50S: sec(pct(closes, 0.5)), sigtermToCloseP99S: sec(pct(closes, 0.99)),
+      sigtermToExitS: sec(exitedAt - t0),
+      stillOpen: results.reduce((s, r) => s + r.open, 0), outcomes: JSON.stringify(byOutcome),
+    };
+  },
+};
+
+function openPublisher(target) {
+  return new Promise((resolve, reject) => {
+    tokens(1, 'publisher').then(([token]) => {
+      const ws = new WebSocket(`${target.url}?access_token=${token}`, { perMessageDeflate: false });
+      ws.on('open', () => resolve(ws));
+      ws.on('error', reject);
+    });
+  });
+}
+
+/** RSS per connection of a load process: Node ws (client.js) and the JDK's java.net.http WebSocket. */
+async function clientCost(o) {
+  const peer = await T.start('node');
+  const f = {};
+  const load = new Load(1);
+  const w = load.workers[0];
+  await sleep(1000);
+  const before = T.rssKiB(w.child.pid);
+  const c = await load.connect(peer.url, 'raw', await tokens(o.n), o.inflight, false);
+  await sleep(3000);
+  f.nodeWsKiBPerConn = r1((T.rssKiB(w.child.pid) - before) / c.ok);
+  await load.end();
+  const java = require('child_process').spawnSync('java',
+    ['-Xmx2g', '-XX:+UseG1GC', path.join(__dirname, '..', 'java', 'JdkClientCost.java'), peer.url, String(o.n)],
+    { encoding: 'utf8' });
+  console.log(java.stdout, java.stderr);
+  const m = /rssPerConnKiB=([\d.]+)/.exec(java.stdout);
+  f.jdkWebSocketKiBPerConn = m ? Number(m[1]) : 'failed';
+  f.connections = o.n;
+  await T.stop(peer);
+  return f;
+}
+
+function record(o, target, figures) {
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  const list = Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(', ');
+  const row = `| ${when} | ${o.scenario} | ${target ? o.target : '-'} | ${target ? target.runtime : '-'} | ${o.n} | ${list} |`;
+  const file = path.join(T.ROOT, 'src', 'bench', 'results.md');
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, '# Benchmark rows, appended by src/bench/run (newest last)\n\n'
+      + '| when | scenario | target | runtime | N | figures |\n|---|---|---|---|---|---|\n');
+  }
+  fs.appendFileSync(file, `${row}\n`);
+  console.log(row);
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.scenario === 'client-cost') {
+    record(o, null, await clientCost(o));
+    process.exit(0);
+  }
+  const target = await T.start(o.target);
+  console.log(`${o.target} on ${target.runtime}, pid ${target.pid}, ${target.url}; ${o.workers} load processes`);
+  const load = new Load(o.workers);
+  let figures;
+  try {
+    figures = await scenarios[o.scenario](o, target, load);
+  } finally {
+    await load.end();
+    await T.stop(target);
+  }
+  record(o.scenario === 'all' ? { ...o, scenario: 'drain (all)' } : o, target, figures);
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});

@@ -1,0 +1,163 @@
+'use strict';
+// The servers under load, each started as a process of the harness's own on 127.0.0.1, and what is
+// read from them: RSS (/proc/<pid>/status), CPU ticks (/proc/<pid>/stat), heap after a full GC
+// (jcmd GC.run + GC.heap_info for a JVM, the peer's /stats after gc() for Node) and jcmd histograms.
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const WORK = path.join(ROOT, 'target', 'bench');
+const SECRET = 'switchboard-bench-hs256-secret-0123456789abcdef';
+const ADMIN_TOKEN = 'bench-admin-token';
+// The same JVM for every Java target: a 2 GiB heap, G1, nothing else tuned.
+const JVM = ['-Xmx2g', '-XX:+UseG1GC'];
+
+/**
+ * Switchboard settings of a benchmark run: heartbeats every 5 s like the other targets, and the limits
+ * raised so that they never reject the load (one user per connection stays under max-per-user 5; all
+ * connections come from 127.0.0.x, so max-per-ip and the handshake rate per IP must go up); no idle
+ * timeout, because the held connections send no data.
+ */
+const SWITCHBOARD_SETTINGS = {
+  'switchboard.auth.jwt.secret': SECRET,
+  'switchboard.admin.token': ADMIN_TOKEN,
+  'switchboard.heartbeat.interval': '5s',
+  'switchboard.idle.timeout': '0',
+  'switchboard.limits.max-connections': '25000',
+  'switchboard.limits.max-per-ip': '25000',
+  'switchboard.rate.handshakes-per-second-per-ip': '1000000',
+};
+
+const PORTS = { switchboard: 18500, bare: 18501, node: 18502 };
+
+function get(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers, timeout: 60000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitReady(url, child, log, limitMs) {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`server exited with ${child.exitCode}; see ${log}`);
+    }
+    try {
+      if ((await get(url)).status === 200) {
+        return;
+      }
+    } catch (notYet) {
+      // not listening yet
+    }
+    await sleep(500);
+  }
+  throw new Error(`server not ready within ${limitMs / 1000} s; see ${log}`);
+}
+
+/** Starts the target and waits until it serves; returns { name, pid, child, port, url, log, stats() }. */
+async function start(name, port) {
+  fs.mkdirSync(WORK, { recursive: true });
+  port = port || PORTS[name];
+  const log = path.join(WORK, `${name}-server.log`);
+  const out = fs.openSync(log, 'w');
+  let child;
+  let probe;
+  if (name === 'node') {
+    child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'peer.js'), '--port', String(port), '--interval', '5000'],
+      { stdio: ['ignore', out, out] });
+    probe = `http://127.0.0.1:${port}/stats`;
+  } else {
+    const war = name === 'switchboard' ? path.join(ROOT, 'target', 'switchboard.war') : path.join(WORK, 'bare.war');
+    const settings = name === 'switchboard' ? SWITCHBOARD_SETTINGS : {};
+    const rootdir = path.join(WORK, `payara-${name}`);
+    fs.rmSync(rootdir, { recursive: true, force: true });
+    const argv = [...JVM, ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`),
+      '-jar', path.join(ROOT, 'target', 'payara-micro.jar'), '--deploy', war, '--contextroot', '/',
+      '--port', String(port), '--nocluster', '--rootdir', rootdir];
+    child = spawn('java', argv, { stdio: ['ignore', out, out] });
+    probe = name === 'switchboard' ? `http://127.0.0.1:${port}/health/ready` : `http://127.0.0.1:${port}/stats`;
+  }
+  const target = {
+    name, port, child, pid: child.pid, log,
+    runtime: name === 'node' ? `node ${process.version}, ws 8.18.3` : 'Payara Micro 6.2025.10',
+    url: `ws://127.0.0.1:${port}/ws`,
+    protocol: name === 'switchboard' ? 'switchboard' : 'raw',
+    exited: new Promise((resolve) => child.on('exit', () => resolve(Date.now()))),
+  };
+  process.on('exit', () => { try { child.kill('SIGKILL'); } catch (e) { /* gone */ } });
+  await waitReady(probe, child, log, 300000);
+  return target;
+}
+
+/** The target's own counters: Switchboard's /api/stats, the bare endpoint's and the peer's /stats. */
+async function counters(target) {
+  try {
+    if (target.name === 'switchboard') {
+      const r = await get(`http://127.0.0.1:${target.port}/api/stats`, { authorization: `Bearer ${ADMIN_TOKEN}` });
+      return JSON.parse(r.body);
+    }
+    return JSON.parse((await get(`http://127.0.0.1:${target.port}/stats`)).body);
+  } catch (e) {
+    return { error: String(e) };
+  }
+}
+
+/** Resident set size in KiB. */
+function rssKiB(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** utime + stime in clock ticks (USER_HZ = 100). */
+function cpuTicks(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+function threads(pid) {
+  const m = /Threads:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Heap in use after a full GC, in KiB. */
+async function heapAfterGcKiB(target) {
+  if (target.name === 'node') {
+    const s = await counters(target);
+    return Math.round(s.heapUsed / 1024);
+  }
+  execFileSync('jcmd', [String(target.pid), 'GC.run'], { timeout: 120000 });
+  const info = execFileSync('jcmd', [String(target.pid), 'GC.heap_info'], { timeout: 60000 }).toString();
+  const m = /used (\d+)K/.exec(info);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Writes jcmd GC.class_histogram to a file and returns its first lines. */
+function histogram(target, file, lines = 25) {
+  const text = execFileSync('jcmd', [String(target.pid), 'GC.class_histogram'], { timeout: 120000, maxBuffer: 64 << 20 }).toString();
+  fs.writeFileSync(file, text);
+  const all = text.split('\n');
+  return [...all.slice(0, lines + 3), ...all.slice(-2)].join('\n');
+}
+
+async function stop(target, signal = 'SIGKILL') {
+  if (target.child.exitCode === null) {
+    target.child.kill(signal);
+  }
+  await Promise.race([target.exited, sleep(30000)]);
+}
+
+module.exports = {
+  start, stop, counters, rssKiB, cpuTicks, threads, heapAfterGcKiB, histogram, get, sleep,
+  SECRET, ADMIN_TOKEN, SWITCHBOARD_SETTINGS, WORK, ROOT, PORTS,
+};
