@@ -30,7 +30,9 @@ const SWITCHBOARD_SETTINGS = {
   'switchboard.rate.handshakes-per-second-per-ip': '1000000',
 };
 
-const PORTS = { switchboard: 18500, bare: 18501, node: 18502 };
+// BENCH_PORT_BASE moves the three ports, for a second engineer's runs on a shared machine
+const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 18500);
+const PORTS = { switchboard: PORT_BASE, bare: PORT_BASE + 1, node: PORT_BASE + 2 };
 
 function get(url, headers = {}) {
   return new Promise((resolve, reject) => {
