@@ -31,7 +31,8 @@ final class Delivery {
     /** Queues a prepared message, with the connection's next seq for {@code channel} when it has one. */
     boolean send(ManagedConnection c, String channel, PreparedMessage message) {
         if (!message.isSequenced()) {
-            return send(c, message.text(0));
+            // the size was counted once for every recipient: a broadcast to N does not count it N times
+            return outcome(c, c.outbox().offer(message.text(0), message.bytes(0), maxMessages, maxBytes, written(c)));
         }
         return outcome(c, c.outbox().offer(channel, message, maxMessages, maxBytes, written(c)));
     }
