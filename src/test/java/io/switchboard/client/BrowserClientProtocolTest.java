@@ -32,7 +32,7 @@ class BrowserClientProtocolTest {
         Optional<Path> binary = Chromium.find();
         Assumptions.assumeTrue(binary.isPresent(), "chromium is not installed: the browser client tests need the Debian package 'chromium'");
         browser = Chromium.launch(binary.get());
-        browser.eval(Files.readString(Path.of("src/main/webapp/switchboard.js")) + "; typeof Switchboard");
+        browser.eval(Files.readString(Path.of("target/generated-webapp/switchboard.js")) + "; typeof Switchboard");
     }
 
     @AfterEach
