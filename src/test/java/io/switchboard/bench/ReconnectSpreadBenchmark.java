@@ -162,6 +162,7 @@ public final class ReconnectSpreadBenchmark {
         long[] noticeToBack = sorted(back.stream().mapToLong(t -> t.backAt - t.noticeAt));
         long[] closeToBack = sorted(back.stream().mapToLong(t -> t.backAt - t.leftAt));
         long[] drainToNotice = sorted(back.stream().mapToLong(t -> t.noticeAt - drainAt));
+        long[] drainToDue = sorted(back.stream().mapToLong(t -> t.noticeAt + t.reconnectAfterMs * 1_000_000L - drainAt));
         long[] drainToLeft = sorted(back.stream().mapToLong(t -> t.leftAt - drainAt));
         long[] drainToBack = sorted(back.stream().mapToLong(t -> t.backAt - drainAt));
         long[] promised = sorted(back.stream().mapToLong(t -> t.reconnectAfterMs * 1_000_000L));
@@ -174,15 +175,18 @@ public final class ReconnectSpreadBenchmark {
         int failed = back.stream().mapToInt(t -> t.failedAttempts.get()).sum();
         System.out.printf("clients back: %d of %d; reconnect attempts refused or failed on the way: %d%n", back.size(), n, failed);
 
-        System.out.printf("per %d ms after the drain started: clients that left, and that were back (each # = 5 back)%n", BUCKET_MS);
+        System.out.printf("per %d ms after the drain started: clients due to leave (notice + reconnectAfterMs), that left,"
+                + " and that were back (each # = 5 back)%n", BUCKET_MS);
+        int[] due = buckets(drainToDue, drainToBack);
         int[] left = buckets(drainToLeft, drainToBack);
         int[] in = buckets(drainToBack, drainToBack);
         for (int b = 0; b < in.length; b++) {
-            System.out.printf("  %5d-%5d ms  left %4d  back %4d %s%n", b * BUCKET_MS, (b + 1) * BUCKET_MS, left[b], in[b],
+            System.out.printf("  %5d-%5d ms  due %4d  left %4d  back %4d %s%n", b * BUCKET_MS, (b + 1) * BUCKET_MS, due[b], left[b], in[b],
                     "#".repeat((in[b] + 4) / 5));
         }
-        System.out.printf("peak in any 1 s window: %d/s left, %d/s back; a herd-free spread over the %d ms jitter gives %d/s%n",
-                peakPerSecond(drainToLeft), peakPerSecond(drainToBack), jitterMs, Math.round(n * 1000.0 / jitterMs));
+        System.out.printf("peak in any 1 s window: %d/s due, %d/s left, %d/s back; a herd-free spread over the %d ms jitter"
+                + " gives %d/s%n", peakPerSecond(drainToDue), peakPerSecond(drainToLeft), peakPerSecond(drainToBack), jitterMs,
+                Math.round(n * 1000.0 / jitterMs));
     }
 
     /** How many of the sorted nanosecond times fall in each bucket, up to the last of {@code span}. */
