@@ -13,14 +13,14 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Bounds what the container buffers of one incoming frame by {@code switchboard.limits.max-message-size}.
  *
  * <p>Tyrus (Payara) reads a whole frame into memory, up to its {@value #TYRUS_INCOMING_BUFFER} context
- * parameter (4 MiB by default), before its message-size check (1009) runs; a frame that does not fit
- * that buffer is refused by Tyrus itself with 1011 "Buffer overflow." before any callback of ours.
- * This sets the buffer to twice the limit plus the largest frame header: a message up to twice the
- * limit gets the contract's 1009, a larger single frame Tyrus's 1011, and no frame costs more than
- * twice the limit, whatever it declares. Undertow (WildFly) reads frames in pooled buffers and stops at
- * the session's text buffer size (1009), so it needs nothing here and ignores the parameter. Runs as a
- * {@link ServletContainerInitializer} because Tyrus reads the parameter once, when it starts the
- * application's WebSocket container.
+ * parameter (4 MiB by default), before anything of it reaches an endpoint; a frame that does not fit
+ * that buffer is refused by Tyrus itself with 1011 "Buffer overflow.". {@link FrameSplittingUpgrade}
+ * cuts every data frame over the limit into fragments of at most the limit before Tyrus sees them, so
+ * Tyrus never needs more than the limit plus a frame header; this sets the buffer to twice the limit
+ * plus a header, a margin that no frame Switchboard lets through reaches. Undertow (WildFly) reads
+ * frames in pooled buffers and stops at the session's text buffer size (1009), so it needs nothing
+ * here and ignores the parameter. Runs as a {@link ServletContainerInitializer} because Tyrus reads the
+ * parameter once, when it starts the application's WebSocket container.
  */
 public class ContainerBufferLimits implements ServletContainerInitializer {
 
