@@ -31,7 +31,7 @@ class SlowConsumerAbortIT {
     /** A tenth of the shortest timeout (Sweeper.tickFor). */
     private static final Duration TICK = CLOSE_TIMEOUT.dividedBy(10);
     /** Scheduling and polling on a busy machine: the sweep task, the API calls of this test. */
-    private static final Duration SCHEDULING = Duration.ofMillis(1_000);
+    private static final Duration SCHEDULING = Duration.ofMillis(1_500);
     private static final String PAYLOAD = "x".repeat(64 * 1024);
 
     @Deployment(testable = false)
