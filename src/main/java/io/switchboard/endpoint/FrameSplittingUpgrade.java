@@ -33,15 +33,23 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
     /** The upgrade handler of Tyrus's servlet integration, by name: the WAR does not compile against it. */
     static final String TYRUS_HANDLER = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
 
+    /**
+     * The largest fragment whatever the message size limit: well inside the 4 MiB frame buffer that
+     * Tyrus's engine keeps by default (on Payara Micro its initializer reads the buffer parameter
+     * before {@link ContainerBufferLimits} sets it), so a fragment never overflows it.
+     */
+    static final long MAX_FRAGMENT = 1024 * 1024;
+
     private final long maxFramePayload;
 
     /**
-     * @param maxFramePayload the largest data frame payload the container gets whole: frames over it
-     *                        reach the container as fragments of about this size
+     * @param maxMessageSize {@code switchboard.limits.max-message-size}: data frames longer than it,
+     *                       or than {@link #MAX_FRAGMENT}, reach the container as fragments of at most
+     *                       the smaller of the two
      */
-    public FrameSplittingUpgrade(HttpServletRequest request, long maxFramePayload) {
+    public FrameSplittingUpgrade(HttpServletRequest request, long maxMessageSize) {
         super(request);
-        this.maxFramePayload = maxFramePayload;
+        this.maxFramePayload = Math.min(maxMessageSize, MAX_FRAGMENT);
     }
 
     @Override

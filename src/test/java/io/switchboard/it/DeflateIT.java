@@ -84,8 +84,8 @@ class DeflateIT {
     }
 
     /**
-     * A compressed message whose single frame is itself over twice the limit: on Payara it reaches the
-     * extension in fragments (FrameSplittingUpgrade) instead of overflowing Tyrus's frame buffer (1011).
+     * A compressed message whose single frame is itself over twice the limit. On Payara it reaches the
+     * inflating extension in fragments (FrameSplittingUpgrade), which stops at the limit.
      */
     @Test
     void aSingleCompressedFrameOverTwiceTheLimitGets1009() throws Exception {

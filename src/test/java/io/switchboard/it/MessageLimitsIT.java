@@ -83,9 +83,10 @@ class MessageLimitsIT {
     }
 
     /**
-     * Single frames of three and ten times the limit get 1009 on both servers. On Payara, Tyrus's own
-     * frame buffer is twice the limit (ContainerBufferLimits): without FrameSplittingUpgrade these
-     * frames got Tyrus's 1011 "Buffer overflow." whenever their bytes arrived together.
+     * Single frames of three and ten times the limit get 1009 on both servers. On Payara they reach
+     * Switchboard as fragments of at most the limit (FrameSplittingUpgrade); without that Tyrus
+     * buffers each whole first (its engine buffer is 4 MiB) and refuses longer ones with its own 1011
+     * "Buffer overflow." (the 100 MiB frame above).
      */
     @Test
     void singleFramesOfThreeAndTenTimesTheLimitGet1009() throws Exception {
