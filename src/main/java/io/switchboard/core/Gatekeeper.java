@@ -137,6 +137,7 @@ public final class Gatekeeper {
             }
             awaitingAuth.poll();
             if (c.state() == ConnectionState.AUTHENTICATING) {
+                hub.counters().rejected(Disconnect.AUTH_TIMEOUT.reason());
                 hub.close(c, Disconnect.AUTH_TIMEOUT);
                 closed++;
             }
@@ -200,6 +201,7 @@ public final class Gatekeeper {
             if (message instanceof Inbound.Auth auth) {
                 authenticate(c, auth);
             } else {
+                hub.counters().rejected(Disconnect.AUTH_REQUIRED.reason());
                 hub.close(c, Disconnect.AUTH_REQUIRED);
             }
             return false;

@@ -14,6 +14,8 @@ public final class HeartbeatState {
     private long pingId;
     /** Monotonic time the last heartbeat ping was sent. */
     private long pingSentNanos;
+    /** Monotonic time the ping before the last one was sent; meaningful once {@code pingId > 1}. */
+    private long previousPingSentNanos;
     /** True from a ping until the first answer to it: only the first answer measures a round trip. */
     private boolean awaitingAnswer;
     /** Consecutive pings without proof of life within the timeout; reset by an answered one. */
@@ -34,6 +36,7 @@ public final class HeartbeatState {
 
     synchronized long pingSent(long nowNanos) {
         pingId++;
+        previousPingSentNanos = pingSentNanos;
         pingSentNanos = nowNanos;
         awaitingAnswer = true;
         return pingId;
@@ -59,6 +62,25 @@ public final class HeartbeatState {
         long srtt = smoothedRttNanos;
         smoothedRttNanos = srtt == UNKNOWN ? rtt : srtt + (rtt - srtt) / 8;
         return rtt;
+    }
+
+    /**
+     * Whether the peer has been silent since a ping whose answer is overdue: nothing received since
+     * the last ping and that ping is at least {@code timeoutNanos} old, or nothing received since the
+     * ping before it (then also at least {@code timeoutNanos} old). False before the first ping and
+     * whenever a frame arrived after the last ping, however late.
+     *
+     * @param lastSeenNanos the connection's last proof of life
+     */
+    synchronized boolean silentPastTimeout(long lastSeenNanos, long nowNanos, long timeoutNanos) {
+        if (pingId == 0 || lastSeenNanos - pingSentNanos > 0) {
+            return false;
+        }
+        if (nowNanos - pingSentNanos - timeoutNanos >= 0) {
+            return true;
+        }
+        return pingId > 1 && lastSeenNanos - previousPingSentNanos <= 0
+                && nowNanos - previousPingSentNanos - timeoutNanos >= 0;
     }
 
     /** @return the consecutive misses after this one */

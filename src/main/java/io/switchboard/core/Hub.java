@@ -192,6 +192,7 @@ public final class Hub {
             return;
         }
         counters.entered(ConnectionState.CLOSING);
+        counters.closing(why);
         log.transition(c, ConnectionState.CLOSING);
         heartbeats.closing(c);
         c.transport().close(why.code(), why.reason());
