@@ -14,8 +14,8 @@ public final class HeartbeatState {
     private long pingId;
     /** Monotonic time the last heartbeat ping was sent. */
     private long pingSentNanos;
-    /** Monotonic time the ping before the last one was sent; meaningful once {@code pingId > 1}. */
-    private long previousPingSentNanos;
+    /** Monotonic time the last ping counted as missed was sent; meaningful while {@code missedPongs > 0}. */
+    private long missedPingSentNanos;
     /** True from a ping until the first answer to it: only the first answer measures a round trip. */
     private boolean awaitingAnswer;
     /** Consecutive pings without proof of life within the timeout; reset by an answered one. */
@@ -36,7 +36,6 @@ public final class HeartbeatState {
 
     synchronized long pingSent(long nowNanos) {
         pingId++;
-        previousPingSentNanos = pingSentNanos;
         pingSentNanos = nowNanos;
         awaitingAnswer = true;
         return pingId;
@@ -65,10 +64,10 @@ public final class HeartbeatState {
     }
 
     /**
-     * Whether the peer has been silent since a ping whose answer is overdue: nothing received since
-     * the last ping and that ping is at least {@code timeoutNanos} old, or nothing received since the
-     * ping before it (then also at least {@code timeoutNanos} old). False before the first ping and
-     * whenever a frame arrived after the last ping, however late.
+     * Whether the peer has been silent since a ping it failed to answer: a ping the sweeper already
+     * counted as missed with nothing received since it was sent, or the last ping, sent at least
+     * {@code timeoutNanos} ago, with nothing received since. False before the first ping and whenever
+     * a frame arrived after the last ping, however late.
      *
      * @param lastSeenNanos the connection's last proof of life
      */
@@ -76,15 +75,15 @@ public final class HeartbeatState {
         if (pingId == 0 || lastSeenNanos - pingSentNanos > 0) {
             return false;
         }
-        if (nowNanos - pingSentNanos - timeoutNanos >= 0) {
+        if (missedPongs > 0 && lastSeenNanos - missedPingSentNanos <= 0) {
             return true;
         }
-        return pingId > 1 && lastSeenNanos - previousPingSentNanos <= 0
-                && nowNanos - previousPingSentNanos - timeoutNanos >= 0;
+        return nowNanos - pingSentNanos - timeoutNanos >= 0;
     }
 
     /** @return the consecutive misses after this one */
     synchronized int missed() {
+        missedPingSentNanos = pingSentNanos;
         return ++missedPongs;
     }
 
