@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code allDue*}: one sweep in which every connection is due (its heartbeat ping and the check
  *       of the previous one): the score is <b>ns per connection</b> (one operation = one connection).
  *   <li>{@code tick*}: one ordinary 500 ms tick with the connections' pings spread over the interval
- *       as they are on a real node (about 1/60 of them due per tick): the score is ns per tick.
+ *       as they are on a real node (each connection due twice per interval, so about 1/30 of them per
+ *       tick): the score is ns per tick.
  * </ul>
  *
  * <pre>mvn -q test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
