@@ -140,6 +140,7 @@ public final class Gatekeeper {
     /** A connection's {@link Deadline#AUTH}: closes it with 1008 {@code auth timeout} if it is still unauthenticated. */
     private void authOverdue(ManagedConnection c, long dueNanos, long nowNanos) {
         if (c.state() == ConnectionState.AUTHENTICATING) {
+            hub.counters().rejected(Disconnect.AUTH_TIMEOUT.reason());
             hub.close(c, Disconnect.AUTH_TIMEOUT);
         }
     }
@@ -212,6 +213,7 @@ public final class Gatekeeper {
             if (message instanceof Inbound.Auth auth) {
                 authenticate(c, auth);
             } else {
+                hub.counters().rejected(Disconnect.AUTH_REQUIRED.reason());
                 hub.close(c, Disconnect.AUTH_REQUIRED);
             }
             return false;

@@ -216,6 +216,7 @@ public final class Hub {
             return false;
         }
         counters.entered(ConnectionState.CLOSING);
+        counters.closing(why);
         log.transition(c, ConnectionState.CLOSING);
         heartbeats.closing(c);
         return true;

@@ -95,6 +95,12 @@ class SlowConsumerIT {
             }
             fast.send("{\"type\":\"ping\",\"id\":1}");
             assertEquals(1, fast.next("pong").getInt("id"), "the fast reader is still connected");
+
+            // the same close in the operator's figures
+            JsonObject limits = Api.json(api.get("/stats")).asJsonObject().getJsonObject("limits");
+            assertEquals(1, limits.getInt("slowConsumerCloses"), limits.toString());
+            String metrics = api.get("/metrics").body();
+            assertTrue(metrics.contains("\nswitchboard_slow_consumer_closes_total 1.0\n"), metrics);
         }
     }
 
