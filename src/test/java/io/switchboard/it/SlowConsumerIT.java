@@ -35,8 +35,8 @@ class SlowConsumerIT {
     static WebArchive deployment() {
         return Deployments.switchboard(Map.of(
                 "switchboard.admin.token", TOKEN,
-                "switchboard.send.max-queued-messages", "20",
-                "switchboard.send.max-queued-bytes", "512KiB",
+                "switchboard.send.max-queued-messages", "40",
+                "switchboard.send.max-queued-bytes", "2MiB",
                 "switchboard.close.timeout", "60s"));
     }
 
