@@ -1,7 +1,7 @@
 'use strict';
 // The scenario runner behind src/bench/run: starts the target, forks the load-generator processes
 // (client.js, one loopback source address each), runs one scenario, prints the figures and appends a
-// row to src/bench/results.md. Figures never fail anything.
+// row to src/bench/results-log.md. Figures never fail anything.
 const { fork } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -338,7 +338,7 @@ function record(o, target, figures) {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const list = Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(', ');
   const row = `| ${when} | ${o.scenario} | ${target ? o.target : '-'} | ${target ? target.runtime : '-'} | ${o.n} | ${list} |`;
-  const file = path.join(T.ROOT, 'src', 'bench', 'results.md');
+  const file = path.join(T.ROOT, 'src', 'bench', 'results-log.md');
   if (!fs.existsSync(file)) {
     fs.writeFileSync(file, '# Benchmark rows, appended by src/bench/run (newest last)\n\n'
       + '| when | scenario | target | runtime | N | figures |\n|---|---|---|---|---|---|\n');

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** {@code GET /api/stats}: the figures an operator watches and alerts on (CONTRACT.md section 7). */
 public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages messages, Map<String, Long> closesByCode,
-                        DrainState drain) {
+                        Map<String, Long> rejectionsByReason, Limits limits, DrainState drain) {
 
     /** How many users {@link Pool#topUsers} lists. */
     static final int TOP_USERS = 10;
@@ -26,6 +26,12 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
     public record UserCount(String userId, int connections) { }
 
     public record Messages(long in, long out, long bytesIn, long bytesOut, long badRequests) { }
+
+    /**
+     * Enforcement of section 5: messages dropped with {@code rate_limited}, connections closed with
+     * 1008 {@code rate limit exceeded} and 1008 {@code slow consumer}, messages over the warn size.
+     */
+    public record Limits(long rateLimitedMessages, long rateLimitCloses, long slowConsumerCloses, long largeMessages) { }
 
     /**
      * Heartbeat health: pings sent, answered and missed, the success rate (answered / (answered +
@@ -61,6 +67,10 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
                 .map(e -> new UserCount(e.getKey(), e.getValue()))
                 .toList();
         Counters c = hub.counters();
+        // every known reason, zero or not, so that a client sees the full list from the start
+        Map<String, Long> rejections = new LinkedHashMap<>();
+        Counters.REJECTION_REASONS.forEach(reason -> rejections.put(reason, 0L));
+        rejections.putAll(c.rejectionsByReason());
         Map<String, Long> closes = new LinkedHashMap<>();
         c.closesByCode().forEach((code, n) -> closes.put(Integer.toString(code), n));
         HeartbeatStats.Snapshot hb = hub.heartbeats().stats().snapshot();
@@ -74,6 +84,8 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
                 heartbeat,
                 new Messages(c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(), c.badMessages()),
                 closes,
+                rejections,
+                new Limits(c.rateLimitedMessages(), c.rateLimitCloses(), c.slowConsumerCloses(), c.largeMessages()),
                 drainState(drain));
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.auth;
 
 import io.switchboard.core.HandshakeCheck;
+import io.switchboard.endpoint.FrameSplittingUpgrade;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -53,7 +54,9 @@ public class HandshakeFilter extends HttpFilter {
         }
         boolean upgraded = false;
         try {
-            chain.doFilter(new ForwardedHandshake(request, ip, check.ticket()), response);
+            // FrameSplittingUpgrade: on Tyrus, a frame over the size limit reaches the endpoint in pieces (1009, not 1011)
+            chain.doFilter(new FrameSplittingUpgrade(new ForwardedHandshake(request, ip, check.ticket()),
+                    runtime.hub().settings().limits().maxMessageSize()), response);
             upgraded = response.getStatus() < 400;
         } finally {
             if (!upgraded) {

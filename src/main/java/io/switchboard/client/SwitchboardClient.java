@@ -2,12 +2,8 @@ package io.switchboard.client;
 
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +15,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A Switchboard client that stays connected: it reconnects with {@link Backoff} after a lost
+ * A Switchboard client that stays connected: it reconnects on the {@link ReconnectSchedule} after a lost
  * connection, follows the server's {@code shutdown} and {@code reconnect} notices, resubscribes its
  * channels, answers app-level pings and time sync, and drops a server that has sent nothing for the
  * welcome's {@code intervalMs + timeoutMs}. It gives up only after {@link #close()}, a terminal close
@@ -37,7 +33,8 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private final ClientOptions options;
     private final ClientListener listener;
-    private final Backoff backoff;
+    private final ReconnectSchedule schedule;
+    private final Dialer dialer;
     private final SerialExecutor serial;
     private final ScheduledExecutorService timers;
     private final Requests requests = new Requests();
@@ -55,9 +52,6 @@ public final class SwitchboardClient implements AutoCloseable {
     private Silence silence;
     /** Set by close(): no reconnect from now on. */
     private boolean closing;
-    /** Set by a shutdown or reconnect notice: the next attempt waits until then instead of backing off. */
-    private boolean planned;
-    private long plannedAtNanos;
     private ScheduledFuture<?> reconnectTimer;
     private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> linkTimer;
@@ -65,7 +59,9 @@ public final class SwitchboardClient implements AutoCloseable {
     SwitchboardClient(ClientOptions options) {
         this.options = options;
         this.listener = options.listener;
-        this.backoff = new Backoff(options.backoffMin, options.backoffMax, options.stableAfter, options.random, System::nanoTime);
+        this.schedule = new ReconnectSchedule(
+                new Backoff(options.backoffMin, options.backoffMax, options.stableAfter, options.random, System::nanoTime), System::nanoTime);
+        this.dialer = new Dialer(options);
         this.serial = new SerialExecutor(options.workersOrDefault());
         this.timers = options.timersOrDefault();
         this.target = options.uri;
@@ -191,24 +187,15 @@ public final class SwitchboardClient implements AutoCloseable {
         Link l = new Link(linkEvents, serial);
         link = l;
         setState(State.CONNECTING);
-        String token;
-        CompletableFuture<WebSocket> opening;
+        Dialer.Dialing dialing;
         try {
-            token = options.token == null ? null : options.token.get();
-            WebSocket.Builder builder = options.httpOrDefault().newWebSocketBuilder().connectTimeout(options.connectTimeout);
-            if (token != null && options.tokenTransport == ClientOptions.TokenTransport.HEADER) {
-                builder.header("Authorization", "Bearer " + token);
-            }
-            URI uri = Wire.withQuery(target, options.appHeartbeat ? "heartbeat=app" : null,
-                    token != null && options.tokenTransport == ClientOptions.TokenTransport.QUERY
-                            ? "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) : null);
-            opening = builder.buildAsync(uri, l);
+            dialing = dialer.dial(target, l);
         } catch (RuntimeException e) {
             // a token supplier that failed, or a URI the JDK refuses: try again later, like a refused connection
             lost(l, Link.NO_CLOSE_FRAME, "could not start a connection: " + e, false, 0);
             return;
         }
-        opening.whenComplete((ws, failure) -> serial.execute(() -> {
+        dialing.upgrade().whenComplete((ws, failure) -> serial.execute(() -> {
             if (failure != null) {
                 Wire.Failure f = Wire.handshakeFailure(failure);
                 lost(l, Link.NO_CLOSE_FRAME, f.reason(), f.terminal(), f.minDelayMs());
@@ -216,8 +203,8 @@ public final class SwitchboardClient implements AutoCloseable {
                 ws.abort(); // given up on while the handshake ran
                 l.end(Link.NO_CLOSE_FRAME, "client closed");
             } else {
-                if (token != null && options.tokenTransport == ClientOptions.TokenTransport.IN_BAND) {
-                    l.send(Wire.auth(token));
+                if (dialing.firstMessage() != null) {
+                    l.send(dialing.firstMessage()); // the in-band auth message
                 }
                 if (state == State.CONNECTING) {
                     restartLinkTimer(options.connectTimeout, () -> l.abort("no welcome within " + options.connectTimeout.toMillis() + " ms"));
@@ -235,14 +222,11 @@ public final class SwitchboardClient implements AutoCloseable {
         silence = null;
         cancel(watchdog);
         cancel(linkTimer);
-        backoff.disconnected();
+        schedule.disconnected();
         requests.disconnected();
         boolean reconnect = !closing && !terminal;
         if (reconnect) {
-            long delay = planned
-                    ? Math.max(0, (plannedAtNanos - System.nanoTime()) / 1_000_000L)
-                    : Math.max(backoff.nextDelayMillis(), minDelayMs);
-            planned = false;
+            long delay = schedule.nextDelayMillis(minDelayMs);
             setState(State.RECONNECTING);
             reconnectTimer = schedule(delay, this::attempt);
             notify(() -> listener.onClose(code, reason, true));
@@ -308,7 +292,7 @@ public final class SwitchboardClient implements AutoCloseable {
         long interval = heartbeat == null ? 30_000 : heartbeat.getJsonNumber("intervalMs").longValue();
         long timeout = heartbeat == null ? 10_000 : heartbeat.getJsonNumber("timeoutMs").longValue();
         silence = new Silence(interval, timeout, System.nanoTime());
-        backoff.connected();
+        schedule.connected();
         setState(State.OPEN);
         long period = Silence.checkPeriodMillis(interval, timeout);
         watchdog = timers.scheduleAtFixedRate(() -> serial.execute(() -> checkAlive(l)), period, period, TimeUnit.MILLISECONDS);
@@ -334,15 +318,8 @@ public final class SwitchboardClient implements AutoCloseable {
     /** A shutdown or reconnect notice: leave after its delay, then connect again (to its url, if any). */
     private void planReconnect(Link l, JsonValue afterMs, JsonValue url) {
         long delayMs = afterMs instanceof JsonNumber n ? Math.max(0, n.longValue()) : 0;
-        if (url instanceof JsonString s && !s.getString().isBlank()) {
-            try {
-                target = URI.create(s.getString());
-            } catch (IllegalArgumentException e) {
-                LOG.warning("Switchboard client ignored a reconnect url that is not a URI");
-            }
-        }
-        planned = true;
-        plannedAtNanos = System.nanoTime() + delayMs * 1_000_000L;
+        target = Wire.reconnectTarget(url, target);
+        schedule.plan(delayMs);
         restartLinkTimer(Duration.ofMillis(delayMs), () -> {
             l.close(1000, "reconnecting");
             restartLinkTimer(options.closeTimeout, () -> l.abort("close handshake timed out"));

@@ -2,6 +2,7 @@ package io.switchboard.client;
 
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.logging.Logger;
 
 /**
  * The client's side of the wire format (CONTRACT.md sections 3, 4, 6, 11) and its rules for
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletionException;
 final class Wire {
 
     private static final JsonProvider JSON = JsonProvider.provider();
+    private static final Logger LOG = Logger.getLogger(SwitchboardClient.class.getName());
 
     /** Close codes after which reconnecting would fail the same way (CONTRACT.md sections 3, 5). */
     static final Set<Integer> TERMINAL_CLOSE_CODES = Set.of(1003, 1008, 1009);
@@ -61,6 +64,18 @@ final class Wire {
         }
         return JSON.createObjectBuilder().add("type", "time").add("t0", t0)
                 .add("t1", receivedMillis).add("t2", nowMillis).build().toString();
+    }
+
+    /** The {@code url} of a {@code reconnect} notice, or {@code current} when it has none or it is not a URI. */
+    static URI reconnectTarget(JsonValue url, URI current) {
+        if (url instanceof JsonString s && !s.getString().isBlank()) {
+            try {
+                return URI.create(s.getString());
+            } catch (IllegalArgumentException e) {
+                LOG.warning("Switchboard client ignored a reconnect url that is not a URI");
+            }
+        }
+        return current;
     }
 
     static JsonObject unsubscribed(String channel) {

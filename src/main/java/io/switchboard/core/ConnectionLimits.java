@@ -152,6 +152,11 @@ public final class ConnectionLimits {
         handshakes.values().removeIf(bucket -> bucket.isFull(nowNanos));
     }
 
+    /** IPs with a handshake-rate bucket that has not refilled yet (or not been swept since). */
+    public int handshakeBuckets() {
+        return handshakes.size();
+    }
+
     /** Slots held now, over every state. */
     public int total() {
         return total.get();

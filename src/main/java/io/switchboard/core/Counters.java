@@ -1,6 +1,8 @@
 package io.switchboard.core;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +14,24 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Counters {
 
+    /**
+     * Every reason {@link #rejectionsByReason()} can name: the handshake refusals of CONTRACT.md
+     * section 3, then the in-band authentication failures that have no handshake counterpart. An
+     * in-band invalid token counts as {@code invalid token}, an in-band user over its limit as
+     * {@code per-user connection limit}.
+     */
+    public static final List<String> REJECTION_REASONS = rejectionReasons();
+
+    private static List<String> rejectionReasons() {
+        List<String> reasons = new ArrayList<>();
+        for (Admission.Refusal r : Admission.Refusal.values()) {
+            reasons.add(r.reason());
+        }
+        reasons.add(Disconnect.AUTH_REQUIRED.reason());
+        reasons.add(Disconnect.AUTH_TIMEOUT.reason());
+        return List.copyOf(reasons);
+    }
+
     private final Map<ConnectionState, LongAdder> entered = new EnumMap<>(ConnectionState.class);
     private final ConcurrentHashMap<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
     private final LongAdder messagesIn = new LongAdder();
@@ -22,6 +42,8 @@ public final class Counters {
     private final ConcurrentHashMap<String, LongAdder> rejectionsByReason = new ConcurrentHashMap<>();
     private final LongAdder largeMessages = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder slowConsumerCloses = new LongAdder();
+    private final LongAdder rateLimitCloses = new LongAdder();
 
     public Counters() {
         for (ConnectionState s : ConnectionState.values()) {
@@ -61,6 +83,37 @@ public final class Counters {
 
     void rateLimited() {
         rateLimited.increment();
+    }
+
+    /** Switchboard has started closing a connection for {@code why} (counted once per connection). */
+    void closing(Disconnect why) {
+        if (Disconnect.SLOW_CONSUMER.equals(why)) {
+            slowConsumerCloses.increment();
+        } else if (Disconnect.RATE_LIMIT_EXCEEDED.equals(why)) {
+            rateLimitCloses.increment();
+        }
+    }
+
+    /** Connections closed with 1008 {@code slow consumer}: their send queue overflowed. */
+    public long slowConsumerCloses() {
+        return slowConsumerCloses.sum();
+    }
+
+    /** Connections closed with 1008 {@code rate limit exceeded}: too many dropped messages in a minute. */
+    public long rateLimitCloses() {
+        return rateLimitCloses.sum();
+    }
+
+    /** Rejections for one reason since start (0 for a reason never seen). */
+    public long rejections(String reason) {
+        LongAdder n = rejectionsByReason.get(reason);
+        return n == null ? 0 : n.sum();
+    }
+
+    /** Closes with one close code since start (0 for a code never seen). */
+    public long closes(int code) {
+        LongAdder n = closesByCode.get(code);
+        return n == null ? 0 : n.sum();
     }
 
     /** Handshakes refused and in-band authentications failed since start, by reason, in reason order. */

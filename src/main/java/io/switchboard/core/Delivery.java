@@ -5,7 +5,8 @@ import java.util.logging.Logger;
 
 /**
  * Puts frames on connections' send queues within {@code switchboard.send.*}, counts what was
- * written, and closes a connection whose queue overflows with 1008 {@code slow consumer}. Never
+ * written, and closes a connection whose queue overflows with 1008 {@code slow consumer} once the
+ * frame it is writing is done (aborting it if that takes longer than {@code close.timeout}). Never
  * waits for a peer, so one slow connection cannot slow delivery to the others.
  */
 final class Delivery {
@@ -50,7 +51,8 @@ final class Delivery {
 
     private boolean outcome(ManagedConnection c, SendQueue.OfferResult result) {
         if (result == SendQueue.OfferResult.OVERFLOW) {
-            hub.close(c, Disconnect.SLOW_CONSUMER);
+            // the queue dropped what waited; the frame in flight finishes, then the close frame
+            hub.closeBehindInFlight(c, Disconnect.SLOW_CONSUMER);
         }
         return result == SendQueue.OfferResult.ACCEPTED;
     }

@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,10 +21,12 @@ import java.util.logging.Logger;
  * the slots to the connection and makes it OPEN, or AUTHENTICATING until an {@code auth} message
  * arrives. The slots are released exactly once, when the Hub releases the connection. A ticket that
  * no connection claims (the upgrade failed) is forgotten and its slots released by
- * {@link #cancelTicket} or, at the latest, by {@link #expireAuth} after {@link #TICKET_TTL}.
+ * {@link #cancelTicket} or, at the latest, {@link #TICKET_TTL} after it was issued.
  *
- * <p>{@link #expireAuth} must be called periodically by the shell (until the one sweeper of all
- * deadlines takes it over). Every other method may be called from any thread.
+ * <p>Every deadline here is on the hub's one {@link Sweeper}: the auth timeout is the connection's
+ * {@link Deadline#AUTH}, each unclaimed ticket is a one-off task, and forgetting idle handshake
+ * buckets is a task that re-arms itself every {@link #BUCKET_SWEEP}. Every method may be called from
+ * any thread.
  */
 public final class Gatekeeper {
 
@@ -33,22 +34,23 @@ public final class Gatekeeper {
 
     /** How long a ticket waits for its connection: far longer than an upgrade takes. */
     static final Duration TICKET_TTL = Duration.ofSeconds(30);
+    /** How often handshake buckets that have refilled completely are forgotten. */
+    static final Duration BUCKET_SWEEP = Duration.ofSeconds(1);
 
     private final Hub hub;
     private final Settings settings;
     private final Clock clock;
+    private final Sweeper sweeper;
     private final ConnectionLimits limits;
     private final LifecycleLog log = new LifecycleLog();
     private final List<String> allowedOrigins;
 
     /** The verifier of header, query and in-band tokens; set once by the shell at startup. */
     private volatile TokenVerifier verifier = TokenVerifier.REJECT_ALL;
-    /** Issued tickets not yet claimed by a connection or expired, by ticket id. */
+    /** True while the task that forgets full handshake buckets is armed (only while there are buckets). */
+    private final AtomicBoolean bucketSweepArmed = new AtomicBoolean();
+    /** Issued tickets not yet claimed by a connection, cancelled or expired, by ticket id. */
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
-    /** The same tickets in order of issue (a constant TTL makes it the order of expiry). */
-    private final Queue<Ticket> ticketsByAge = new ConcurrentLinkedQueue<>();
-    /** Connections that entered AUTHENTICATING, oldest first; closed ones leave it lazily. */
-    private final Queue<ManagedConnection> awaitingAuth = new ConcurrentLinkedQueue<>();
     /** The slots each registered connection holds, by connection id; removed on release. */
     private final Map<String, Reservation> held = new ConcurrentHashMap<>();
 
@@ -56,9 +58,11 @@ public final class Gatekeeper {
         this.hub = hub;
         this.settings = settings;
         this.clock = clock;
+        this.sweeper = hub.sweeper();
         this.limits = new ConnectionLimits(settings.limits(), settings.rate());
         this.allowedOrigins = settings.allowedOrigins().stream().map(Gatekeeper::normalizeOrigin).toList();
         hub.onRelease(this::released);
+        sweeper.on(Deadline.AUTH, this::authOverdue);
     }
 
     /** Sets the token verifier (the shell's CDI bean). */
@@ -86,6 +90,9 @@ public final class Gatekeeper {
             return refuse(ip, Admission.Refusal.FORBIDDEN_ORIGIN, 0, "");
         }
         Admission rate = limits.checkHandshakeRate(ip, now);
+        if (bucketSweepArmed.compareAndSet(false, true)) {
+            sweepBucketsAt(now + BUCKET_SWEEP.toNanos());
+        }
         if (rate != null) {
             return refuse(ip, rate.refusal(), rate.retryAfterSeconds(), "");
         }
@@ -108,9 +115,9 @@ public final class Gatekeeper {
                     identity == null ? "" : "user=" + identity.userId());
         }
         displace(admission.displaced());
-        Ticket ticket = new Ticket(UUID.randomUUID().toString(), admission.reservation(), identity, now);
+        Ticket ticket = new Ticket(UUID.randomUUID().toString(), admission.reservation(), identity);
         tickets.put(ticket.id, ticket);
-        ticketsByAge.add(ticket);
+        ticket.expiry = sweeper.schedule(() -> expire(ticket), now + TICKET_TTL.toNanos());
         return HandshakeCheck.accepted(ticket.id);
     }
 
@@ -118,38 +125,41 @@ public final class Gatekeeper {
     public void cancelTicket(String ticketId) {
         Ticket ticket = ticketId == null ? null : tickets.remove(ticketId);
         if (ticket != null) {
+            ticket.cancelExpiry();
             ticket.reservation.release();
         }
     }
 
+    /** The ticket's TTL is over: if no connection claimed it, its slots come back. */
+    private void expire(Ticket ticket) {
+        if (tickets.remove(ticket.id, ticket)) {
+            ticket.reservation.release();
+        }
+    }
+
+    /** A connection's {@link Deadline#AUTH}: closes it with 1008 {@code auth timeout} if it is still unauthenticated. */
+    private void authOverdue(ManagedConnection c, long dueNanos, long nowNanos) {
+        if (c.state() == ConnectionState.AUTHENTICATING) {
+            hub.counters().rejected(Disconnect.AUTH_TIMEOUT.reason());
+            hub.close(c, Disconnect.AUTH_TIMEOUT);
+        }
+    }
+
     /**
-     * Closes the connections still unauthenticated after {@code switchboard.auth.timeout} with 1008
-     * {@code auth timeout}, and releases the slots of tickets no connection claimed in time.
-     *
-     * @return how many connections it closed
+     * Arms the node-wide task that forgets full handshake buckets. It re-arms itself from its own due
+     * time while buckets remain, and is armed again by the next handshake once there are none.
      */
-    public int expireAuth(long nowNanos) {
-        long timeout = settings.auth().timeout().toNanos();
-        int closed = 0;
-        for (ManagedConnection c; (c = awaitingAuth.peek()) != null; ) {
-            if (c.state() == ConnectionState.AUTHENTICATING && nowNanos - (c.connectedAtNanos() + timeout) < 0) {
-                break;
+    private void sweepBucketsAt(long atNanos) {
+        sweeper.schedule(() -> {
+            long now = clock.nanoTime();
+            limits.sweep(now);
+            bucketSweepArmed.set(false);
+            // a handshake that saw the flag still set may have added a bucket just now: look again
+            if (limits.handshakeBuckets() > 0 && bucketSweepArmed.compareAndSet(false, true)) {
+                long next = atNanos + BUCKET_SWEEP.toNanos();
+                sweepBucketsAt(next - now <= 0 ? now + BUCKET_SWEEP.toNanos() : next);
             }
-            awaitingAuth.poll();
-            if (c.state() == ConnectionState.AUTHENTICATING) {
-                hub.close(c, Disconnect.AUTH_TIMEOUT);
-                closed++;
-            }
-        }
-        long ttl = TICKET_TTL.toNanos();
-        for (Ticket t; (t = ticketsByAge.peek()) != null && nowNanos - (t.issuedNanos + ttl) >= 0; ) {
-            ticketsByAge.poll();
-            if (tickets.remove(t.id, t)) {
-                t.reservation.release();
-            }
-        }
-        limits.sweep(nowNanos);
-        return closed;
+        }, atNanos);
     }
 
     /** Called by the Hub for a connection it has just registered. */
@@ -164,6 +174,9 @@ public final class Gatekeeper {
             return;
         }
         Ticket ticket = tickets.remove(ticketId);
+        if (ticket != null) {
+            ticket.cancelExpiry();
+        }
         if (ticket == null) {
             LOG.warning("connection " + c.id() + " arrived after its handshake ticket expired");
             hub.close(c, Disconnect.INTERNAL_ERROR);
@@ -200,6 +213,7 @@ public final class Gatekeeper {
             if (message instanceof Inbound.Auth auth) {
                 authenticate(c, auth);
             } else {
+                hub.counters().rejected(Disconnect.AUTH_REQUIRED.reason());
                 hub.close(c, Disconnect.AUTH_REQUIRED);
             }
             return false;
@@ -249,6 +263,7 @@ public final class Gatekeeper {
             }
             displace(admission.displaced());
         }
+        sweeper.cancel(c, Deadline.AUTH);
         c.authenticatedAs(identity.userId(), identity.channels());
         log.event("auth", c, "result=ok method=in-band");
         hub.becomeOpen(c);
@@ -258,7 +273,7 @@ public final class Gatekeeper {
         if (c.moveTo(ConnectionState.AUTHENTICATING) != null) {
             hub.counters().entered(ConnectionState.AUTHENTICATING);
             log.transition(c, ConnectionState.AUTHENTICATING);
-            awaitingAuth.add(c);
+            sweeper.schedule(c, Deadline.AUTH, c.connectedAtNanos() + settings.auth().timeout().toNanos());
         }
     }
 
@@ -300,5 +315,24 @@ public final class Gatekeeper {
     }
 
     /** What the filter learned, waiting for the connection the upgrade creates. */
-    private record Ticket(String id, Reservation reservation, Identity identity, long issuedNanos) { }
+    private static final class Ticket {
+        final String id;
+        final Reservation reservation;
+        final Identity identity;
+        /** Its TTL on the sweeper; set once, right after the ticket is issued. */
+        volatile Sweeper.Task expiry;
+
+        Ticket(String id, Reservation reservation, Identity identity) {
+            this.id = id;
+            this.reservation = reservation;
+            this.identity = identity;
+        }
+
+        void cancelExpiry() {
+            Sweeper.Task task = expiry;
+            if (task != null) {
+                task.cancel();
+            }
+        }
+    }
 }

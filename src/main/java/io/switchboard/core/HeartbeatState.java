@@ -14,6 +14,8 @@ public final class HeartbeatState {
     private long pingId;
     /** Monotonic time the last heartbeat ping was sent. */
     private long pingSentNanos;
+    /** Monotonic time the last ping counted as missed was sent; meaningful while {@code missedPongs > 0}. */
+    private long missedPingSentNanos;
     /** True from a ping until the first answer to it: only the first answer measures a round trip. */
     private boolean awaitingAnswer;
     /** Consecutive pings without proof of life within the timeout; reset by an answered one. */
@@ -65,8 +67,27 @@ public final class HeartbeatState {
         return rtt;
     }
 
+    /**
+     * Whether the peer has been silent since a ping it failed to answer: a ping the sweeper already
+     * counted as missed with nothing received since it was sent, or the last ping, sent at least
+     * {@code timeoutNanos} ago, with nothing received since. False before the first ping and whenever
+     * a frame arrived after the last ping, however late.
+     *
+     * @param lastSeenNanos the connection's last proof of life
+     */
+    synchronized boolean silentPastTimeout(long lastSeenNanos, long nowNanos, long timeoutNanos) {
+        if (pingId == 0 || lastSeenNanos - pingSentNanos > 0) {
+            return false;
+        }
+        if (missedPongs > 0 && lastSeenNanos - missedPingSentNanos <= 0) {
+            return true;
+        }
+        return nowNanos - pingSentNanos - timeoutNanos >= 0;
+    }
+
     /** @return the consecutive misses after this one */
     synchronized int missed() {
+        missedPingSentNanos = pingSentNanos;
         return ++missedPongs;
     }
 

@@ -1,6 +1,8 @@
 package io.switchboard.core;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * Server-wide heartbeat figures (CONTRACT.md section 7, {@code GET /api/stats} "heartbeat"): pings
@@ -23,7 +25,43 @@ public final class HeartbeatStats {
     final LongAdder reconnectsRequested = new LongAdder();
     final LongAdder aborted = new LongAdder();
     final RttHistogram rtt = new RttHistogram();
+    /** Told every round trip recorded (the shell's metrics); replaced whole, never changed in place. */
+    private volatile LongConsumer roundTripListener = nanos -> { };
 
+    /**
+     * Has {@code listener} told every round trip from now on, in nanoseconds, on the thread that
+     * received the answer; it must neither block nor throw.
+     */
+    public synchronized void onRoundTrip(LongConsumer listener) {
+        roundTripListener = roundTripListener.andThen(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void recordRoundTrip(long nanos) {
+        rtt.record(nanos);
+        roundTripListener.accept(nanos);
+    }
+
+    public long pingsSent() {
+        return pingsSent.sum();
+    }
+
+    public long answered() {
+        return answered.sum();
+    }
+
+    public long missed() {
+        return missed.sum();
+    }
+
+    public long zombiesClosed() {
+        return zombiesClosed.sum();
+    }
+
+    public long aborted() {
+        return aborted.sum();
+    }
+
+    /** Every figure, with the round-trip percentiles (which read the whole histogram). */
     public Snapshot snapshot() {
         long a = answered.sum();
         long m = missed.sum();

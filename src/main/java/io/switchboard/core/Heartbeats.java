@@ -1,6 +1,8 @@
 package io.switchboard.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -133,7 +135,7 @@ public final class Heartbeats {
     private void recordAnswer(ManagedConnection c, String id, long now) {
         long rtt = c.heartbeat().answered(id, now);
         if (rtt != HeartbeatState.UNKNOWN) {
-            stats.rtt.record(rtt);
+            stats.recordRoundTrip(rtt);
         }
     }
 
@@ -210,6 +212,44 @@ public final class Heartbeats {
             log.event("zombie", c, "missedPongs=" + missed + " silentMs=" + silentMs);
             hub.close(c, Disconnect.HEARTBEAT_TIMEOUT);
         }
+    }
+
+    /**
+     * An operator's zombie sweep ({@code POST /api/zombies/cleanup}): closes now, with 1001
+     * {@code heartbeat timeout}, every OPEN connection that has been silent since a ping whose
+     * {@code heartbeat.timeout} has passed (see {@link HeartbeatState#silentPastTimeout}), without
+     * waiting for {@code max-missed} misses. A connection that sent any frame after its last ping is
+     * never closed, nor one whose only unanswered ping is younger than the timeout. Does nothing
+     * once a drain has stopped the heartbeats (the drain closes every connection itself).
+     * May be called from any thread.
+     *
+     * @return the ids of the connections this call closed, oldest first
+     */
+    public List<String> closeZombiesNow() {
+        List<String> closed = new ArrayList<>();
+        if (stopped) {
+            return closed;
+        }
+        long now = clock.nanoTime();
+        List<ManagedConnection> candidates = new ArrayList<>(hub.registry().all());
+        candidates.sort((a, b) -> Long.compare(a.connectedAtNanos() - now, b.connectedAtNanos() - now));
+        for (ManagedConnection c : candidates) {
+            if (c.state() != ConnectionState.OPEN || !c.heartbeat().silentPastTimeout(c.lastSeenNanos(), now, timeoutNanos)) {
+                continue;
+            }
+            // an instance of our own, so that only a close this call started is counted and listed
+            Disconnect why = new Disconnect(Disconnect.HEARTBEAT_TIMEOUT.code(), Disconnect.HEARTBEAT_TIMEOUT.reason(),
+                    Disconnect.HEARTBEAT_TIMEOUT.advice());
+            long silentMs = (now - c.lastSeenNanos()) / 1_000_000L;
+            hub.close(c, why);
+            if (c.closeCause() == why) {
+                stats.zombiesClosed.increment();
+                log.event("zombie", c, "missedPongs=" + c.heartbeat().missedPongs() + " silentMs=" + silentMs
+                        + " trigger=api");
+                closed.add(c.id());
+            }
+        }
+        return closed;
     }
 
     private void checkIdle(ManagedConnection c, long due, long now) {

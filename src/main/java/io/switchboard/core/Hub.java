@@ -188,13 +188,38 @@ public final class Hub {
 
     /** Starts closing {@code c} for {@code why}; a no-op when it is already closing or closed. */
     public void close(ManagedConnection c, Disconnect why) {
+        if (beginClose(c, why)) {
+            c.transport().close(why.code(), why.reason());
+        }
+    }
+
+    /**
+     * Closes a connection whose send queue is shut (a slow consumer) once the frame the transport is
+     * writing is done, so that the close frame follows it rather than cutting it off (Tyrus drops
+     * unwritten data when a session closes). The close timeout runs from now: a peer that does not
+     * read at all is aborted after it, and one that does gets it again for the close handshake.
+     */
+    void closeBehindInFlight(ManagedConnection c, Disconnect why) {
+        if (beginClose(c, why)) {
+            c.outbox().whenIdle(() -> {
+                if (c.state() == ConnectionState.CLOSING) {
+                    heartbeats.closing(c);
+                    c.transport().close(why.code(), why.reason());
+                }
+            });
+        }
+    }
+
+    /** Moves {@code c} to CLOSING and arms its close timeout; false when someone else already did. */
+    private boolean beginClose(ManagedConnection c, Disconnect why) {
         if (c.beginClose(why) != ManagedConnection.CloseResult.SEND_CLOSE_FRAME) {
-            return;
+            return false;
         }
         counters.entered(ConnectionState.CLOSING);
+        counters.closing(why);
         log.transition(c, ConnectionState.CLOSING);
         heartbeats.closing(c);
-        c.transport().close(why.code(), why.reason());
+        return true;
     }
 
     /** Drops the connection without a close handshake and releases it, whatever the container reports later. */

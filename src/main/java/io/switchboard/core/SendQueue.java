@@ -54,6 +54,8 @@ public final class SendQueue {
     private boolean writing;
     /** True once nothing more will be sent; never reset. Guarded by lock. */
     private boolean shut;
+    /** Runs once no frame is in flight (set by {@link #whenIdle}); null when none waits. Guarded by lock. */
+    private Runnable onIdle;
     /** The last seq given per channel; lives as long as the connection. Guarded by lock. */
     private final Map<String, long[]> seqs = new HashMap<>();
 
@@ -156,6 +158,7 @@ public final class SendQueue {
 
     private void completed(Frame frame, Throwable failure) {
         Frame next = null;
+        Runnable idle = null;
         synchronized (lock) {
             inFlight = false;
             if (failure != null) {
@@ -163,12 +166,35 @@ public final class SendQueue {
             } else if (!writing && !shut) {
                 next = takeLocked();
             }
+            if (next == null && onIdle != null) {
+                idle = onIdle;
+                onIdle = null;
+            }
         }
         try {
             frame.done().completed(frame.bytes(), failure);
         } finally {
             write(next);
+            if (idle != null) {
+                idle.run();
+            }
         }
+    }
+
+    /**
+     * Runs {@code action} once the frame now with the transport has been written or has failed, or at
+     * once (on the calling thread) when none is. Meant for a shut queue, whose frame in flight is its
+     * last: the close frame then follows that frame instead of cutting it off. A later call replaces
+     * an action that has not run yet.
+     */
+    public void whenIdle(Runnable action) {
+        synchronized (lock) {
+            if (inFlight) {
+                onIdle = action;
+                return;
+            }
+        }
+        action.run();
     }
 
     /** Drops whatever waits and refuses every later offer; the frame in flight, if any, still completes. */

@@ -10,17 +10,19 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Bounds what the container buffers of one incoming frame by {@code switchboard.limits.max-message-size}.
+ * Sets Tyrus's frame buffer parameters from {@code switchboard.limits.max-message-size}.
  *
- * <p>Tyrus (Payara) reads a whole frame into memory, up to its {@value #TYRUS_INCOMING_BUFFER} context
- * parameter (4 MiB by default), before its message-size check (1009) runs; a frame that does not fit
- * that buffer is refused by Tyrus itself with 1011 "Buffer overflow." before any callback of ours.
- * This sets the buffer to twice the limit plus the largest frame header: a message up to twice the
- * limit gets the contract's 1009, a larger single frame Tyrus's 1011, and no frame costs more than
- * twice the limit, whatever it declares. Undertow (WildFly) reads frames in pooled buffers and stops at
- * the session's text buffer size (1009), so it needs nothing here and ignores the parameter. Runs as a
- * {@link ServletContainerInitializer} because Tyrus reads the parameter once, when it starts the
- * application's WebSocket container.
+ * <p>Tyrus (Payara) reads a whole frame into memory before anything of it reaches an endpoint, and
+ * refuses a frame larger than its engine's buffer with its own 1011 "Buffer overflow.".
+ * {@link FrameSplittingUpgrade} is what bounds that: it cuts every data frame longer than the limit
+ * (or than 1 MiB) into fragments before Tyrus sees them. This initializer sets the context parameter
+ * {@value #TYRUS_INCOMING_BUFFER} to twice the limit plus a frame header. Tyrus's servlet upgrade
+ * handler reads the parameter at every upgrade and sizes its reads by it; Tyrus's engine reads it
+ * once, in Tyrus's own initializer, which on Payara Micro runs before this one, so the engine keeps
+ * its default of 4 MiB (observed: without the frame splitting, a single 640 KiB frame was delivered
+ * whole with the parameter at 128 KiB, and a 100 MiB frame got 1011 after about 4 MB). Undertow
+ * (WildFly) reads frames in pooled buffers and stops at the session's text buffer size (1009), so it
+ * needs nothing here and ignores the parameter.
  */
 public class ContainerBufferLimits implements ServletContainerInitializer {
 

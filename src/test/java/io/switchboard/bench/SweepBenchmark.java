@@ -9,21 +9,51 @@ import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import io.switchboard.endpoint.JsonMessageCodec;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Not a test: prints what one sweep costs per connection when every connection of the node is due
- * at once (its heartbeat ping and the check of the previous one), for 20,000 and 100,000
- * connections, and what an empty tick costs. The transport does nothing but answer each ping.
+ * JMH benchmark of the core {@code Sweeper} with the heartbeat rules, at 20,000 and 100,000
+ * connections and the contract's defaults (30 s interval, 10 s timeout, 500 ms tick). Not a test:
+ * {@code mvn verify} never runs it. The transport does nothing but answer each ping at once.
  *
- * <pre>mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.switchboard.bench.SweepBenchmark</pre>
+ * <ul>
+ *   <li>{@code allDue*}: one sweep in which every connection is due (its heartbeat ping and the check
+ *       of the previous one): the score is <b>ns per connection</b> (one operation = one connection).
+ *   <li>{@code tick*}: one ordinary 500 ms tick with the connections' pings spread over the interval
+ *       as they are on a real node (each connection due twice per interval, so about 1/30 of them per
+ *       tick): the score is ns per tick.
+ * </ul>
+ *
+ * <pre>mvn -q test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ *     -Dexec.args="-cp %classpath org.openjdk.jmh.Main SweepBenchmark"</pre>
  */
-public final class SweepBenchmark {
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class SweepBenchmark {
+
+    static final int SMALL = 20_000;
+    static final int LARGE = 100_000;
+
+    /** Held so that the level set below sticks: a hundred thousand open lines would measure the console. */
+    private static final Logger LIFECYCLE = Logger.getLogger("io.switchboard.lifecycle");
 
     /** A clock that moves only when told to. */
     static final class ManualClock implements Clock {
@@ -78,46 +108,75 @@ public final class SweepBenchmark {
         }
     }
 
-    /** Held so that the level set below sticks: a million open and close lines would measure the console. */
-    private static final Logger LIFECYCLE = Logger.getLogger("io.switchboard.lifecycle");
+    /** One node with its connections open and their first pings spread over the interval. */
+    abstract static class Node {
+        static final Duration INTERVAL = Duration.ofSeconds(30);
 
-    public static void main(String[] args) {
-        LIFECYCLE.setLevel(Level.WARNING);
-        for (int n : new int[] {20_000, 100_000}) {
-            run(n);
+        final ManualClock clock = new ManualClock();
+        Hub hub;
+        Duration tick;
+
+        void open(int connections) {
+            LIFECYCLE.setLevel(Level.WARNING);
+            Map<String, String> values = Map.of("switchboard.node.id", "bench", "switchboard.idle.timeout", "0");
+            hub = new Hub(SettingsLoader.load(key -> Optional.ofNullable(values.get(key))), clock, new JsonMessageCodec());
+            tick = Duration.ofNanos(hub.sweeper().tickNanos());
+            for (int i = 0; i < connections; i++) {
+                AnsweringPeer peer = new AnsweringPeer(hub, clock);
+                peer.connection = hub.open(peer, new HandshakeInfo("127.0.0.1", "bench", "user" + (i % 5_000), HeartbeatMode.PROTOCOL));
+            }
+            if (hub.registry().size() != connections) {
+                throw new IllegalStateException("opened " + hub.registry().size() + " of " + connections);
+            }
+        }
+
+        /** Advances one whole interval: every connection's ping and the check of its previous one are due. */
+        int sweepAllDue() {
+            clock.advance(INTERVAL);
+            return hub.sweeper().sweep();
+        }
+
+        int sweepOneTick() {
+            clock.advance(tick);
+            return hub.sweeper().sweep();
         }
     }
 
-    private static void run(int n) {
-        ManualClock clock = new ManualClock();
-        Map<String, String> values = Map.of("switchboard.node.id", "bench", "switchboard.idle.timeout", "0");
-        Hub hub = new Hub(SettingsLoader.load(key -> Optional.ofNullable(values.get(key))), clock, new JsonMessageCodec());
-        for (int i = 0; i < n; i++) {
-            AnsweringPeer peer = new AnsweringPeer(hub, clock);
-            peer.connection = hub.open(peer, new HandshakeInfo("127.0.0.1", "bench", "user" + (i % 5_000), HeartbeatMode.PROTOCOL));
+    @State(Scope.Benchmark)
+    public static class Small extends Node {
+        @Setup
+        public void setUp() {
+            open(SMALL);
         }
-        int rounds = 60;
-        long[] perConnection = new long[rounds];
-        int fired = 0;
-        for (int r = 0; r < rounds; r++) {
-            clock.advance(Duration.ofSeconds(30)); // one interval: every connection's ping and check are due
-            long start = System.nanoTime();
-            fired = hub.sweeper().sweep();
-            perConnection[r] = (System.nanoTime() - start) / n;
+    }
+
+    @State(Scope.Benchmark)
+    public static class Large extends Node {
+        @Setup
+        public void setUp() {
+            open(LARGE);
         }
-        long[] steady = Arrays.copyOfRange(perConnection, 20, rounds); // the first rounds warm the JIT up
-        Arrays.sort(steady);
-        long emptyStart = System.nanoTime();
-        int emptyTicks = 1_000;
-        for (int i = 0; i < emptyTicks; i++) {
-            clock.advance(Duration.ofMillis(1));
-            hub.sweeper().sweep();
-        }
-        long emptyTick = (System.nanoTime() - emptyStart) / emptyTicks;
-        System.out.printf(Locale.ROOT,
-                "%,d connections: one sweep with all due (%,d deadlines) median %d ns/connection (min %d, max %d); "
-                        + "empty tick %,d ns; open %d%n",
-                n, fired, steady[steady.length / 2], steady[0], steady[steady.length - 1], emptyTick,
-                hub.registry().size());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SMALL)
+    public int allDue20k(Small node) {
+        return node.sweepAllDue();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(LARGE)
+    public int allDue100k(Large node) {
+        return node.sweepAllDue();
+    }
+
+    @Benchmark
+    public int tick20k(Small node) {
+        return node.sweepOneTick();
+    }
+
+    @Benchmark
+    public int tick100k(Large node) {
+        return node.sweepOneTick();
     }
 }

@@ -45,4 +45,14 @@ class WireTest {
         assertEquals(5_000, Wire.retryAfterMillis(" 5"));
         assertEquals(0, Wire.retryAfterMillis("Wed, 21 Oct 2026 07:28:00 GMT"));
     }
+
+    @Test
+    void aReconnectNoticesUrlReplacesTheTargetUnlessItIsMissingBlankOrNotAUri() {
+        URI current = URI.create("ws://a:1/ws");
+        assertEquals(URI.create("ws://b:2/ws"), Wire.reconnectTarget(jakarta.json.Json.createValue("ws://b:2/ws"), current));
+        assertEquals(current, Wire.reconnectTarget(null, current));
+        assertEquals(current, Wire.reconnectTarget(jakarta.json.Json.createValue(" "), current));
+        assertEquals(current, Wire.reconnectTarget(jakarta.json.Json.createValue("ws://bad host/ws"), current));
+        assertEquals(current, Wire.reconnectTarget(jakarta.json.Json.createValue(7), current));
+    }
 }

@@ -109,9 +109,13 @@ class ChannelsTest {
             hub.channels().publish("feed", Integer.toString(i));
         }
 
-        assertEquals(List.of("1008 slow consumer"), slow.closes);
         assertEquals(ConnectionState.CLOSING, s.state());
         assertEquals(1, slow.pendingCount(), "one frame with the transport, nothing else kept");
+        assertTrue(slow.closes.isEmpty(), "the close frame waits for the frame in flight");
+        int handedOver = slow.sent.size();
+        slow.completeOne();
+        assertEquals(List.of("1008 slow consumer"), slow.closes);
+        assertEquals(handedOver, slow.sent.size(), "nothing more after the frame in flight");
         List<JsonObject> got = fast.sent.subList(fastBefore, fast.sent.size()).stream().map(ChannelsTest::json).toList();
         assertEquals(10, got.size());
         for (int i = 0; i < 10; i++) {

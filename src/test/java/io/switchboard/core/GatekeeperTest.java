@@ -110,23 +110,44 @@ class GatekeeperTest {
         assertEquals(List.of("1008 too many connections"), second.closes);
     }
 
+    /** Advances the fake clock and runs the hub's one sweeper, as the shell's periodic task does. */
+    private void after(Duration d) {
+        clock.advance(d);
+        hub.sweeper().sweep();
+    }
+
     @Test
-    void expireAuthClosesConnectionsThatDidNotAuthenticateInTime() {
+    void theSweeperClosesConnectionsThatDidNotAuthenticateInTime() {
         Gatekeeper gate = gate(Map.of("switchboard.auth.timeout", "10s"));
         RecordingConnection slow = new RecordingConnection();
         RecordingConnection quick = new RecordingConnection();
         ManagedConnection s = connect(slow, gate.checkHandshake(IP, null, null));
         ManagedConnection q = connect(quick, gate.checkHandshake(IP, null, null));
+        assertTrue(hub.sweeper().isPending(s, Deadline.AUTH));
         hub.onText(q, "{\"type\":\"auth\",\"token\":\"good:dave\"}");
+        assertFalse(hub.sweeper().isPending(q, Deadline.AUTH), "authenticating disarms the deadline");
 
-        clock.advance(Duration.ofMillis(9_999));
-        assertEquals(0, gate.expireAuth(clock.nanoTime()));
-        clock.advance(Duration.ofMillis(1));
-        assertEquals(1, gate.expireAuth(clock.nanoTime()));
+        after(Duration.ofMillis(9_999));
+        assertTrue(slow.closes.isEmpty(), "never early");
+        after(Duration.ofMillis(1).plusNanos(hub.sweeper().tickNanos()));
 
         assertEquals(List.of("1008 auth timeout"), slow.closes);
         assertTrue(quick.closes.isEmpty());
         assertEquals(ConnectionState.CLOSING, s.state());
+        assertEquals(ConnectionState.OPEN, q.state());
+    }
+
+    @Test
+    void aConnectionThatLeavesBeforeItsAuthDeadlineIsNotClosedAgain() {
+        Gatekeeper gate = gate(Map.of("switchboard.auth.timeout", "10s"));
+        RecordingConnection gone = new RecordingConnection();
+        ManagedConnection g = connect(gone, gate.checkHandshake(IP, null, null));
+        hub.onTransportClosed(g, 1001, "going away");
+        assertFalse(hub.sweeper().isPending(g, Deadline.AUTH), "released with the connection");
+
+        after(Duration.ofSeconds(11));
+        assertTrue(gone.closes.isEmpty());
+        assertEquals(0, gate.limits().total());
     }
 
     @Test
@@ -152,16 +173,48 @@ class GatekeeperTest {
         assertEquals(0, gate.limits().total());
 
         HandshakeCheck abandoned = gate.checkHandshake(IP, null, "good:frank");
-        clock.advance(Gatekeeper.TICKET_TTL.minusMillis(1));
-        gate.expireAuth(clock.nanoTime());
+        after(Gatekeeper.TICKET_TTL.minusMillis(1));
         assertEquals(1, gate.limits().total());
-        clock.advance(Duration.ofMillis(1));
-        gate.expireAuth(clock.nanoTime());
+        after(Duration.ofMillis(1).plusNanos(hub.sweeper().tickNanos()));
         assertEquals(0, gate.limits().total());
 
         RecordingConnection late = new RecordingConnection();
         connect(late, abandoned);
         assertEquals(List.of("1011 internal error"), late.closes);
+    }
+
+    @Test
+    void aClaimedOrCancelledTicketLeavesNothingArmedOnTheSweeper() {
+        Gatekeeper gate = gate(Map.of());
+        gate.cancelTicket(gate.checkHandshake(IP, null, "good:gina").ticket());
+        int idle = hub.sweeper().stats().armed(); // the node-wide task that forgets handshake buckets
+        assertEquals(1, idle);
+        HandshakeCheck cancelled = gate.checkHandshake(IP, null, "good:gina");
+        assertEquals(idle + 1, hub.sweeper().stats().armed());
+        gate.cancelTicket(cancelled.ticket());
+        assertEquals(idle, hub.sweeper().stats().armed());
+
+        ManagedConnection c = connect(new RecordingConnection(), gate.checkHandshake(IP, null, "good:gina"));
+        assertEquals(ConnectionState.OPEN, c.state());
+        hub.onTransportClosed(c, 1000, "");
+        assertEquals(idle, hub.sweeper().stats().armed(), "the ticket's TTL went with the claim");
+    }
+
+    @Test
+    void handshakeBucketsAreForgottenOnTheSweeperOnceFullAndTheTaskStopsWithThem() {
+        Gatekeeper gate = gate(Map.of("switchboard.rate.handshakes-per-second-per-ip", "2"));
+        assertEquals(0, hub.sweeper().stats().armed(), "nothing armed before the first handshake");
+        gate.cancelTicket(gate.checkHandshake(IP, null, "good:hal").ticket());
+        gate.cancelTicket(gate.checkHandshake("10.9.9.9", null, "good:hal").ticket());
+        assertEquals(2, gate.limits().handshakeBuckets());
+
+        after(Gatekeeper.BUCKET_SWEEP.plusNanos(hub.sweeper().tickNanos()));
+        assertEquals(0, gate.limits().handshakeBuckets(), "refilled buckets are forgotten");
+        after(Gatekeeper.BUCKET_SWEEP.plusNanos(hub.sweeper().tickNanos()));
+        assertEquals(0, hub.sweeper().stats().armed(), "no task left once no bucket is");
+
+        gate.cancelTicket(gate.checkHandshake(IP, null, "good:hal").ticket());
+        assertEquals(1, hub.sweeper().stats().armed(), "the next handshake arms it again");
     }
 
     @Test

@@ -53,8 +53,11 @@ public final class HeldConnection implements Connection {
         return pending.size();
     }
 
+    /** How often the core aborted the connection; the sends it holds stay held. */
+    public volatile int aborts;
+
     @Override
-    public void abort() {
-        // nothing to drop: the sends this connection holds stay held
+    public synchronized void abort() {
+        aborts++;
     }
 }

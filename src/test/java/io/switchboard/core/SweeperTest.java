@@ -22,9 +22,13 @@ class SweeperTest {
 
     private final Map<ManagedConnection, String> names = new java.util.HashMap<>();
 
-    /** A connection still in its handshake: the hub arms nothing for it, so this test's sweeper owns its timers. */
+    /**
+     * A connection waiting for in-band auth, its auth deadline taken off the hub's sweeper so that
+     * this test's sweeper owns its timers.
+     */
     private ManagedConnection connection(String name) {
         ManagedConnection c = hub.open(new RecordingConnection(), new HandshakeInfo("127.0.0.1", "", null, HeartbeatMode.PROTOCOL));
+        hub.sweeper().cancel(c, Deadline.AUTH);
         names.put(c, name);
         return c;
     }

@@ -83,6 +83,27 @@ class DeflateIT {
         }
     }
 
+    /**
+     * A compressed message whose single frame is itself over twice the limit. On Payara it reaches the
+     * inflating extension in fragments (FrameSplittingUpgrade), which stops at the limit.
+     */
+    @Test
+    void aSingleCompressedFrameOverTwiceTheLimitGets1009() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 6 * MAX_MESSAGE; i++) {
+            id.append((char) ('a' + random.nextInt(26)));
+        }
+        byte[] frame = FrameClient.deflate(("{\"type\":\"ping\",\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertTrue(frame.length > 2 * MAX_MESSAGE, "the compressed frame is over twice the limit: " + frame.length);
+        try (FrameClient client = connectWithDeflate()) {
+            client.sendRawCompressed(frame);
+            FrameClient.Frame close = client.next();
+            assertEquals(0x8, close.opcode(), "expected a close, got " + close.opcode());
+            assertEquals(1009, close.closeCode(), close.closeReason());
+        }
+    }
+
     private static JsonObject json(String text) {
         return Json.createReader(new StringReader(text)).readObject();
     }

@@ -65,6 +65,18 @@ class DrainApiIT {
         JsonObject state = api.awaitDrainPhase("DONE");
         assertEquals(1, state.getJsonObject("last").getInt("closed"));
         assertEquals(0, state.getJsonObject("last").getInt("aborted"));
+        // the same drain in the operator's figures: the refused upgrade and the drain's duration
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        String metrics = api.get("/metrics").body();
+        while (sample(metrics, "switchboard_drain_duration_seconds_count") < 1 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50); // recorded by the drain's completion callbacks, just after it reports DONE
+            metrics = api.get("/metrics").body();
+        }
+        assertEquals(1.0, sample(metrics, "switchboard_drain_duration_seconds_count"), metrics);
+        assertTrue(sample(metrics, "switchboard_drain_duration_seconds_sum") >= 3.0, "at least drain-timeout: " + metrics);
+        assertTrue(sample(metrics, "switchboard_rejections_total{reason=\"draining\"}") >= 1.0, metrics);
+        JsonObject stats = Api.json(api.get("/stats")).asJsonObject();
+        assertTrue(stats.getJsonObject("rejectionsByReason").getInt("draining") >= 1, stats.toString());
 
         HttpResponse<String> ended = api.call("DELETE", "/drain", null);
         assertEquals(200, ended.statusCode(), ended.body());
@@ -73,5 +85,12 @@ class DrainApiIT {
             again.next("welcome");
         }
         assertEquals(409, api.call("DELETE", "/drain", null).statusCode(), "nothing left to cancel");
+    }
+
+    /** The value of one sample line of a Prometheus scrape, or -1 when absent. */
+    private static double sample(String scrape, String nameAndLabels) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(nameAndLabels) + " (\\S+)$")
+                .matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 }

@@ -1,0 +1,136 @@
+package io.switchboard.endpoint;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.WebConnection;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Makes Tyrus (Payara) read incoming frames through a {@link FrameSplitter}, so that a single frame
+ * larger than {@code max-message-size} reaches Switchboard in pieces and is refused with the
+ * contract's 1009 instead of Tyrus's own 1011 "Buffer overflow." (see admission.md).
+ *
+ * <p>Tyrus upgrades a WebSocket request with the standard {@link HttpServletRequest#upgrade} from its
+ * servlet filter, which runs after Switchboard's {@code HandshakeFilter} and so gets the request as
+ * that filter passes it on, wrapped in this class. When Tyrus asks for its upgrade handler, this
+ * wrapper creates that handler itself and upgrades the connection with a {@link Handler} of its own
+ * instead, which hands Tyrus's handler the connection with its input stream wrapped. Tyrus configures
+ * and drives its handler as before; output and close go straight to the container.
+ *
+ * <p>Inert elsewhere: Undertow (WildFly) upgrades WebSockets without {@code HttpServletRequest.upgrade},
+ * and any other handler class is upgraded unchanged.
+ */
+public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
+
+    private static final Logger LOG = Logger.getLogger(FrameSplittingUpgrade.class.getName());
+
+    /** The upgrade handler of Tyrus's servlet integration, by name: the WAR does not compile against it. */
+    static final String TYRUS_HANDLER = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
+
+    /**
+     * The largest fragment whatever the message size limit: well inside the 4 MiB frame buffer that
+     * Tyrus's engine keeps by default (on Payara Micro its initializer reads the buffer parameter
+     * before {@link ContainerBufferLimits} sets it), so a fragment never overflows it.
+     */
+    static final long MAX_FRAGMENT = 1024 * 1024;
+
+    private final long maxFramePayload;
+
+    /**
+     * @param maxMessageSize {@code switchboard.limits.max-message-size}: data frames longer than it,
+     *                       or than {@link #MAX_FRAGMENT}, reach the container as fragments of at most
+     *                       the smaller of the two
+     */
+    public FrameSplittingUpgrade(HttpServletRequest request, long maxMessageSize) {
+        super(request);
+        this.maxFramePayload = Math.min(maxMessageSize, MAX_FRAGMENT);
+    }
+
+    @Override
+    public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws IOException, ServletException {
+        if (!TYRUS_HANDLER.equals(handlerClass.getName())) {
+            return super.upgrade(handlerClass);
+        }
+        T inner;
+        try {
+            inner = handlerClass.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot create " + handlerClass.getName() + "; upgrading without frame splitting", e);
+            return super.upgrade(handlerClass);
+        }
+        Handler outer = super.upgrade(Handler.class);
+        outer.delegateTo(inner, maxFramePayload);
+        return inner;
+    }
+
+    /**
+     * The upgrade handler the container gets: it passes the connection to the WebSocket layer's own
+     * handler with the input run through a {@link FrameSplitter}. Public with a no-argument
+     * constructor because the container instantiates it.
+     */
+    public static final class Handler implements HttpUpgradeHandler {
+
+        /** Set once by {@link FrameSplittingUpgrade#upgrade}, before the container calls {@link #init}. */
+        private HttpUpgradeHandler inner;
+        private long maxFramePayload;
+
+        public Handler() {
+            // the container creates it
+        }
+
+        void delegateTo(HttpUpgradeHandler handler, long maxPayload) {
+            this.inner = handler;
+            this.maxFramePayload = maxPayload;
+        }
+
+        @Override
+        public void init(WebConnection connection) {
+            inner.init(new SplittingConnection(connection, maxFramePayload));
+        }
+
+        @Override
+        public void destroy() {
+            if (inner != null) {
+                inner.destroy();
+            }
+        }
+    }
+
+    /** The container's connection with its input stream wrapped once. */
+    private static final class SplittingConnection implements WebConnection {
+
+        private final WebConnection connection;
+        private final long maxFramePayload;
+        /** Created on first use, then the same stream for every caller. */
+        private FrameSplittingInputStream input;
+
+        SplittingConnection(WebConnection connection, long maxFramePayload) {
+            this.connection = connection;
+            this.maxFramePayload = maxFramePayload;
+        }
+
+        @Override
+        public synchronized ServletInputStream getInputStream() throws IOException {
+            if (input == null) {
+                input = new FrameSplittingInputStream(connection.getInputStream(), maxFramePayload);
+            }
+            return input;
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() throws IOException {
+            return connection.getOutputStream();
+        }
+
+        @Override
+        public void close() throws Exception {
+            connection.close();
+        }
+    }
+}
