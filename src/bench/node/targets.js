@@ -85,7 +85,9 @@ async function start(name, port) {
     fs.rmSync(rootdir, { recursive: true, force: true });
     const argv = [...JVM, ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`),
       '-jar', path.join(ROOT, 'target', 'payara-micro.jar'), '--deploy', war, '--contextroot', '/',
-      '--port', String(port), '--nocluster', '--rootdir', rootdir];
+      '--port', String(port), '--nocluster', '--rootdir', rootdir,
+      // the same container settings for Switchboard and the bare endpoint, as README runs Payara Micro
+      '--prebootcommandfile', path.join(ROOT, 'docker', 'payara-preboot.asadmin')];
     child = spawn('java', argv, { stdio: ['ignore', out, out] });
     probe = name === 'switchboard' ? `http://127.0.0.1:${port}/health/ready` : `http://127.0.0.1:${port}/stats`;
   }
