@@ -10,17 +10,18 @@ const WebSocket = require('ws');
 const T = require('./targets');
 
 const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|client-cost> --target switchboard|bare|node
-  [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100] [--histogram]`;
+  [--runtime payara|wildfly] [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100]
+  [--histogram]   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default)`;
 
 function parseArgs(argv) {
-  const o = { scenario: argv[0], target: 'switchboard', n: 500, minutes: 1, broadcasts: 5, every: 5,
+  const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
     inflight: 100, histogram: false, settle: 10 };
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (key === 'histogram') {
       o.histogram = true;
-    } else if (key === 'target') {
-      o.target = argv[++i];
+    } else if (key === 'target' || key === 'runtime') {
+      o[key] = argv[++i];
     } else if (key in o || key === 'workers') {
       o[key] = Number(argv[++i]);
     } else {
@@ -28,8 +29,11 @@ function parseArgs(argv) {
     }
   }
   if (!['hold', 'handshake', 'broadcast', 'drain', 'all', 'client-cost'].includes(o.scenario)
-      || !['switchboard', 'bare', 'node'].includes(o.target)) {
+      || !['switchboard', 'bare', 'node'].includes(o.target) || !['payara', 'wildfly'].includes(o.runtime)) {
     throw new Error(USAGE);
+  }
+  if (o.target === 'node' && o.runtime !== 'payara') {
+    throw new Error(`--runtime is for the Java targets (switchboard, bare), not node\n${USAGE}`);
   }
   // one process may hold ~19,900 fds: at most 6,500 connections per load process, and at least 3
   o.workers = o.workers || Math.max(3, Math.ceil(o.n / 6500));
@@ -353,7 +357,7 @@ async function main() {
     record(o, null, await clientCost(o));
     process.exit(0);
   }
-  const target = await T.start(o.target);
+  const target = await T.start(o.target, undefined, o.runtime);
   console.log(`${o.target} on ${target.runtime}, pid ${target.pid}, ${target.url}; ${o.workers} load processes`);
   const load = new Load(o.workers);
   let figures;

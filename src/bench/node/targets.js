@@ -2,6 +2,7 @@
 // The servers under load, each started as a process of the harness's own on 127.0.0.1, and what is
 // read from them: RSS (/proc/<pid>/status), CPU ticks (/proc/<pid>/stat), heap after a full GC
 // (jcmd GC.run + GC.heap_info for a JVM, the peer's /stats after gc() for Node) and jcmd histograms.
+// The Java targets run on Payara Micro (the default) or on WildFly (runtime 'wildfly').
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const http = require('http');
@@ -66,15 +67,75 @@ async function waitReady(url, child, log, limitMs) {
   throw new Error(`server not ready within ${limitMs / 1000} s; see ${log}`);
 }
 
+/** The WildFly unpacked by `mvn -Pbench package` (target/bench/wildfly/wildfly-<version>). */
+function wildflyHome() {
+  const dir = path.join(WORK, 'wildfly');
+  const home = fs.existsSync(dir) && fs.readdirSync(dir).find((d) => d.startsWith('wildfly-'));
+  if (!home) {
+    throw new Error(`no WildFly in ${dir}: run mvn -Pbench -DskipTests package`);
+  }
+  return path.join(dir, home);
+}
+
+/** The java process's pid, as standalone.sh writes it to JBOSS_PIDFILE right after forking it. */
+async function wildflyJavaPid(pidfile, child, log) {
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`standalone.sh exited with ${child.exitCode}; see ${log}`);
+    }
+    const text = fs.existsSync(pidfile) ? fs.readFileSync(pidfile, 'utf8').trim() : '';
+    if (/^\d+$/.test(text)) {
+      return Number(text);
+    }
+    await sleep(200);
+  }
+  throw new Error(`no WildFly pid in ${pidfile}; see ${log}`);
+}
+
+/**
+ * WildFly as the run-wildfly profile starts it (standalone-microprofile.xml, the WAR in the deployment
+ * scanner's folder, served at / by its WEB-INF/jboss-web.xml), on a fresh copy of the standalone folder
+ * per run. HTTP on `port` through the port offset (port - 8080), management on 9990 + the same offset.
+ * standalone.sh runs the JVM in the background and relays SIGTERM to it; `pid` is the JVM's.
+ */
+function startWildfly(name, port, war, settings, out) {
+  const home = wildflyHome();
+  const base = path.join(WORK, `wildfly-${name}`);
+  fs.rmSync(base, { recursive: true, force: true });
+  fs.cpSync(path.join(home, 'standalone'), base, { recursive: true });
+  fs.copyFileSync(war, path.join(base, 'deployments', `${name}.war`));
+  const offset = port - 8080;
+  const pidfile = path.join(base, 'server.pid');
+  const argv = ['-c', 'standalone-microprofile.xml', `-Djboss.server.base.dir=${base}`,
+    `-Djboss.socket.binding.port-offset=${offset}`, '-b', '127.0.0.1', '-bmanagement', '127.0.0.1',
+    // SIGTERM waits for Switchboard's drain, as in the run-wildfly profile
+    '-Dorg.wildfly.sigterm.suspend.timeout=40',
+    ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`)];
+  const env = { ...process.env, JBOSS_JAVA_SIZING: JVM.join(' '), LAUNCH_JBOSS_IN_BACKGROUND: '1',
+    JBOSS_PIDFILE: pidfile, GC_LOG: 'false' };
+  delete env.JAVA_OPTS;
+  const child = spawn(path.join(home, 'bin', 'standalone.sh'), argv, { stdio: ['ignore', out, out], env });
+  return { child, pidfile, managementPort: 9990 + offset, version: path.basename(home).replace('wildfly-', '') };
+}
+
 /** Starts the target and waits until it serves; returns { name, pid, child, port, url, log, stats() }. */
-async function start(name, port) {
+async function start(name, port, runtime = 'payara') {
   fs.mkdirSync(WORK, { recursive: true });
   port = port || PORTS[name];
-  const log = path.join(WORK, `${name}-server.log`);
+  const onWildfly = name !== 'node' && runtime === 'wildfly';
+  const log = path.join(WORK, onWildfly ? `${name}-wildfly-server.log` : `${name}-server.log`);
   const out = fs.openSync(log, 'w');
   let child;
   let probe;
-  if (name === 'node') {
+  let wildfly;
+  if (onWildfly) {
+    const war = name === 'switchboard' ? path.join(ROOT, 'target', 'switchboard.war') : path.join(WORK, 'bare.war');
+    wildfly = startWildfly(name, port, war, name === 'switchboard' ? SWITCHBOARD_SETTINGS : {}, out);
+    child = wildfly.child;
+    // WildFly serves health on the management port only
+    probe = name === 'switchboard' ? `http://127.0.0.1:${wildfly.managementPort}/health/ready` : `http://127.0.0.1:${port}/stats`;
+  } else if (name === 'node') {
     child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'peer.js'), '--port', String(port), '--interval', '5000'],
       { stdio: ['ignore', out, out] });
     probe = `http://127.0.0.1:${port}/stats`;
@@ -93,12 +154,18 @@ async function start(name, port) {
   }
   const target = {
     name, port, child, pid: child.pid, log,
-    runtime: name === 'node' ? `node ${process.version}, ws 8.18.3` : 'Payara Micro 6.2025.10',
+    runtime: name === 'node' ? `node ${process.version}, ws 8.18.3`
+      : onWildfly ? `WildFly ${wildfly.version}` : 'Payara Micro 6.2025.10',
     url: `ws://127.0.0.1:${port}/ws`,
     protocol: name === 'switchboard' ? 'switchboard' : 'raw',
     exited: new Promise((resolve) => child.on('exit', () => resolve(Date.now()))),
   };
-  process.on('exit', () => { try { child.kill('SIGKILL'); } catch (e) { /* gone */ } });
+  const pids = [child.pid];
+  process.on('exit', () => pids.forEach((pid) => { try { process.kill(pid, 'SIGKILL'); } catch (e) { /* gone */ } }));
+  if (onWildfly) {
+    target.pid = await wildflyJavaPid(wildfly.pidfile, child, log);
+    pids.push(target.pid);
+  }
   await waitReady(probe, child, log, 300000);
   return target;
 }
@@ -157,6 +224,10 @@ function histogram(target, file, lines = 25) {
 async function stop(target, signal = 'SIGKILL') {
   if (target.child.exitCode === null) {
     target.child.kill(signal);
+  }
+  if (signal === 'SIGKILL' && target.pid !== target.child.pid) {
+    // standalone.sh relays TERM, not KILL: the JVM is killed on its own
+    try { process.kill(target.pid, 'SIGKILL'); } catch (gone) { /* already exited */ }
   }
   await Promise.race([target.exited, sleep(30000)]);
 }
