@@ -11,18 +11,24 @@ import java.util.Arrays;
  * while rewritten bytes wait here, and asks the real stream otherwise, so the container's read
  * listener is called back by the real stream exactly as before.
  *
- * <p>Holds at most one read of the real stream plus the fragment headers added to it.
+ * <p>Holds at most one read of the real stream plus the fragment headers added to it, and nothing
+ * between reads.
  */
 final class FrameSplittingInputStream extends ServletInputStream {
 
-    private static final int READ_SIZE = 16 * 1024;
+    /** Room for the fragment headers one read may add before {@link #pending} has to grow. */
+    private static final int HEADROOM = 64;
 
     private final ServletInputStream in;
     private final FrameSplitter splitter;
-    private final byte[] scratch = new byte[READ_SIZE];
 
-    /** Rewritten bytes not yet read by the container: {@code pending[start..end)}. */
-    private byte[] pending = new byte[READ_SIZE + 64];
+    /**
+     * Rewritten bytes not yet read by the container: {@code pending[start..end)}. Made for one read of
+     * the real stream and dropped once the container has taken it, so that an idle connection holds no
+     * buffer here (tens of thousands of connections each keeping one would cost more heap than the
+     * rest of Switchboard's state per connection).
+     */
+    private byte[] pending;
     private int start;
     private int end;
 
@@ -45,11 +51,17 @@ final class FrameSplittingInputStream extends ServletInputStream {
         end += length;
     }
 
-    /** Reads once from the real stream into {@link #pending}; -1 at its end. */
-    private int fill(int wanted) throws IOException {
-        int n = in.read(scratch, 0, Math.min(scratch.length, Math.max(1, wanted)));
+    /**
+     * Reads once from the real stream into the caller's buffer, then rewrites those bytes into a fresh
+     * {@link #pending}; -1 at the stream's end.
+     */
+    private int fill(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
         if (n > 0) {
-            splitter.feed(scratch, 0, n, this::append);
+            pending = new byte[n + HEADROOM];
+            start = 0;
+            end = 0;
+            splitter.feed(b, off, n, this::append);
         }
         return n;
     }
@@ -59,16 +71,19 @@ final class FrameSplittingInputStream extends ServletInputStream {
         if (len == 0) {
             return 0;
         }
-        if (start == end) {
-            start = 0;
-            end = 0;
-            if (fill(len) < 0) {
-                return -1;
-            }
+        if (start == end && fill(b, off, len) < 0) {
+            return -1;
         }
         int n = Math.min(len, end - start);
-        System.arraycopy(pending, start, b, off, n);
-        start += n;
+        if (n > 0) {
+            System.arraycopy(pending, start, b, off, n);
+            start += n;
+        }
+        if (start == end) {
+            pending = null;
+            start = 0;
+            end = 0;
+        }
         return n;
     }
 
