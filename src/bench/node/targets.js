@@ -213,12 +213,16 @@ async function heapAfterGcKiB(target) {
   return m ? Number(m[1]) : NaN;
 }
 
-/** Writes jcmd GC.class_histogram to a file and returns its first lines. */
+/**
+ * Writes jcmd GC.class_histogram (taken after a full GC) to a file; returns its first lines and the
+ * bytes of all live objects (its Total line).
+ */
 function histogram(target, file, lines = 25) {
   const text = execFileSync('jcmd', [String(target.pid), 'GC.class_histogram'], { timeout: 120000, maxBuffer: 64 << 20 }).toString();
   fs.writeFileSync(file, text);
   const all = text.split('\n');
-  return [...all.slice(0, lines + 3), ...all.slice(-2)].join('\n');
+  const total = /Total\s+\d+\s+(\d+)/.exec(text);
+  return { top: [...all.slice(0, lines + 3), ...all.slice(-2)].join('\n'), liveBytes: total ? Number(total[1]) : NaN };
 }
 
 async function stop(target, signal = 'SIGKILL') {

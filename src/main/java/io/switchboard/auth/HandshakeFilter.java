@@ -1,6 +1,7 @@
 package io.switchboard.auth;
 
 import io.switchboard.core.HandshakeCheck;
+import io.switchboard.core.QueryParameters;
 import io.switchboard.endpoint.FrameSplittingUpgrade;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.inject.Inject;
@@ -66,7 +67,10 @@ public class HandshakeFilter extends HttpFilter {
         }
     }
 
-    /** The token of {@code Authorization: Bearer}, else of {@code access_token}; "" when present but empty. */
+    /**
+     * The token of {@code Authorization: Bearer}, else of {@code access_token}; "" when present but
+     * empty. Read from the raw query string: {@link QueryParameters} says why.
+     */
     static String token(HttpServletRequest request) {
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
@@ -75,7 +79,7 @@ public class HandshakeFilter extends HttpFilter {
         if (authorization != null && authorization.trim().equalsIgnoreCase("Bearer")) {
             return "";
         }
-        return request.getParameter("access_token");
+        return QueryParameters.first(request.getQueryString(), "access_token");
     }
 
     private static boolean isUpgrade(HttpServletRequest request) {

@@ -21,8 +21,8 @@ public final class MessageAssembler {
     }
 
     private final long maxBytes;
-    /** The parts of the message so far; empty between messages. */
-    private final StringBuilder parts = new StringBuilder();
+    /** The parts of the message so far; null between messages, so no buffer outlives its message. */
+    private StringBuilder parts;
     /** UTF-8 bytes of {@link #parts}. */
     private long bytes;
     /** True from the part that passed the limit to the last part of that message: its parts are dropped. */
@@ -45,22 +45,24 @@ public final class MessageAssembler {
         }
         bytes += Hub.utf8Length(part);
         if (bytes > maxBytes) {
-            parts.setLength(0);
-            parts.trimToSize();
+            parts = null;
             bytes = 0;
             discarding = !last;
             return Step.TOO_BIG;
         }
-        if (last && parts.length() == 0) {
+        if (last && parts == null) {
             bytes = 0;
             return new Step(part, false);
+        }
+        if (parts == null) {
+            parts = new StringBuilder(part.length() * 2);
         }
         parts.append(part);
         if (!last) {
             return Step.INCOMPLETE;
         }
         String message = parts.toString();
-        parts.setLength(0);
+        parts = null;
         bytes = 0;
         return new Step(message, false);
     }
