@@ -21,16 +21,14 @@ import java.nio.charset.StandardCharsets;
  * decision itself is the core's ({@link io.switchboard.core.Gatekeeper#checkHandshake}); this class
  * only reads the request and writes the response.
  *
- * <p>An accepted upgrade goes on with two request headers of the filter's own, which a client cannot
- * forge (whatever it sent under those names is replaced): {@value ForwardedHandshake#REMOTE_ADDRESS_HEADER},
- * the peer address, and {@value ForwardedHandshake#TICKET_HEADER}, the ticket that carries the verified
- * identity and the reserved connection slots to the {@code HandshakeConfigurator}.
+ * <p>An accepted upgrade goes on with one request header of the filter's own, which a client cannot
+ * forge (whatever it sent under that name is replaced): {@value ForwardedHandshake#TICKET_HEADER}, the
+ * ticket that carries the verified identity, the peer address and the reserved connection slots to the
+ * {@code HandshakeConfigurator}.
  */
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
 
-    /** The header that carries the peer address from this filter to the Configurator. */
-    public static final String REMOTE_ADDRESS_HEADER = ForwardedHandshake.REMOTE_ADDRESS_HEADER;
     /** The header that carries the handshake ticket from this filter to the Configurator. */
     public static final String TICKET_HEADER = ForwardedHandshake.TICKET_HEADER;
 
@@ -45,7 +43,7 @@ public class HandshakeFilter extends HttpFilter {
         String ip = request.getRemoteAddr();
         if (!isUpgrade(request)) {
             // not a WebSocket handshake: the container answers it, and it costs no slot
-            chain.doFilter(new ForwardedHandshake(request, ip, null), response);
+            chain.doFilter(new ForwardedHandshake(request, null), response);
             return;
         }
         HandshakeCheck check = runtime.hub().gatekeeper().checkHandshake(ip, request.getHeader("Origin"), token(request));
@@ -56,7 +54,7 @@ public class HandshakeFilter extends HttpFilter {
         boolean upgraded = false;
         try {
             // FrameSplittingUpgrade: on Tyrus, a frame over the size limit reaches the endpoint in pieces (1009, not 1011)
-            chain.doFilter(new FrameSplittingUpgrade(new ForwardedHandshake(request, ip, check.ticket()),
+            chain.doFilter(new FrameSplittingUpgrade(new ForwardedHandshake(request, check.ticket()),
                     runtime.hub().settings().limits().maxMessageSize()), response);
             upgraded = response.getStatus() < 400;
         } finally {

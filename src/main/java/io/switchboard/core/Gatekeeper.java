@@ -160,6 +160,12 @@ public final class Gatekeeper {
         }, atNanos);
     }
 
+    /** The peer address the handshake of an unclaimed ticket came from; {@code ""} for an unknown ticket. */
+    String ticketAddress(String ticketId) {
+        Ticket ticket = tickets.get(ticketId);
+        return ticket == null ? "" : ticket.reservation.ip();
+    }
+
     /** Called by the Hub for a connection it has just registered. */
     void opened(ManagedConnection c, String ticketId) {
         if (ticketId == null) {

@@ -12,12 +12,13 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Binds what the handshake established to the new connection: the peer address and the ticket the
- * {@link HandshakeFilter} recorded (the ticket carries the verified user and the reserved slots to the
- * core), the user agent, and the heartbeat mode asked for.
+ * Binds what the handshake established to the new connection: the ticket the {@link HandshakeFilter}
+ * recorded (it carries the verified user, the peer address and the reserved slots to the core), the
+ * user agent, and the heartbeat mode asked for.
  * Every check that can refuse a handshake runs earlier, in the filter, because only a servlet filter
  * can answer with a real HTTP status on both containers.
  *
@@ -40,7 +41,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         // the raw query, not getParameterMap(): see QueryParameters
         String heartbeat = QueryParameters.first(request.getQueryString(), "heartbeat");
         config.getUserProperties().put(HANDSHAKE, new HandshakeInfo(
-                header(headers, HandshakeFilter.REMOTE_ADDRESS_HEADER),
+                null, // the peer address travels in the ticket
                 header(headers, "User-Agent"),
                 null,
                 HeartbeatMode.fromQuery(heartbeat),
@@ -76,19 +77,16 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     }
 
     /**
-     * Header names are case-insensitive, but not every container's map is. The direct lookup comes
-     * first: iterating makes the container's map keep an entry-set view for the connection's life.
+     * Header names are case-insensitive, and the two containers' maps answer for them differently:
+     * Tyrus's map ignores case, Undertow's holds its canonical names ({@code User-Agent}) and the
+     * filter's names as written. So a direct lookup, then the lower-case name; never iteration, which
+     * would leave an entry-set view in Tyrus's map for the connection's life.
      */
     private static String header(Map<String, List<String>> headers, String name) {
-        List<String> direct = headers.get(name);
-        if (direct != null) {
-            return direct.isEmpty() ? null : direct.get(0);
+        List<String> values = headers.get(name);
+        if (values == null) {
+            values = headers.get(name.toLowerCase(Locale.ROOT));
         }
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue().isEmpty() ? null : e.getValue().get(0);
-            }
-        }
-        return null;
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 }

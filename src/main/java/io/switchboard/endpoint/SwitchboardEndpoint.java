@@ -48,7 +48,10 @@ public class SwitchboardEndpoint {
         session.setMaxIdleTimeout(0);
         MessageSizeLimit.apply(session, hub.settings().limits());
         assembler = new MessageAssembler(hub.settings().limits().maxMessageSize());
-        HandshakeInfo handshake = (HandshakeInfo) config.getUserProperties().get(HandshakeConfigurator.HANDSHAKE);
+        // taken out of the container's maps (the session's and the handshake's copies): the connection
+        // keeps it, and the maps need not hold it for the connection's life
+        HandshakeInfo handshake = (HandshakeInfo) config.getUserProperties().remove(HandshakeConfigurator.HANDSHAKE);
+        session.getUserProperties().remove(HandshakeConfigurator.HANDSHAKE);
         connection = hub.open(new JsrConnection(session), handshake);
     }
 
