@@ -21,10 +21,6 @@ public record HandshakeInfo(String remoteAddress, String userAgent, String userI
         heartbeatMode = heartbeatMode == null ? HeartbeatMode.PROTOCOL : heartbeatMode;
     }
 
-    HandshakeInfo withRemoteAddress(String address) {
-        return new HandshakeInfo(address, userAgent, userId, heartbeatMode, ticket);
-    }
-
     /** A handshake without a ticket: {@code userId} is trusted as already authenticated. */
     public HandshakeInfo(String remoteAddress, String userAgent, String userId, HeartbeatMode heartbeatMode) {
         this(remoteAddress, userAgent, userId, heartbeatMode, null);

@@ -109,10 +109,9 @@ public final class Hub {
         // Gatekeeper): one id string per connection rather than two, and the container keeps the
         // ticket's string with the upgraded request for as long as the connection lives anyway
         String id = handshake.ticket() != null ? handshake.ticket() : UUID.randomUUID().toString();
-        if (handshake.ticket() != null && handshake.remoteAddress().isEmpty()) {
-            handshake = handshake.withRemoteAddress(gatekeeper.ticketAddress(handshake.ticket()));
-        }
-        ManagedConnection c = new ManagedConnection(id, transport, handshake, clock);
+        String address = handshake.ticket() != null && handshake.remoteAddress().isEmpty()
+                ? gatekeeper.ticketAddress(handshake.ticket()) : handshake.remoteAddress();
+        ManagedConnection c = new ManagedConnection(id, transport, handshake, address, clock);
         registry.add(c);
         counters.entered(ConnectionState.HANDSHAKING);
         log.transition(c, ConnectionState.HANDSHAKING);

@@ -48,6 +48,8 @@ public final class ManagedConnection {
     private final String id;
     private final Connection transport;
     private final HandshakeInfo handshake;
+    /** The handshake's peer address, or the ticket's when the shell left it to the ticket. */
+    private final String remoteAddress;
     private final long connectedAtMillis;
     private final long connectedAtNanos;
 
@@ -87,10 +89,11 @@ public final class ManagedConnection {
     private volatile long bytesIn;
     private volatile long bytesOut;
 
-    ManagedConnection(String id, Connection transport, HandshakeInfo handshake, Clock clock) {
+    ManagedConnection(String id, Connection transport, HandshakeInfo handshake, String remoteAddress, Clock clock) {
         this.id = Objects.requireNonNull(id, "id");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.handshake = Objects.requireNonNull(handshake, "handshake");
+        this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
         this.connectedAtMillis = clock.epochMillis();
         this.connectedAtNanos = clock.nanoTime();
         this.lastSeenNanos = connectedAtNanos;
@@ -111,7 +114,7 @@ public final class ManagedConnection {
     }
 
     public String remoteAddress() {
-        return handshake.remoteAddress();
+        return remoteAddress;
     }
 
     public String userAgent() {
