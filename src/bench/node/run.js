@@ -11,17 +11,22 @@ const T = require('./targets');
 
 const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|client-cost> --target switchboard|bare|node
   [--runtime payara|wildfly] [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100]
-  [--histogram]   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default)`;
+  [--histogram] [--dispatch-to-worker true|false]
+  (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default.
+   --dispatch-to-worker: WildFly's websockets setting; by default each target runs as it is shipped,
+   switchboard with false (docker/wildfly-websockets.cli), bare with WildFly's default, true)`;
 
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
-    inflight: 100, histogram: false, settle: 10 };
+    inflight: 100, histogram: false, settle: 10, dispatchToWorker: undefined };
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (key === 'histogram') {
       o.histogram = true;
     } else if (key === 'target' || key === 'runtime') {
       o[key] = argv[++i];
+    } else if (key === 'dispatch-to-worker') {
+      o.dispatchToWorker = argv[++i] === 'true';
     } else if (key in o || key === 'workers') {
       o[key] = Number(argv[++i]);
     } else {
@@ -368,7 +373,7 @@ async function main() {
     record(o, null, await clientCost(o));
     process.exit(0);
   }
-  const target = await T.start(o.target, undefined, o.runtime);
+  const target = await T.start(o.target, undefined, o.runtime, { dispatchToWorker: o.dispatchToWorker });
   console.log(`${o.target} on ${target.runtime}, pid ${target.pid}, ${target.url}; ${o.workers} load processes`);
   const load = new Load(o.workers);
   let figures;
