@@ -64,7 +64,9 @@ public final class Channels {
                     "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
             return;
         }
-        c.addSubscription(request.channel());
+        // interned: thousands of connections subscribe to the same few channels, and each keeps its
+        // patterns for its life (the JVM drops an interned string once nothing refers to it)
+        c.addSubscription(request.channel().intern());
         index.subscribe(pattern, c);
         if (c.state() == ConnectionState.CLOSED) {
             release(c); // released while we subscribed: undo, or the index would keep it

@@ -10,7 +10,9 @@ package io.switchboard.core;
  * Tyrus checks it only after a whole frame is in memory. A partial-message handler gets the parts
  * as the container reads them.
  *
- * <p>Not thread-safe: the container delivers one connection's messages one at a time.
+ * <p>Not thread-safe: the container delivers one connection's messages one at a time. A connection
+ * needs an assembler only once a message comes in more than one part; a message in one part is
+ * checked by {@link #whole}.
  */
 public final class MessageAssembler {
 
@@ -30,6 +32,11 @@ public final class MessageAssembler {
 
     public MessageAssembler(long maxBytes) {
         this.maxBytes = maxBytes;
+    }
+
+    /** A message that came in one part: itself, or {@link Step#tooBig()} when it is over {@code maxBytes}. */
+    public static Step whole(String message, long maxBytes) {
+        return Hub.utf8Length(message) > maxBytes ? Step.TOO_BIG : new Step(message, false);
     }
 
     /**

@@ -29,7 +29,7 @@ public class SwitchboardEndpoint {
 
     /** Set in {@link #onOpen}, before any other callback can run. */
     private ManagedConnection connection;
-    /** Set in {@link #onOpen}; assembles this connection's text messages within the size limit. */
+    /** Made at the first message that comes in parts; assembles them within the size limit. */
     private MessageAssembler assembler;
 
     SwitchboardEndpoint(Hub hub) {
@@ -47,7 +47,6 @@ public class SwitchboardEndpoint {
         // our own pings as activity or close connections the contract keeps open.
         session.setMaxIdleTimeout(0);
         MessageSizeLimit.apply(session, hub.settings().limits());
-        assembler = new MessageAssembler(hub.settings().limits().maxMessageSize());
         // taken out of the container's maps (the session's and the handshake's copies): the connection
         // keeps it, and the maps need not hold it for the connection's life
         HandshakeInfo handshake = (HandshakeInfo) config.getUserProperties().remove(HandshakeConfigurator.HANDSHAKE);
@@ -61,7 +60,16 @@ public class SwitchboardEndpoint {
      */
     @OnMessage
     public void onText(String part, boolean last) {
-        MessageAssembler.Step step = assembler.append(part, last);
+        long max = hub.settings().limits().maxMessageSize();
+        MessageAssembler.Step step;
+        if (assembler == null && last) {
+            step = MessageAssembler.whole(part, max); // nearly every message: no assembler per connection
+        } else {
+            if (assembler == null) {
+                assembler = new MessageAssembler(max);
+            }
+            step = assembler.append(part, last);
+        }
         if (step.message() != null) {
             hub.onText(connection, step.message());
         } else if (step.tooBig()) {
