@@ -11,17 +11,22 @@ const T = require('./targets');
 
 const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|client-cost> --target switchboard|bare|node
   [--runtime payara|wildfly] [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100]
-  [--histogram]   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default)`;
+  [--histogram] [--dispatch-to-worker true|false]
+  (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default.
+   --dispatch-to-worker: WildFly's websockets setting; by default each target runs as it is shipped,
+   switchboard with false (docker/wildfly-websockets.cli), bare with WildFly's default, true)`;
 
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
-    inflight: 100, histogram: false, settle: 10 };
+    inflight: 100, histogram: false, settle: 10, dispatchToWorker: undefined };
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (key === 'histogram') {
       o.histogram = true;
     } else if (key === 'target' || key === 'runtime') {
       o[key] = argv[++i];
+    } else if (key === 'dispatch-to-worker') {
+      o.dispatchToWorker = argv[++i] === 'true';
     } else if (key in o || key === 'workers') {
       o[key] = Number(argv[++i]);
     } else {
@@ -135,8 +140,17 @@ async function baseline(o, target) {
   await sleep(o.settle * 1000);
   const rss = T.rssKiB(target.pid);
   const heap = await T.heapAfterGcKiB(target);
-  console.log(`empty ${target.name}: RSS ${rss} KiB, heap after GC ${heap} KiB, ${T.threads(target.pid)} threads`);
-  return { rss, heap };
+  // the live objects of a class histogram: steadier than "used" after GC, which moves with how full
+  // G1 leaves its regions (the same bare run gave 30.5 and 33.9 KiB per connection)
+  const live = o.histogram && target.name !== 'node'
+    ? T.histogram(target, histogramFile(o, target, 0)).liveBytes : undefined;
+  console.log(`empty ${target.name}: RSS ${rss} KiB, heap after GC ${heap} KiB, ${T.threads(target.pid)} threads`
+    + (live === undefined ? '' : `, live objects ${kib(live)} KiB`));
+  return { rss, heap, live };
+}
+
+function histogramFile(o, target, n) {
+  return path.join(T.WORK, `histogram-${target.name}-${o.runtime}-${n}.txt`);
 }
 
 const scenarios = {
@@ -213,8 +227,10 @@ const phases = {
       f.serverPongs = `${after.pongs - before.pongs}/${after.pingsSent - before.pingsSent}`;
     }
     if (o.histogram && target.name !== 'node') {
-      const file = path.join(T.WORK, `histogram-${target.name}-${held}.txt`);
-      console.log(`${file}:\n${T.histogram(target, file)}`);
+      const file = histogramFile(o, target, held);
+      const h = T.histogram(target, file);
+      console.log(`${file}:\n${h.top}`);
+      f.liveHeapPerConnKiB = Number(((h.liveBytes - empty.live) / held / 1024).toFixed(2));
     }
     return f;
   },
@@ -357,7 +373,7 @@ async function main() {
     record(o, null, await clientCost(o));
     process.exit(0);
   }
-  const target = await T.start(o.target, undefined, o.runtime);
+  const target = await T.start(o.target, undefined, o.runtime, { dispatchToWorker: o.dispatchToWorker });
   console.log(`${o.target} on ${target.runtime}, pid ${target.pid}, ${target.url}; ${o.workers} load processes`);
   const load = new Load(o.workers);
   let figures;

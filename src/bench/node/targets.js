@@ -99,11 +99,20 @@ async function wildflyJavaPid(pidfile, child, log) {
  * per run. HTTP on `port` through the port offset (port - 8080), management on 9990 + the same offset.
  * standalone.sh runs the JVM in the background and relays SIGTERM to it; `pid` is the JVM's.
  */
-function startWildfly(name, port, war, settings, out) {
+function startWildfly(name, port, war, settings, out, dispatchToWorker) {
   const home = wildflyHome();
   const base = path.join(WORK, `wildfly-${name}`);
   fs.rmSync(base, { recursive: true, force: true });
   fs.cpSync(path.join(home, 'standalone'), base, { recursive: true });
+  if (!dispatchToWorker) {
+    // what docker/wildfly-websockets.cli sets, written into the fresh copy of the configuration
+    const config = path.join(base, 'configuration', 'standalone-microprofile.xml');
+    const xml = fs.readFileSync(config, 'utf8');
+    if (!xml.includes('<websockets/>')) {
+      throw new Error(`${config}: no <websockets/> element to set dispatch-to-worker on`);
+    }
+    fs.writeFileSync(config, xml.replace('<websockets/>', '<websockets dispatch-to-worker="false"/>'));
+  }
   fs.copyFileSync(war, path.join(base, 'deployments', `${name}.war`));
   const offset = port - 8080;
   const pidfile = path.join(base, 'server.pid');
@@ -120,7 +129,7 @@ function startWildfly(name, port, war, settings, out) {
 }
 
 /** Starts the target and waits until it serves; returns { name, pid, child, port, url, log, stats() }. */
-async function start(name, port, runtime = 'payara') {
+async function start(name, port, runtime = 'payara', options = {}) {
   fs.mkdirSync(WORK, { recursive: true });
   port = port || PORTS[name];
   const onWildfly = name !== 'node' && runtime === 'wildfly';
@@ -131,7 +140,10 @@ async function start(name, port, runtime = 'payara') {
   let wildfly;
   if (onWildfly) {
     const war = name === 'switchboard' ? path.join(ROOT, 'target', 'switchboard.war') : path.join(WORK, 'bare.war');
-    wildfly = startWildfly(name, port, war, name === 'switchboard' ? SWITCHBOARD_SETTINGS : {}, out);
+    // each target as it is shipped unless told: Switchboard without the worker hand-off, the bare WAR on defaults
+    const dispatchToWorker = options.dispatchToWorker ?? name !== 'switchboard';
+    wildfly = startWildfly(name, port, war, name === 'switchboard' ? SWITCHBOARD_SETTINGS : {}, out, dispatchToWorker);
+    wildfly.dispatchToWorker = dispatchToWorker;
     child = wildfly.child;
     // WildFly serves health on the management port only
     probe = name === 'switchboard' ? `http://127.0.0.1:${wildfly.managementPort}/health/ready` : `http://127.0.0.1:${port}/stats`;
@@ -155,7 +167,8 @@ async function start(name, port, runtime = 'payara') {
   const target = {
     name, port, child, pid: child.pid, log,
     runtime: name === 'node' ? `node ${process.version}, ws 8.18.3`
-      : onWildfly ? `WildFly ${wildfly.version}` : 'Payara Micro 6.2025.10',
+      : onWildfly ? `WildFly ${wildfly.version}${wildfly.dispatchToWorker ? '' : ', dispatch-to-worker=false'}`
+        : 'Payara Micro 6.2025.10',
     url: `ws://127.0.0.1:${port}/ws`,
     protocol: name === 'switchboard' ? 'switchboard' : 'raw',
     exited: new Promise((resolve) => child.on('exit', () => resolve(Date.now()))),
@@ -213,12 +226,16 @@ async function heapAfterGcKiB(target) {
   return m ? Number(m[1]) : NaN;
 }
 
-/** Writes jcmd GC.class_histogram to a file and returns its first lines. */
+/**
+ * Writes jcmd GC.class_histogram (taken after a full GC) to a file; returns its first lines and the
+ * bytes of all live objects (its Total line).
+ */
 function histogram(target, file, lines = 25) {
   const text = execFileSync('jcmd', [String(target.pid), 'GC.class_histogram'], { timeout: 120000, maxBuffer: 64 << 20 }).toString();
   fs.writeFileSync(file, text);
   const all = text.split('\n');
-  return [...all.slice(0, lines + 3), ...all.slice(-2)].join('\n');
+  const total = /Total\s+\d+\s+(\d+)/.exec(text);
+  return { top: [...all.slice(0, lines + 3), ...all.slice(-2)].join('\n'), liveBytes: total ? Number(total[1]) : NaN };
 }
 
 async function stop(target, signal = 'SIGKILL') {

@@ -5,51 +5,42 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The upgrade request as the container's WebSocket layer sees it: with the filter's own headers
- * set, and any header of those names the client sent hidden, so that the Configurator can trust them.
+ * The upgrade request as the container's WebSocket layer sees it: with the filter's ticket header
+ * set, and any header of that name the client sent hidden, so that the Configurator can trust it.
+ *
+ * <p>Both containers keep this wrapper for as long as the upgraded connection lives, so it holds
+ * one field and nothing else.
  */
 final class ForwardedHandshake extends HttpServletRequestWrapper {
 
-    static final String REMOTE_ADDRESS_HEADER = "X-Switchboard-Remote-Address";
     static final String TICKET_HEADER = "X-Switchboard-Ticket";
 
-    /** The filter's headers; a null value hides the client's header of that name and adds none. */
-    private final Map<String, String> own = new LinkedHashMap<>();
+    /** Null hides a client's header of this name and adds none. */
+    private final String ticket;
 
-    ForwardedHandshake(HttpServletRequest request, String remoteAddress, String ticket) {
+    ForwardedHandshake(HttpServletRequest request, String ticket) {
         super(request);
-        own.put(REMOTE_ADDRESS_HEADER, remoteAddress);
-        own.put(TICKET_HEADER, ticket);
+        this.ticket = ticket;
     }
 
-    private String ownKey(String name) {
-        for (String key : own.keySet()) {
-            if (key.equalsIgnoreCase(name)) {
-                return key;
-            }
-        }
-        return null;
+    private static boolean isOwn(String name) {
+        return TICKET_HEADER.equalsIgnoreCase(name);
     }
 
     @Override
     public String getHeader(String name) {
-        String key = ownKey(name);
-        return key != null ? own.get(key) : super.getHeader(name);
+        return isOwn(name) ? ticket : super.getHeader(name);
     }
 
     @Override
     public Enumeration<String> getHeaders(String name) {
-        String key = ownKey(name);
-        if (key == null) {
+        if (!isOwn(name)) {
             return super.getHeaders(name);
         }
-        String value = own.get(key);
-        return Collections.enumeration(value == null ? List.of() : List.of(value));
+        return Collections.enumeration(ticket == null ? List.of() : List.of(ticket));
     }
 
     @Override
@@ -57,15 +48,13 @@ final class ForwardedHandshake extends HttpServletRequestWrapper {
         List<String> names = new ArrayList<>();
         for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
             String name = e.nextElement();
-            if (ownKey(name) == null) {
+            if (!isOwn(name)) {
                 names.add(name);
             }
         }
-        own.forEach((name, value) -> {
-            if (value != null) {
-                names.add(name);
-            }
-        });
+        if (ticket != null) {
+            names.add(TICKET_HEADER);
+        }
         return Collections.enumeration(names);
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.auth;
 
 import io.switchboard.core.HandshakeCheck;
+import io.switchboard.core.QueryParameters;
 import io.switchboard.endpoint.FrameSplittingUpgrade;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.inject.Inject;
@@ -20,16 +21,14 @@ import java.nio.charset.StandardCharsets;
  * decision itself is the core's ({@link io.switchboard.core.Gatekeeper#checkHandshake}); this class
  * only reads the request and writes the response.
  *
- * <p>An accepted upgrade goes on with two request headers of the filter's own, which a client cannot
- * forge (whatever it sent under those names is replaced): {@value ForwardedHandshake#REMOTE_ADDRESS_HEADER},
- * the peer address, and {@value ForwardedHandshake#TICKET_HEADER}, the ticket that carries the verified
- * identity and the reserved connection slots to the {@code HandshakeConfigurator}.
+ * <p>An accepted upgrade goes on with one request header of the filter's own, which a client cannot
+ * forge (whatever it sent under that name is replaced): {@value ForwardedHandshake#TICKET_HEADER}, the
+ * ticket that carries the verified identity, the peer address and the reserved connection slots to the
+ * {@code HandshakeConfigurator}.
  */
 @WebFilter(urlPatterns = "/ws", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
 
-    /** The header that carries the peer address from this filter to the Configurator. */
-    public static final String REMOTE_ADDRESS_HEADER = ForwardedHandshake.REMOTE_ADDRESS_HEADER;
     /** The header that carries the handshake ticket from this filter to the Configurator. */
     public static final String TICKET_HEADER = ForwardedHandshake.TICKET_HEADER;
 
@@ -44,7 +43,7 @@ public class HandshakeFilter extends HttpFilter {
         String ip = request.getRemoteAddr();
         if (!isUpgrade(request)) {
             // not a WebSocket handshake: the container answers it, and it costs no slot
-            chain.doFilter(new ForwardedHandshake(request, ip, null), response);
+            chain.doFilter(new ForwardedHandshake(request, null), response);
             return;
         }
         HandshakeCheck check = runtime.hub().gatekeeper().checkHandshake(ip, request.getHeader("Origin"), token(request));
@@ -55,7 +54,7 @@ public class HandshakeFilter extends HttpFilter {
         boolean upgraded = false;
         try {
             // FrameSplittingUpgrade: on Tyrus, a frame over the size limit reaches the endpoint in pieces (1009, not 1011)
-            chain.doFilter(new FrameSplittingUpgrade(new ForwardedHandshake(request, ip, check.ticket()),
+            chain.doFilter(new FrameSplittingUpgrade(new ForwardedHandshake(request, check.ticket()),
                     runtime.hub().settings().limits().maxMessageSize()), response);
             upgraded = response.getStatus() < 400;
         } finally {
@@ -66,7 +65,10 @@ public class HandshakeFilter extends HttpFilter {
         }
     }
 
-    /** The token of {@code Authorization: Bearer}, else of {@code access_token}; "" when present but empty. */
+    /**
+     * The token of {@code Authorization: Bearer}, else of {@code access_token}; "" when present but
+     * empty. Read from the raw query string: {@link QueryParameters} says why.
+     */
     static String token(HttpServletRequest request) {
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
@@ -75,7 +77,7 @@ public class HandshakeFilter extends HttpFilter {
         if (authorization != null && authorization.trim().equalsIgnoreCase("Bearer")) {
             return "";
         }
-        return request.getParameter("access_token");
+        return QueryParameters.first(request.getQueryString(), "access_token");
     }
 
     private static boolean isUpgrade(HttpServletRequest request) {

@@ -59,13 +59,14 @@ public final class Channels {
             refuse(c, request, Outbound.Error.FORBIDDEN, "not allowed to subscribe to '" + request.channel() + "'");
             return;
         }
-        Set<String> mine = c.subscriptionSet();
-        if (!mine.contains(request.channel()) && mine.size() >= MAX_SUBSCRIPTIONS) {
+        if (!c.isSubscribed(request.channel()) && c.subscriptionCount() >= MAX_SUBSCRIPTIONS) {
             refuse(c, request, Outbound.Error.TOO_MANY_SUBSCRIPTIONS,
                     "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
             return;
         }
-        mine.add(request.channel());
+        // interned: thousands of connections subscribe to the same few channels, and each keeps its
+        // patterns for its life (the JVM drops an interned string once nothing refers to it)
+        c.addSubscription(request.channel().intern());
         index.subscribe(pattern, c);
         if (c.state() == ConnectionState.CLOSED) {
             release(c); // released while we subscribed: undo, or the index would keep it
@@ -79,7 +80,7 @@ public final class Channels {
         if (pattern == null) {
             return;
         }
-        if (c.subscriptionSet().remove(request.channel())) {
+        if (c.removeSubscription(request.channel())) {
             index.unsubscribe(pattern, c);
         }
         hub.send(c, new Outbound.Unsubscribed(request.channel(), request.id()));
@@ -176,10 +177,10 @@ public final class Channels {
 
     private void release(ManagedConnection c) {
         Objects.requireNonNull(c, "c").outbox().shut();
-        Set<String> mine = c.subscriptionSet();
-        for (String p : List.copyOf(mine)) {
-            mine.remove(p);
-            index.unsubscribe(ChannelNames.pattern(p), c);
+        for (String p : c.subscriptions()) {
+            if (c.removeSubscription(p)) {
+                index.unsubscribe(ChannelNames.pattern(p), c);
+            }
         }
     }
 }

@@ -108,7 +108,7 @@ public final class ConnectionLimits {
         Reservation[] displaced = new Reservation[1];
         boolean[] added = new boolean[1];
         perUser.compute(userId, (user, slots) -> {
-            UserSlots s = slots != null ? slots : new UserSlots(rate, nowNanos);
+            UserSlots s = slots != null ? slots : new UserSlots(limits.maxPerUser(), rate, nowNanos);
             if (s.holders.size() >= limits.maxPerUser()) {
                 if (limits.perUserPolicy() != Settings.PerUserPolicy.CLOSE_OLDEST) {
                     return slots;
@@ -144,7 +144,7 @@ public final class ConnectionLimits {
     /** Records a rate violation of the user; true when it is the {@code max-violations}-th within a minute. */
     public boolean recordViolation(String userId, long nowNanos) {
         UserSlots s = userId == null ? null : perUser.get(userId);
-        return s != null && s.violations.record(nowNanos);
+        return s != null && s.recordViolation(nowNanos);
     }
 
     /** Forgets handshake buckets that have refilled completely; run periodically. */
@@ -220,13 +220,24 @@ public final class ConnectionLimits {
     /** One user's slots, message bucket and violations; only touched inside {@code perUser.compute}, except the two thread-safe limiters. */
     private static final class UserSlots {
         /** Reservations holding a slot of this user, oldest first; guarded by the map's compute. */
-        final ArrayDeque<Reservation> holders = new ArrayDeque<>();
+        final ArrayDeque<Reservation> holders;
         final TokenBucket messages;
-        final ViolationWindow violations;
+        private final int maxViolations;
+        /** Made at the user's first violation: most users never commit one. Guarded by this. */
+        private ViolationWindow violations;
 
-        UserSlots(Settings.Rate rate, long nowNanos) {
+        UserSlots(int maxPerUser, Settings.Rate rate, long nowNanos) {
+            // sized for the limit (close-oldest removes before it adds) rather than ArrayDeque's default of 16
+            this.holders = new ArrayDeque<>(Math.min(maxPerUser, 16));
             this.messages = new TokenBucket(rate.messagesPerSecond(), rate.burst(), nowNanos);
-            this.violations = new ViolationWindow(rate.maxViolations(), MINUTE_NANOS);
+            this.maxViolations = rate.maxViolations();
+        }
+
+        synchronized boolean recordViolation(long nowNanos) {
+            if (violations == null) {
+                violations = new ViolationWindow(maxViolations, MINUTE_NANOS);
+            }
+            return violations.record(nowNanos);
         }
     }
 }

@@ -51,8 +51,6 @@ public final class Gatekeeper {
     private final AtomicBoolean bucketSweepArmed = new AtomicBoolean();
     /** Issued tickets not yet claimed by a connection, cancelled or expired, by ticket id. */
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
-    /** The slots each registered connection holds, by connection id; removed on release. */
-    private final Map<String, Reservation> held = new ConcurrentHashMap<>();
 
     Gatekeeper(Hub hub, Settings settings, Clock clock) {
         this.hub = hub;
@@ -162,6 +160,12 @@ public final class Gatekeeper {
         }, atNanos);
     }
 
+    /** The peer address the handshake of an unclaimed ticket came from; {@code ""} for an unknown ticket. */
+    String ticketAddress(String ticketId) {
+        Ticket ticket = tickets.get(ticketId);
+        return ticket == null ? "" : ticket.reservation.ip();
+    }
+
     /** Called by the Hub for a connection it has just registered. */
     void opened(ManagedConnection c, String ticketId) {
         if (ticketId == null) {
@@ -184,7 +188,11 @@ public final class Gatekeeper {
         }
         Reservation reservation = ticket.reservation;
         reservation.connection(c);
-        held.put(c.id(), reservation);
+        c.holdSlots(reservation);
+        if (c.state() == ConnectionState.CLOSED) {
+            reservation.release(); // released before it held them: release() here, or nobody would
+            return;
+        }
         if (reservation.isReplaced()) {
             hub.close(c, Disconnect.REPLACED);
         } else if (ticket.identity != null) {
@@ -252,7 +260,7 @@ public final class Gatekeeper {
             hub.close(c, Disconnect.INVALID_TOKEN);
             return;
         }
-        Reservation reservation = held.get(c.id());
+        Reservation reservation = c.slots();
         if (reservation != null) {
             Admission admission = limits.addUser(reservation, identity.userId(), clock.nanoTime());
             if (!admission.isAdmitted()) {
@@ -289,9 +297,9 @@ public final class Gatekeeper {
     }
 
     private void released(ManagedConnection c) {
-        Reservation reservation = held.remove(c.id());
+        Reservation reservation = c.slots();
         if (reservation != null) {
-            reservation.release();
+            reservation.release(); // only the first release of a reservation does anything
         }
     }
 

@@ -3,7 +3,8 @@ package io.switchboard.core;
 /**
  * What the shell learned about a connection during its HTTP upgrade.
  *
- * @param remoteAddress the peer's IP address as the container saw it
+ * @param remoteAddress the peer's IP address as the container saw it; the shell leaves it empty and
+ *                      the {@link Hub} takes it from the ticket
  * @param userAgent     the {@code User-Agent} header, or {@code ""}
  * @param userId        the authenticated user, or {@code null} when authentication is still to come
  *                      (the shell leaves it null and passes a ticket)

@@ -105,7 +105,13 @@ public final class Hub {
      * {@code welcome}, otherwise it is AUTHENTICATING until an {@code auth} message.
      */
     public ManagedConnection open(Connection transport, HandshakeInfo handshake) {
-        ManagedConnection c = new ManagedConnection(UUID.randomUUID().toString(), transport, handshake, clock);
+        // a connection takes its ticket's id (a random UUID, claimed once and then forgotten by the
+        // Gatekeeper): one id string per connection rather than two, and the container keeps the
+        // ticket's string with the upgraded request for as long as the connection lives anyway
+        String id = handshake.ticket() != null ? handshake.ticket() : UUID.randomUUID().toString();
+        String address = handshake.ticket() != null && handshake.remoteAddress().isEmpty()
+                ? gatekeeper.ticketAddress(handshake.ticket()) : handshake.remoteAddress();
+        ManagedConnection c = new ManagedConnection(id, transport, handshake, address, clock);
         registry.add(c);
         counters.entered(ConnectionState.HANDSHAKING);
         log.transition(c, ConnectionState.HANDSHAKING);

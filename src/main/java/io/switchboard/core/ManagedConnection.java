@@ -1,11 +1,10 @@
 package io.switchboard.core;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One connection as Switchboard manages it: identity, metadata, lifecycle state and counters, over
@@ -40,9 +39,17 @@ public final class ManagedConnection {
     private static final AtomicLongFieldUpdater<ManagedConnection> BYTES_OUT =
             AtomicLongFieldUpdater.newUpdater(ManagedConnection.class, "bytesOut");
 
+    private static final AtomicReferenceFieldUpdater<ManagedConnection, ConnectionState> STATE =
+            AtomicReferenceFieldUpdater.newUpdater(ManagedConnection.class, ConnectionState.class, "state");
+    private static final AtomicReferenceFieldUpdater<ManagedConnection, String[]> SUBSCRIPTIONS =
+            AtomicReferenceFieldUpdater.newUpdater(ManagedConnection.class, String[].class, "subscriptions");
+    private static final String[] NONE = new String[0];
+
     private final String id;
     private final Connection transport;
     private final HandshakeInfo handshake;
+    /** The handshake's peer address, or the ticket's when the shell left it to the ticket. */
+    private final String remoteAddress;
     private final long connectedAtMillis;
     private final long connectedAtNanos;
 
@@ -51,8 +58,8 @@ public final class ManagedConnection {
     /** Its heartbeat, idle and time-sync figures. */
     private final HeartbeatState heartbeat;
 
-    /** Only moves along {@link ConnectionState#canMoveTo}; CLOSED is final. */
-    private final AtomicReference<ConnectionState> state;
+    /** Only moves along {@link ConnectionState#canMoveTo}; CLOSED is final. Changed through {@link #STATE}. */
+    private volatile ConnectionState state;
     /** The user this connection acts for; set once authentication succeeds, never changed after. */
     private volatile String userId;
     /** The channel patterns the token granted; null when the token had no {@code channels} claim. Set with userId. */
@@ -63,10 +70,16 @@ public final class ManagedConnection {
     private volatile long lastSeenMillis;
     /** The connection's one writer: every frame but pings and the close goes through it. */
     private final SendQueue outbox;
-    /** The channel patterns this connection holds; only {@link Channels} changes it, and empties it on release. */
-    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    /**
+     * The channel patterns this connection holds, never changed in place: a change swaps in a new
+     * array ({@link #SUBSCRIPTIONS}). A connection holds a few, so this costs a few bytes where a
+     * concurrent set would cost two hundred. Only {@link Channels} changes it, and empties it on release.
+     */
+    private volatile String[] subscriptions = NONE;
     /** The channels this connection may use; set by authentication before OPEN, ALL without a claim. */
     private volatile ChannelAccess channelAccess = ChannelAccess.ALL;
+    /** The connection slots it holds; set once by the {@link Gatekeeper} when it claims the ticket. */
+    private volatile Reservation slots;
     /** Set by the first {@link #beginClose} and never changed after; null while live. */
     private volatile Disconnect closeCause;
 
@@ -76,16 +89,17 @@ public final class ManagedConnection {
     private volatile long bytesIn;
     private volatile long bytesOut;
 
-    ManagedConnection(String id, Connection transport, HandshakeInfo handshake, Clock clock) {
+    ManagedConnection(String id, Connection transport, HandshakeInfo handshake, String remoteAddress, Clock clock) {
         this.id = Objects.requireNonNull(id, "id");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.handshake = Objects.requireNonNull(handshake, "handshake");
+        this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
         this.connectedAtMillis = clock.epochMillis();
         this.connectedAtNanos = clock.nanoTime();
         this.lastSeenNanos = connectedAtNanos;
         this.lastSeenMillis = connectedAtMillis;
         this.userId = handshake.userId();
-        this.state = new AtomicReference<>(ConnectionState.HANDSHAKING);
+        this.state = ConnectionState.HANDSHAKING;
         this.timers = new ConnectionTimers(this);
         this.heartbeat = new HeartbeatState(connectedAtNanos);
         this.outbox = new SendQueue(transport);
@@ -100,7 +114,7 @@ public final class ManagedConnection {
     }
 
     public String remoteAddress() {
-        return handshake.remoteAddress();
+        return remoteAddress;
     }
 
     public String userAgent() {
@@ -120,6 +134,14 @@ public final class ManagedConnection {
         this.userId = Objects.requireNonNull(user, "user");
     }
 
+    Reservation slots() {
+        return slots;
+    }
+
+    void holdSlots(Reservation reservation) {
+        this.slots = reservation;
+    }
+
     ConnectionTimers timers() {
         return timers;
     }
@@ -136,11 +158,50 @@ public final class ManagedConnection {
 
     /** The channel patterns this connection is subscribed to, in no particular order. */
     public List<String> subscriptions() {
-        return List.copyOf(subscriptions);
+        return List.of(subscriptions);
     }
 
-    Set<String> subscriptionSet() {
-        return subscriptions;
+    boolean isSubscribed(String pattern) {
+        return Arrays.asList(subscriptions).contains(pattern);
+    }
+
+    int subscriptionCount() {
+        return subscriptions.length;
+    }
+
+    /** @return whether the pattern was added (false when already held) */
+    boolean addSubscription(String pattern) {
+        while (true) {
+            String[] held = subscriptions;
+            if (Arrays.asList(held).contains(pattern)) {
+                return false;
+            }
+            String[] next = Arrays.copyOf(held, held.length + 1);
+            next[held.length] = pattern;
+            if (SUBSCRIPTIONS.compareAndSet(this, held, next)) {
+                return true;
+            }
+        }
+    }
+
+    /** @return whether the pattern was held and is now removed */
+    boolean removeSubscription(String pattern) {
+        while (true) {
+            String[] held = subscriptions;
+            int at = Arrays.asList(held).indexOf(pattern);
+            if (at < 0) {
+                return false;
+            }
+            String[] next = NONE;
+            if (held.length > 1) {
+                next = new String[held.length - 1];
+                System.arraycopy(held, 0, next, 0, at);
+                System.arraycopy(held, at + 1, next, at, held.length - at - 1);
+            }
+            if (SUBSCRIPTIONS.compareAndSet(this, held, next)) {
+                return true;
+            }
+        }
     }
 
     public ChannelAccess channelAccess() {
@@ -167,7 +228,7 @@ public final class ManagedConnection {
     }
 
     public ConnectionState state() {
-        return state.get();
+        return state;
     }
 
     public long connectedAtMillis() {
@@ -230,11 +291,11 @@ public final class ManagedConnection {
      */
     ConnectionState moveTo(ConnectionState next) {
         while (true) {
-            ConnectionState current = state.get();
+            ConnectionState current = state;
             if (!current.canMoveTo(next)) {
                 return null;
             }
-            if (state.compareAndSet(current, next)) {
+            if (STATE.compareAndSet(this, current, next)) {
                 return current;
             }
         }
@@ -243,14 +304,14 @@ public final class ManagedConnection {
     /** Starts closing for {@code cause}; only the first caller gets {@link CloseResult#SEND_CLOSE_FRAME}. */
     CloseResult beginClose(Disconnect cause) {
         while (true) {
-            ConnectionState current = state.get();
+            ConnectionState current = state;
             if (current == ConnectionState.CLOSED) {
                 return CloseResult.ALREADY_CLOSED;
             }
             if (current == ConnectionState.CLOSING) {
                 return CloseResult.ALREADY_CLOSING;
             }
-            if (state.compareAndSet(current, ConnectionState.CLOSING)) {
+            if (STATE.compareAndSet(this, current, ConnectionState.CLOSING)) {
                 closeCause = cause;
                 return CloseResult.SEND_CLOSE_FRAME;
             }
@@ -259,12 +320,12 @@ public final class ManagedConnection {
 
     /** Marks the connection closed; only the first caller gets {@link CloseResult#RELEASE}. */
     CloseResult markClosed() {
-        ConnectionState previous = state.getAndSet(ConnectionState.CLOSED);
+        ConnectionState previous = STATE.getAndSet(this, ConnectionState.CLOSED);
         return previous == ConnectionState.CLOSED ? CloseResult.ALREADY_CLOSED : CloseResult.RELEASE;
     }
 
     @Override
     public String toString() {
-        return "ManagedConnection[" + id + ", " + state.get() + "]";
+        return "ManagedConnection[" + id + ", " + state + "]";
     }
 }

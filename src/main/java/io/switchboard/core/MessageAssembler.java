@@ -10,7 +10,9 @@ package io.switchboard.core;
  * Tyrus checks it only after a whole frame is in memory. A partial-message handler gets the parts
  * as the container reads them.
  *
- * <p>Not thread-safe: the container delivers one connection's messages one at a time.
+ * <p>Not thread-safe: the container delivers one connection's messages one at a time. A connection
+ * needs an assembler only once a message comes in more than one part; a message in one part is
+ * checked by {@link #whole}.
  */
 public final class MessageAssembler {
 
@@ -21,8 +23,8 @@ public final class MessageAssembler {
     }
 
     private final long maxBytes;
-    /** The parts of the message so far; empty between messages. */
-    private final StringBuilder parts = new StringBuilder();
+    /** The parts of the message so far; null between messages, so no buffer outlives its message. */
+    private StringBuilder parts;
     /** UTF-8 bytes of {@link #parts}. */
     private long bytes;
     /** True from the part that passed the limit to the last part of that message: its parts are dropped. */
@@ -30,6 +32,11 @@ public final class MessageAssembler {
 
     public MessageAssembler(long maxBytes) {
         this.maxBytes = maxBytes;
+    }
+
+    /** A message that came in one part: itself, or {@link Step#tooBig()} when it is over {@code maxBytes}. */
+    public static Step whole(String message, long maxBytes) {
+        return Hub.utf8Length(message) > maxBytes ? Step.TOO_BIG : new Step(message, false);
     }
 
     /**
@@ -45,22 +52,24 @@ public final class MessageAssembler {
         }
         bytes += Hub.utf8Length(part);
         if (bytes > maxBytes) {
-            parts.setLength(0);
-            parts.trimToSize();
+            parts = null;
             bytes = 0;
             discarding = !last;
             return Step.TOO_BIG;
         }
-        if (last && parts.length() == 0) {
+        if (last && parts == null) {
             bytes = 0;
             return new Step(part, false);
+        }
+        if (parts == null) {
+            parts = new StringBuilder(part.length() * 2);
         }
         parts.append(part);
         if (!last) {
             return Step.INCOMPLETE;
         }
         String message = parts.toString();
-        parts.setLength(0);
+        parts = null;
         bytes = 0;
         return new Step(message, false);
     }

@@ -18,7 +18,9 @@ import java.util.Map;
  * <p>Channel messages get their {@code seq} here, under the same lock that orders the queue, so
  * that seq order and delivery order are the same on each connection-channel.
  *
- * <p>Thread-safe; the transport and callbacks are always called without the lock held.
+ * <p>Thread-safe; the transport and callbacks are always called without the lock held. The lock
+ * is the queue itself, and the waiting frames and seqs exist only once needed: a node holds one
+ * queue per connection, nearly all of them idle and empty.
  */
 public final class SendQueue {
 
@@ -42,22 +44,21 @@ public final class SendQueue {
     private record Frame(String text, int bytes, Written done) { }
 
     private final Connection transport;
-    private final Object lock = new Object();
 
-    /** Frames not yet handed to the transport, oldest first. Guarded by lock. */
-    private final ArrayDeque<Frame> waiting = new ArrayDeque<>();
-    /** UTF-8 bytes of the frames in {@link #waiting}. Guarded by lock. */
+    /** Frames not yet handed to the transport, oldest first; null until a frame has had to wait. Guarded by this. */
+    private ArrayDeque<Frame> waiting;
+    /** UTF-8 bytes of the frames in {@link #waiting}. Guarded by this. */
     private long waitingBytes;
-    /** True while a frame is with the transport and its callback has not run. Guarded by lock. */
+    /** True while a frame is with the transport and its callback has not run. Guarded by this. */
     private boolean inFlight;
-    /** True while some thread is inside {@link #write}; only that thread hands frames over. Guarded by lock. */
+    /** True while some thread is inside {@link #write}; only that thread hands frames over. Guarded by this. */
     private boolean writing;
-    /** True once nothing more will be sent; never reset. Guarded by lock. */
+    /** True once nothing more will be sent; never reset. Guarded by this. */
     private boolean shut;
-    /** Runs once no frame is in flight (set by {@link #whenIdle}); null when none waits. Guarded by lock. */
+    /** Runs once no frame is in flight (set by {@link #whenIdle}); null when none waits. Guarded by this. */
     private Runnable onIdle;
-    /** The last seq given per channel; lives as long as the connection. Guarded by lock. */
-    private final Map<String, long[]> seqs = new HashMap<>();
+    /** The last seq given per channel; null until the first channel message, then lives as long as the connection. Guarded by this. */
+    private Map<String, long[]> seqs;
 
     public SendQueue(Connection transport) {
         this.transport = transport;
@@ -66,7 +67,7 @@ public final class SendQueue {
     /** Offers one frame; {@code done} runs once the transport has written it or failed. */
     public OfferResult offer(String text, int bytes, int maxMessages, long maxBytes, Written done) {
         Frame first;
-        synchronized (lock) {
+        synchronized (this) {
             OfferResult refused = admit(bytes, maxMessages, maxBytes);
             if (refused != null) {
                 return refused;
@@ -81,8 +82,8 @@ public final class SendQueue {
     public OfferResult offer(String channel, PreparedMessage message, int maxMessages, long maxBytes,
                              Written done) {
         Frame first;
-        synchronized (lock) {
-            long[] last = seqs.get(channel);
+        synchronized (this) {
+            long[] last = seqs == null ? null : seqs.get(channel);
             long seq = last == null ? 1 : last[0] + 1;
             int bytes = message.bytes(seq);
             OfferResult refused = admit(bytes, maxMessages, maxBytes);
@@ -90,6 +91,9 @@ public final class SendQueue {
                 return refused;
             }
             if (last == null) {
+                if (seqs == null) {
+                    seqs = new HashMap<>(4);
+                }
                 seqs.put(channel, new long[] {seq});
             } else {
                 last[0] = seq;
@@ -105,7 +109,7 @@ public final class SendQueue {
         if (shut) {
             return OfferResult.SHUT;
         }
-        if (waiting.size() + 1 > maxMessages || waitingBytes + bytes > maxBytes) {
+        if (waitingCount() + 1 > maxMessages || waitingBytes + bytes > maxBytes) {
             shutLocked();
             return OfferResult.OVERFLOW;
         }
@@ -114,6 +118,14 @@ public final class SendQueue {
 
     /** Under lock: queues the frame; returns the frame to write now if this caller must start the writer. */
     private Frame enqueue(Frame frame) {
+        if (!inFlight && !writing && waitingCount() == 0) {
+            inFlight = true;
+            writing = true;
+            return frame;
+        }
+        if (waiting == null) {
+            waiting = new ArrayDeque<>(4);
+        }
         waiting.addLast(frame);
         waitingBytes += frame.bytes();
         if (inFlight || writing) {
@@ -122,11 +134,19 @@ public final class SendQueue {
         return takeLocked();
     }
 
+    /** Under lock. */
+    private int waitingCount() {
+        return waiting == null ? 0 : waiting.size();
+    }
+
     /** Under lock: the next frame, now in flight with this thread as the writer; null when none. */
     private Frame takeLocked() {
-        Frame next = waiting.pollFirst();
+        Frame next = waiting == null ? null : waiting.pollFirst();
         if (next == null) {
             return null;
+        }
+        if (waiting.isEmpty()) {
+            waiting = null; // a burst's grown array does not outlive the burst
         }
         waitingBytes -= next.bytes();
         inFlight = true;
@@ -143,7 +163,7 @@ public final class SendQueue {
         while (frame != null) {
             Frame sent = frame;
             transport.sendText(sent.text(), failure -> completed(sent, failure));
-            synchronized (lock) {
+            synchronized (this) {
                 if (inFlight) {
                     writing = false;
                     return;
@@ -159,7 +179,7 @@ public final class SendQueue {
     private void completed(Frame frame, Throwable failure) {
         Frame next = null;
         Runnable idle = null;
-        synchronized (lock) {
+        synchronized (this) {
             inFlight = false;
             if (failure != null) {
                 shutLocked();
@@ -188,7 +208,7 @@ public final class SendQueue {
      * an action that has not run yet.
      */
     public void whenIdle(Runnable action) {
-        synchronized (lock) {
+        synchronized (this) {
             if (inFlight) {
                 onIdle = action;
                 return;
@@ -199,26 +219,26 @@ public final class SendQueue {
 
     /** Drops whatever waits and refuses every later offer; the frame in flight, if any, still completes. */
     public void shut() {
-        synchronized (lock) {
+        synchronized (this) {
             shutLocked();
         }
     }
 
     private void shutLocked() {
         shut = true;
-        waiting.clear();
+        waiting = null;
         waitingBytes = 0;
     }
 
     /** Frames waiting, not counting the one in flight. */
     public int queuedMessages() {
-        synchronized (lock) {
-            return waiting.size();
+        synchronized (this) {
+            return waitingCount();
         }
     }
 
     public long queuedBytes() {
-        synchronized (lock) {
+        synchronized (this) {
             return waitingBytes;
         }
     }

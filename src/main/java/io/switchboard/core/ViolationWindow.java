@@ -5,13 +5,15 @@ package io.switchboard.core;
  * (CONTRACT.md section 5: {@code switchboard.rate.max-violations} within a minute).
  *
  * <p>Keeps the times of the last {@code max} violations in a ring; the limit is reached when the
- * oldest of them is younger than the window. Thread-safe.
+ * oldest of them is younger than the window; the ring is made at the first violation, since most
+ * users never commit one. Thread-safe.
  */
 public final class ViolationWindow {
 
+    private final int max;
     private final long windowNanos;
-    /** The times of the last {@code ring.length} violations; {@link #next} is the oldest once full. */
-    private final long[] ring;
+    /** The times of the last {@code max} violations; {@link #next} is the oldest once full. Null until the first. */
+    private long[] ring;
     /** Where the next violation is written. */
     private int next;
     /** How many slots of the ring hold a violation, up to its length. */
@@ -21,12 +23,15 @@ public final class ViolationWindow {
         if (max < 1) {
             throw new IllegalArgumentException("max must be positive");
         }
-        this.ring = new long[max];
+        this.max = max;
         this.windowNanos = windowNanos;
     }
 
     /** Records one violation; true when it is the {@code max}-th within the window. */
     public synchronized boolean record(long nowNanos) {
+        if (ring == null) {
+            ring = new long[max];
+        }
         ring[next] = nowNanos;
         next = (next + 1) % ring.length;
         if (filled < ring.length) {

@@ -1,8 +1,6 @@
 package io.switchboard.endpoint;
 
 import io.switchboard.core.Settings;
-import io.switchboard.lifecycle.SwitchboardRuntime;
-import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.Extension;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +43,7 @@ final class Compression {
      * @param requested  the client's offers, in its order of preference
      * @param negotiated what the container's default negotiation chose
      */
-    static List<Extension> negotiate(List<Extension> requested, List<Extension> negotiated) {
-        Settings settings = CDI.current().select(SwitchboardRuntime.class).get().hub().settings();
+    static List<Extension> negotiate(Settings settings, List<Extension> requested, List<Extension> negotiated) {
         Settings.Compression compression = settings.compression();
         List<Extension> result = new ArrayList<>(negotiated);
         if (!compression.enabled()) {

@@ -54,7 +54,8 @@ final class FrameSplitter {
     /** True once the stream held a length it cannot follow (over 2^63): from then on bytes pass unchanged. */
     private boolean raw;
 
-    private final byte[] out = new byte[MAX_HEADER];
+    /** A fragment header being written; made at the first split, since nearly no connection needs one. */
+    private byte[] out;
 
     /**
      * @param maxPayload the largest payload of a data frame passed on whole; larger ones are cut into
@@ -91,8 +92,9 @@ final class FrameSplitter {
             i += n;
             fragmentLeft -= n;
             remaining -= n;
-            if (remaining == 0) {
+            if (remaining == 0 && splitting) {
                 splitting = false;
+                mask = null;
             }
         }
     }
@@ -154,6 +156,9 @@ final class FrameSplitter {
 
     private void writeFragmentHeader(Sink sink, int first) {
         long length = Math.min(remaining, maxPayload);
+        if (out == null) {
+            out = new byte[MAX_HEADER];
+        }
         int n = 0;
         out[n++] = (byte) first;
         int maskBit = mask != null ? MASKED : 0;

@@ -71,14 +71,19 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
 
     /**
      * The upgrade handler the container gets: it passes the connection to the WebSocket layer's own
-     * handler with the input run through a {@link FrameSplitter}. Public with a no-argument
-     * constructor because the container instantiates it.
+     * handler with the input run through a {@link FrameSplitter}, being that connection itself (one
+     * object per connection less than a separate wrapper). Public with a no-argument constructor
+     * because the container instantiates it.
      */
-    public static final class Handler implements HttpUpgradeHandler {
+    public static final class Handler implements HttpUpgradeHandler, WebConnection {
 
         /** Set once by {@link FrameSplittingUpgrade#upgrade}, before the container calls {@link #init}. */
         private HttpUpgradeHandler inner;
         private long maxFramePayload;
+        /** The container's connection; set by {@link #init}. */
+        private WebConnection connection;
+        /** Created on first use, then the same stream for every caller. */
+        private FrameSplittingInputStream input;
 
         public Handler() {
             // the container creates it
@@ -90,8 +95,9 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
         }
 
         @Override
-        public void init(WebConnection connection) {
-            inner.init(new SplittingConnection(connection, maxFramePayload));
+        public void init(WebConnection containerConnection) {
+            this.connection = containerConnection;
+            inner.init(this);
         }
 
         @Override
@@ -99,20 +105,6 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
             if (inner != null) {
                 inner.destroy();
             }
-        }
-    }
-
-    /** The container's connection with its input stream wrapped once. */
-    private static final class SplittingConnection implements WebConnection {
-
-        private final WebConnection connection;
-        private final long maxFramePayload;
-        /** Created on first use, then the same stream for every caller. */
-        private FrameSplittingInputStream input;
-
-        SplittingConnection(WebConnection connection, long maxFramePayload) {
-            this.connection = connection;
-            this.maxFramePayload = maxFramePayload;
         }
 
         @Override

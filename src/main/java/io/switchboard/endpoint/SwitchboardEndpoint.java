@@ -5,8 +5,6 @@ import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import io.switchboard.core.MessageAssembler;
-import io.switchboard.lifecycle.SwitchboardRuntime;
-import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;
@@ -21,27 +19,39 @@ import java.nio.ByteBuffer;
 /**
  * {@code /ws}: one instance per connection, translating container callbacks into calls on the
  * core {@link Hub}. The container calls these methods one at a time for a given session.
+ *
+ * <p>Not a CDI bean: {@link HandshakeConfigurator} creates each instance with the hub.
  */
 @ServerEndpoint(value = "/ws", configurator = HandshakeConfigurator.class)
 public class SwitchboardEndpoint {
 
-    @Inject
-    SwitchboardRuntime runtime;
+    private final Hub hub;
 
     /** Set in {@link #onOpen}, before any other callback can run. */
     private ManagedConnection connection;
-    /** Set in {@link #onOpen}; assembles this connection's text messages within the size limit. */
+    /** Made at the first message that comes in parts; assembles them within the size limit. */
     private MessageAssembler assembler;
+
+    SwitchboardEndpoint(Hub hub) {
+        this.hub = hub;
+    }
+
+    /** For a container that ignores the configurator's {@code getEndpointInstance}; neither Tyrus nor Undertow does. */
+    public SwitchboardEndpoint() {
+        this(HandshakeConfigurator.lookUpHub());
+    }
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
         // Switchboard owns the idle and heartbeat rules; the container's idle timer would count
         // our own pings as activity or close connections the contract keeps open.
         session.setMaxIdleTimeout(0);
-        MessageSizeLimit.apply(session, runtime.hub().settings().limits());
-        assembler = new MessageAssembler(runtime.hub().settings().limits().maxMessageSize());
-        HandshakeInfo handshake = (HandshakeInfo) config.getUserProperties().get(HandshakeConfigurator.HANDSHAKE);
-        connection = runtime.hub().open(new JsrConnection(session), handshake);
+        MessageSizeLimit.apply(session, hub.settings().limits());
+        // taken out of the container's maps (the session's and the handshake's copies): the connection
+        // keeps it, and the maps need not hold it for the connection's life
+        HandshakeInfo handshake = (HandshakeInfo) config.getUserProperties().remove(HandshakeConfigurator.HANDSHAKE);
+        session.getUserProperties().remove(HandshakeConfigurator.HANDSHAKE);
+        connection = hub.open(new JsrConnection(session), handshake);
     }
 
     /**
@@ -50,36 +60,45 @@ public class SwitchboardEndpoint {
      */
     @OnMessage
     public void onText(String part, boolean last) {
-        MessageAssembler.Step step = assembler.append(part, last);
+        long max = hub.settings().limits().maxMessageSize();
+        MessageAssembler.Step step;
+        if (assembler == null && last) {
+            step = MessageAssembler.whole(part, max); // nearly every message: no assembler per connection
+        } else {
+            if (assembler == null) {
+                assembler = new MessageAssembler(max);
+            }
+            step = assembler.append(part, last);
+        }
         if (step.message() != null) {
-            runtime.hub().onText(connection, step.message());
+            hub.onText(connection, step.message());
         } else if (step.tooBig()) {
-            runtime.hub().close(connection, Disconnect.MESSAGE_TOO_BIG);
+            hub.close(connection, Disconnect.MESSAGE_TOO_BIG);
         }
     }
 
     /** Partial, so that the first fragment of a binary message closes with 1003 before any more is buffered. */
     @OnMessage
     public void onBinary(ByteBuffer part, boolean last) {
-        runtime.hub().close(connection, Disconnect.BINARY_NOT_SUPPORTED);
+        hub.close(connection, Disconnect.BINARY_NOT_SUPPORTED);
     }
 
     @OnMessage
     public void onPong(PongMessage pong) {
-        runtime.hub().onPong(connection);
+        hub.onPong(connection);
     }
 
     @OnClose
     public void onClose(CloseReason reason) {
         if (connection != null) {
-            runtime.hub().onTransportClosed(connection, reason.getCloseCode().getCode(), reason.getReasonPhrase());
+            hub.onTransportClosed(connection, reason.getCloseCode().getCode(), reason.getReasonPhrase());
         }
     }
 
     @OnError
     public void onError(Throwable error) {
         if (connection != null) {
-            runtime.hub().onTransportError(connection, error);
+            hub.onTransportError(connection, error);
         }
     }
 }

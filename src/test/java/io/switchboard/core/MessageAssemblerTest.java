@@ -12,6 +12,14 @@ class MessageAssemblerTest {
     private final MessageAssembler assembler = new MessageAssembler(10);
 
     @Test
+    void aMessageInOnePartIsCheckedWithoutAnAssembler() {
+        assertEquals("{\"a\":1}", MessageAssembler.whole("{\"a\":1}", 7).message());
+        MessageAssembler.Step over = MessageAssembler.whole("\u00e9\u00e9\u00e9\u00e9", 7); // 8 UTF-8 bytes
+        assertTrue(over.tooBig());
+        assertNull(over.message());
+    }
+
+    @Test
     void partsWithinTheLimitMakeOneMessage() {
         assertNull(assembler.append("abc", false).message());
         assertNull(assembler.append("def", false).message());
