@@ -13,8 +13,8 @@ const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|client-c
   [--runtime payara|wildfly] [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100]
   [--histogram] [--dispatch-to-worker true|false]
   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default.
-   --dispatch-to-worker: WildFly's websockets setting; by default each target runs as it is shipped,
-   switchboard with false (docker/wildfly-websockets.cli), bare with WildFly's default, true)`;
+   --dispatch-to-worker: WildFly's websockets setting, for either target; by default each runs as
+   shipped: switchboard with docker/wildfly-settings.cli (false), bare on WildFly's defaults (true))`;
 
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,

@@ -104,14 +104,18 @@ function startWildfly(name, port, war, settings, out, dispatchToWorker) {
   const base = path.join(WORK, `wildfly-${name}`);
   fs.rmSync(base, { recursive: true, force: true });
   fs.cpSync(path.join(home, 'standalone'), base, { recursive: true });
-  if (!dispatchToWorker) {
-    // what docker/wildfly-websockets.cli sets, written into the fresh copy of the configuration
+  if (name === 'switchboard') {
+    // Switchboard as shipped: docker/wildfly-settings.cli, applied to this fresh copy
+    execFileSync(path.join(home, 'bin', 'jboss-cli.sh'), [`-Djboss.server.base.dir=${base}`,
+      `--file=${path.join(ROOT, 'docker', 'wildfly-settings.cli')}`], { stdio: 'ignore', timeout: 120000 });
+  }
+  if (dispatchToWorker !== undefined) {
     const config = path.join(base, 'configuration', 'standalone-microprofile.xml');
     const xml = fs.readFileSync(config, 'utf8');
-    if (!xml.includes('<websockets/>')) {
+    if (!/<websockets[^>]*\/>/.test(xml)) {
       throw new Error(`${config}: no <websockets/> element to set dispatch-to-worker on`);
     }
-    fs.writeFileSync(config, xml.replace('<websockets/>', '<websockets dispatch-to-worker="false"/>'));
+    fs.writeFileSync(config, xml.replace(/<websockets[^>]*\/>/, `<websockets dispatch-to-worker="${dispatchToWorker}"/>`));
   }
   fs.copyFileSync(war, path.join(base, 'deployments', `${name}.war`));
   const offset = port - 8080;
@@ -140,10 +144,9 @@ async function start(name, port, runtime = 'payara', options = {}) {
   let wildfly;
   if (onWildfly) {
     const war = name === 'switchboard' ? path.join(ROOT, 'target', 'switchboard.war') : path.join(WORK, 'bare.war');
-    // each target as it is shipped unless told: Switchboard without the worker hand-off, the bare WAR on defaults
-    const dispatchToWorker = options.dispatchToWorker ?? name !== 'switchboard';
-    wildfly = startWildfly(name, port, war, name === 'switchboard' ? SWITCHBOARD_SETTINGS : {}, out, dispatchToWorker);
-    wildfly.dispatchToWorker = dispatchToWorker;
+    // each target as it is shipped (Switchboard with docker/wildfly-settings.cli, the bare WAR on
+    // WildFly's defaults) unless --dispatch-to-worker says otherwise for that one setting
+    wildfly = startWildfly(name, port, war, name === 'switchboard' ? SWITCHBOARD_SETTINGS : {}, out, options.dispatchToWorker);
     child = wildfly.child;
     // WildFly serves health on the management port only
     probe = name === 'switchboard' ? `http://127.0.0.1:${wildfly.managementPort}/health/ready` : `http://127.0.0.1:${port}/stats`;
@@ -167,7 +170,8 @@ async function start(name, port, runtime = 'payara', options = {}) {
   const target = {
     name, port, child, pid: child.pid, log,
     runtime: name === 'node' ? `node ${process.version}, ws 8.18.3`
-      : onWildfly ? `WildFly ${wildfly.version}${wildfly.dispatchToWorker ? '' : ', dispatch-to-worker=false'}`
+      : onWildfly ? `WildFly ${wildfly.version}${name === 'switchboard' ? ', docker/wildfly-settings.cli' : ''}`
+        + (options.dispatchToWorker === undefined ? '' : `, dispatch-to-worker=${options.dispatchToWorker}`)
         : 'Payara Micro 6.2025.10',
     url: `ws://127.0.0.1:${port}/ws`,
     protocol: name === 'switchboard' ? 'switchboard' : 'raw',
