@@ -1,5 +1,6 @@
 package io.switchboard.client;
 
+import io.switchboard.it.Frames;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -196,24 +197,9 @@ final class FakeServer implements AutoCloseable {
         private void read() {
             try (DataInputStream in = new DataInputStream(socket.getInputStream())) {
                 while (true) {
-                    int b0 = in.readUnsignedByte();
-                    int b1 = in.readUnsignedByte();
-                    long length = b1 & 0x7F;
-                    if (length == 126) {
-                        length = in.readUnsignedShort();
-                    } else if (length == 127) {
-                        length = in.readLong();
-                    }
-                    byte[] mask = new byte[4];
-                    if ((b1 & 0x80) != 0) {
-                        in.readFully(mask);
-                    }
-                    byte[] payload = new byte[(int) length];
-                    in.readFully(payload);
-                    for (int i = 0; i < payload.length; i++) {
-                        payload[i] ^= mask[i % 4];
-                    }
-                    switch (b0 & 0x0F) {
+                    Frames.Read frame = Frames.read(in, Integer.MAX_VALUE);
+                    byte[] payload = frame.payload();
+                    switch (frame.opcode()) {
                         case 0x1 -> received.add(new String(payload, StandardCharsets.UTF_8));
                         case 0x8 -> {
                             int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;

@@ -132,27 +132,7 @@ public final class FrameClient implements AutoCloseable {
     }
 
     private synchronized void sendFrame(int opcode, byte[] payload, boolean rsv1) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | (rsv1 ? 0x40 : 0) | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length < 65536) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length);
-        } else {
-            frame.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) payload.length >>> shift));
-            }
-        }
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        frame.write(mask, 0, 4);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
+        out.write(Frames.masked(0x80 | (rsv1 ? 0x40 : 0) | opcode, payload));
         out.flush();
     }
 
@@ -162,18 +142,9 @@ public final class FrameClient implements AutoCloseable {
         boolean compressed = false;
         int messageOpcode = -1;
         while (true) {
-            int b0 = in.readUnsignedByte();
-            int b1 = in.readUnsignedByte();
-            boolean fin = (b0 & 0x80) != 0;
-            int opcode = b0 & 0x0f;
-            long length = b1 & 0x7f;
-            if (length == 126) {
-                length = in.readUnsignedShort();
-            } else if (length == 127) {
-                length = in.readLong();
-            }
-            byte[] payload = new byte[(int) length];
-            in.readFully(payload);
+            Frames.Read frame = Frames.read(in, Integer.MAX_VALUE);
+            int opcode = frame.opcode();
+            byte[] payload = frame.payload();
             if (opcode >= 0x8) {
                 if (opcode == 0x9) {
                     sendFrame(0xA, payload, false);
@@ -183,10 +154,10 @@ public final class FrameClient implements AutoCloseable {
             }
             if (opcode != 0) {
                 messageOpcode = opcode;
-                compressed = (b0 & 0x40) != 0;
+                compressed = frame.rsv1();
             }
             message.write(payload);
-            if (fin) {
+            if (frame.fin()) {
                 byte[] data = message.toByteArray();
                 return new Frame(messageOpcode, compressed ? inflate(data) : data, compressed);
             }

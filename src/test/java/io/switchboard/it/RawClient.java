@@ -102,17 +102,9 @@ public final class RawClient implements AutoCloseable {
     private void readLoop(DataInputStream in) {
         try {
             while (true) {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long len = b1 & 0x7F;
-                if (len == 126) {
-                    len = in.readUnsignedShort();
-                } else if (len == 127) {
-                    len = in.readLong();
-                }
-                byte[] payload = new byte[(int) len];
-                in.readFully(payload);
-                int opcode = b0 & 0x0F;
+                Frames.Read read = Frames.read(in, Integer.MAX_VALUE);
+                int opcode = read.opcode();
+                byte[] payload = read.payload();
                 Frame frame = new Frame(opcode, payload, System.nanoTime());
                 history.add(frame);
                 frames.add(frame);
@@ -142,22 +134,7 @@ public final class RawClient implements AutoCloseable {
 
     /** Writes one masked, final frame (clients must mask). */
     private synchronized void send(int opcode, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length & 0xFF);
-        }
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
+        out.write(Frames.masked(0x80 | opcode, payload));
         out.flush();
     }
 

@@ -95,22 +95,7 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Writes the head of a final text frame that declares {@code length} bytes of payload. */
     public void writeHeader(int opcode, long length) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        head.write(0x80 | opcode);
-        if (length < 126) {
-            head.write(0x80 | (int) length);
-        } else if (length <= 0xFFFF) {
-            head.write(0x80 | 126);
-            head.write((int) (length >>> 8));
-            head.write((int) length);
-        } else {
-            head.write(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                head.write((int) (length >>> shift));
-            }
-        }
-        head.write(new byte[4]); // masking key 0: the payload goes out as is
-        out.write(head.toByteArray());
+        out.write(Frames.head(0x80 | opcode, length, new byte[4])); // masking key 0: the payload goes out as is
     }
 
     /**
@@ -140,17 +125,9 @@ public final class RawWebSocket implements AutoCloseable {
     public int awaitCloseCode() {
         try {
             while (true) {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long len = b1 & 0x7F;
-                if (len == 126) {
-                    len = in.readUnsignedShort();
-                } else if (len == 127) {
-                    len = in.readLong();
-                }
-                byte[] payload = new byte[(int) Math.min(len, 1 << 20)];
-                in.readFully(payload);
-                if ((b0 & 0x0F) == 0x8) {
+                Frames.Read frame = Frames.read(in, 1 << 20);
+                byte[] payload = frame.payload();
+                if (frame.opcode() == 0x8) {
                     return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
                 }
             }
