@@ -52,7 +52,7 @@ final class Delivery {
     private boolean outcome(ManagedConnection c, SendQueue.OfferResult result) {
         if (result == SendQueue.OfferResult.OVERFLOW) {
             // the queue dropped what waited; the frame in flight finishes, then the close frame
-            hub.closeBehindInFlight(c, Disconnect.SLOW_CONSUMER);
+            hub.close(c, Disconnect.SLOW_CONSUMER);
         }
         return result == SendQueue.OfferResult.ACCEPTED;
     }

@@ -204,11 +204,51 @@ public final class Drain {
         }
     }
 
+    /**
+     * The last resort of a stop hook whose drain failed (a container that can no longer load a class the
+     * drain needs, say): sends every connection still registered a close frame with
+     * {@code shutdown.close-code} at once, without the drain's bookkeeping, each on its own so that one
+     * failure does not keep the others open.
+     *
+     * @return how many connections were sent a close frame
+     */
+    public int closeRemaining() {
+        Disconnect shutdown = Disconnect.shutdown(hub.settings().shutdown().closeCode());
+        int sent = 0;
+        for (ManagedConnection c : new ArrayList<>(hub.registry().all())) {
+            try {
+                if (c.state() != ConnectionState.CLOSED) {
+                    c.beginClose(shutdown);
+                    c.transport().close(shutdown.code(), shutdown.reason());
+                    sent++;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "could not close connection " + c.id(), e);
+            }
+        }
+        return sent;
+    }
+
+    /** After {@link #closeRemaining}: drops whatever has not finished its close handshake; returns how many. */
+    public int abortRemaining() {
+        int aborted = 0;
+        for (ManagedConnection c : new ArrayList<>(hub.registry().all())) {
+            try {
+                hub.abort(c);
+                aborted++;
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "could not abort connection " + c.id(), e);
+            }
+        }
+        return aborted;
+    }
+
     private void runCleanups() {
         for (Runnable cleanup : cleanups) {
             try {
                 cleanup.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // a cleanup of the shell may need a class its stopping container can no longer load
                 LOG.log(Level.WARNING, "drain cleanup failed", e);
             }
         }

@@ -42,7 +42,7 @@ public final class Gatekeeper {
     private final Clock clock;
     private final Sweeper sweeper;
     private final ConnectionLimits limits;
-    private final LifecycleLog log = new LifecycleLog();
+    private final LifecycleLog log;
     private final List<String> allowedOrigins;
 
     /** The verifier of header, query and in-band tokens; set once by the shell at startup. */
@@ -57,6 +57,7 @@ public final class Gatekeeper {
         this.settings = settings;
         this.clock = clock;
         this.sweeper = hub.sweeper();
+        this.log = hub.lifecycleLog();
         this.limits = new ConnectionLimits(settings.limits(), settings.rate());
         this.allowedOrigins = settings.allowedOrigins().stream().map(Gatekeeper::normalizeOrigin).toList();
         hub.onRelease(this::released);

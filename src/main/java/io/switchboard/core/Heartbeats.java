@@ -25,7 +25,7 @@ public final class Heartbeats {
     private final Hub hub;
     private final Sweeper sweeper;
     private final Clock clock;
-    private final LifecycleLog log = new LifecycleLog();
+    private final LifecycleLog log;
     private final HeartbeatStats stats = new HeartbeatStats();
 
     private final long intervalNanos;
@@ -45,6 +45,7 @@ public final class Heartbeats {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.sweeper = Objects.requireNonNull(sweeper, "sweeper");
         this.clock = hub.clock();
+        this.log = hub.lifecycleLog();
         Settings s = hub.settings();
         this.intervalNanos = s.heartbeat().interval().toNanos();
         this.timeoutNanos = Math.min(s.heartbeat().timeout().toNanos(), intervalNanos);

@@ -26,7 +26,8 @@ public final class Hub {
     private final MessageCodec codec;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final Counters counters = new Counters();
-    private final LifecycleLog log = new LifecycleLog();
+    /** Where this hub's lifecycle lines go; {@link Heartbeats} and {@link Gatekeeper} write there too. */
+    private final LifecycleLog log;
     private final List<Consumer<ManagedConnection>> releaseListeners = new CopyOnWriteArrayList<>();
     private final Sweeper sweeper;
     private final Heartbeats heartbeats;
@@ -35,6 +36,12 @@ public final class Hub {
     private final Gatekeeper gatekeeper;
 
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
+        this(settings, clock, codec, new LifecycleLog());
+    }
+
+    /** A hub whose lifecycle lines go to {@code log} instead of the lifecycle logger. */
+    Hub(Settings settings, Clock clock, MessageCodec codec, LifecycleLog log) {
+        this.log = Objects.requireNonNull(log, "log");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -78,6 +85,10 @@ public final class Hub {
 
     public Clock clock() {
         return clock;
+    }
+
+    LifecycleLog lifecycleLog() {
+        return log;
     }
 
 
@@ -192,27 +203,24 @@ public final class Hub {
         delivery.send(c, codec.encode(message));
     }
 
-    /** Starts closing {@code c} for {@code why}; a no-op when it is already closing or closed. */
+    /**
+     * Starts closing {@code c} for {@code why}; a no-op when it is already closing or closed. Frames that
+     * wait on its send queue are dropped; the frame the transport is writing, if any, is finished first
+     * and the close frame follows it, so that the close never cuts a frame in half (Tyrus drops unwritten
+     * data when a session closes). The close timeout runs from now: a peer that does not read at all is
+     * aborted after it, and one that does gets it again for the close handshake.
+     */
     public void close(ManagedConnection c, Disconnect why) {
         if (beginClose(c, why)) {
-            c.transport().close(why.code(), why.reason());
+            c.outbox().shut();
+            c.outbox().whenIdle(() -> sendCloseFrame(c, why));
         }
     }
 
-    /**
-     * Closes a connection whose send queue is shut (a slow consumer) once the frame the transport is
-     * writing is done, so that the close frame follows it rather than cutting it off (Tyrus drops
-     * unwritten data when a session closes). The close timeout runs from now: a peer that does not
-     * read at all is aborted after it, and one that does gets it again for the close handshake.
-     */
-    void closeBehindInFlight(ManagedConnection c, Disconnect why) {
-        if (beginClose(c, why)) {
-            c.outbox().whenIdle(() -> {
-                if (c.state() == ConnectionState.CLOSING) {
-                    heartbeats.closing(c);
-                    c.transport().close(why.code(), why.reason());
-                }
-            });
+    private void sendCloseFrame(ManagedConnection c, Disconnect why) {
+        if (c.state() == ConnectionState.CLOSING) {
+            heartbeats.closing(c);
+            c.transport().close(why.code(), why.reason());
         }
     }
 

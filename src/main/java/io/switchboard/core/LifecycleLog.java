@@ -13,7 +13,20 @@ import java.util.logging.Logger;
  */
 public final class LifecycleLog {
 
-    private static final Logger LOG = Logger.getLogger("io.switchboard.lifecycle");
+    /** The lifecycle logger that every line goes to unless a hub names another. */
+    public static final String LOGGER = "io.switchboard.lifecycle";
+
+    private final Logger log;
+
+    /** Lines to the {@link #LOGGER lifecycle logger}. */
+    public LifecycleLog() {
+        this(Logger.getLogger(LOGGER));
+    }
+
+    /** Lines to {@code log}. */
+    public LifecycleLog(Logger log) {
+        this.log = log;
+    }
 
     /** Logs entering {@code state} (any state but CLOSED, which {@link #closed} logs). */
     public void transition(ManagedConnection c, ConnectionState state) {
@@ -21,30 +34,30 @@ public final class LifecycleLog {
             case OPEN, VIOLATION -> Level.INFO;
             default -> Level.FINE;
         };
-        if (LOG.isLoggable(level)) {
-            LOG.log(level, line(state.event(), c) + " state=" + state);
+        if (log.isLoggable(level)) {
+            log.log(level, line(state.event(), c) + " state=" + state);
         }
     }
 
     /** Logs the end of a connection with its close code and reason. */
     public void closed(ManagedConnection c, int code, String reason, long durationMs) {
-        if (LOG.isLoggable(Level.INFO)) {
-            LOG.info(line(ConnectionState.CLOSED.event(), c) + " code=" + code
+        if (log.isLoggable(Level.INFO)) {
+            log.info(line(ConnectionState.CLOSED.event(), c) + " code=" + code
                     + " reason=" + quote(reason) + " durationMs=" + durationMs);
         }
     }
 
     /** Logs any other named event about a connection, such as {@code zombie} or {@code auth}. */
     public void event(String event, ManagedConnection c, String detail) {
-        if (LOG.isLoggable(Level.INFO)) {
-            LOG.info(line(event, c) + (detail.isEmpty() ? "" : " " + detail));
+        if (log.isLoggable(Level.INFO)) {
+            log.info(line(event, c) + (detail.isEmpty() ? "" : " " + detail));
         }
     }
 
     /** Logs a handshake refused before the upgrade, for which there is no connection yet. */
     public void rejected(String ip, int status, String reason) {
-        if (LOG.isLoggable(Level.INFO)) {
-            LOG.info("event=reject ip=" + ip + " code=" + status + " reason=" + quote(reason));
+        if (log.isLoggable(Level.INFO)) {
+            log.info("event=reject ip=" + ip + " code=" + status + " reason=" + quote(reason));
         }
     }
 

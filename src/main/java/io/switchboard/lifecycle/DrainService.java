@@ -2,6 +2,8 @@ package io.switchboard.lifecycle;
 
 import io.switchboard.core.Drain;
 import io.switchboard.core.Hub;
+import io.switchboard.core.StopRehearsal;
+import io.switchboard.endpoint.JsonMessageCodec;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -53,6 +55,12 @@ public class DrainService {
         Hub hub = runtime.hub();
         drain = new Drain(hub, Drain.uniformJitter(hub.settings().shutdown().reconnectJitter(), new Random()));
         drain.logTo(this::logDrainEvent);
+        try {
+            // with ApplicationClasses (at the servlet context's start): the stop needs no class loading
+            StopRehearsal.run(hub.settings(), new JsonMessageCodec());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "the drain's rehearsal at start failed; a stop may not drain cleanly", e);
+        }
         DrainHooks.register(this);
         // On Payara Micro a JVM shutdown hook runs seconds before the application is stopped: start
         // refusing and notifying there. On WildFly the suspend activity gets there first.
@@ -124,8 +132,18 @@ public class DrainService {
     /**
      * Drains now, or joins the drain under way, and returns when it is done or its deadline has passed.
      * Safe to call from several stop hooks at once: all of them return when the one drain is done.
+     * Never throws: should the drain fail, every remaining connection is still closed with the configured
+     * close code, and whatever does not finish its close handshake within {@code close.timeout} is aborted.
      */
     public void drainAndWait(String reason) {
+        try {
+            drainUntilDone(reason);
+        } catch (Throwable e) {
+            closeRemainingAfter(e);
+        }
+    }
+
+    private void drainUntilDone(String reason) {
         Hub hub = runtime.hub();
         drain.start(reason, hub.clock().nanoTime());
         Duration budget = hub.settings().shutdown().drainTimeout().plus(hub.settings().closeTimeout()).plusSeconds(2);
@@ -140,6 +158,40 @@ public class DrainService {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    /** The drain failed: close what is left with our code, wait up to close.timeout, abort the rest. */
+    private void closeRemainingAfter(Throwable failure) {
+        try {
+            report("event=drain phase=failed error=" + failure, failure);
+            int closed = drain.closeRemaining();
+            Hub hub = runtime.hub();
+            long deadline = hub.clock().nanoTime() + hub.settings().closeTimeout().toNanos();
+            while (hub.registry().size() > 0 && hub.clock().nanoTime() - deadline < 0) {
+                Thread.sleep(STEP_MS);
+            }
+            int aborted = drain.abortRemaining();
+            report("event=drain phase=done after=failure closed=" + closed + " aborted=" + aborted, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            report("event=drain phase=failed again error=" + e, e);
+        }
+    }
+
+    /** To the log and, while the JVM stops, to standard error: never throws. */
+    private void report(String line, Throwable failure) {
+        try {
+            LOG.log(Level.SEVERE, line, failure);
+        } catch (Throwable ignored) {
+            // the container's logging is gone: standard error below still reaches the operator
+        }
+        if (jvmStopping) {
+            System.err.println(line);
+            if (failure != null) {
+                failure.printStackTrace();
             }
         }
     }

@@ -89,7 +89,7 @@ class SlowConsumerCloseTest {
         SendQueue q = c.outbox();
         slow.completeAll();
         q.shut();
-        hub.closeBehindInFlight(c, Disconnect.SLOW_CONSUMER);
+        hub.close(c, Disconnect.SLOW_CONSUMER);
         assertEquals(List.of("1008 slow consumer"), slow.closes);
     }
 }

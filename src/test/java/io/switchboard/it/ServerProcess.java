@@ -35,6 +35,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the server named by {@link Servers#name()} with the built WAR and these settings, and waits until it is ready. */
     public static ServerProcess start(Map<String, String> settings, int portOffset) throws Exception {
+        return start(settings, portOffset, true);
+    }
+
+    /**
+     * As {@link #start(Map, int)}; with {@code ownRootDir} false Payara Micro runs as an operator starts it,
+     * in a runtime directory of its own choosing that its shutdown hook deletes while the JVM stops (the
+     * application's class files with it).
+     */
+    public static ServerProcess start(Map<String, String> settings, int portOffset, boolean ownRootDir) throws Exception {
         Path work = Files.createTempDirectory("switchboard-e2e");
         Path log = work.resolve("server.log");
         List<String> command = new ArrayList<>();
@@ -58,8 +67,10 @@ public final class ServerProcess implements AutoCloseable {
             command.add("-jar");
             command.add(new File(System.getProperty("payara.microJar")).getAbsolutePath());
             command.addAll(List.of("--deploy", Path.of("target/switchboard.war").toAbsolutePath().toString(),
-                    "--contextroot", "/", "--port", Integer.toString(port), "--nocluster",
-                    "--rootdir", work.resolve("payara").toString()));
+                    "--contextroot", "/", "--port", Integer.toString(port), "--nocluster"));
+            if (ownRootDir) {
+                command.addAll(List.of("--rootdir", work.resolve("payara").toString()));
+            }
             base = new URL("http://127.0.0.1:" + port + "/");
             readiness = URI.create("http://127.0.0.1:" + port + "/health/ready");
         }

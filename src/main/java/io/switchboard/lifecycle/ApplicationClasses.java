@@ -1,0 +1,71 @@
+package io.switchboard.lifecycle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Loads and initialises every class of the application when it starts, so that stopping it needs no
+ * class loading at all. A stopping container may no longer load classes for the application: Payara
+ * Micro deletes the exploded application (its runtime directory) in a shutdown hook of its own while
+ * Switchboard's drain runs in another, so a class first needed by the drain, a close or an abort after
+ * SIGTERM is a {@code NoClassDefFoundError} and the clients get the container's 1000 or 1006 instead of
+ * our notice and close code. No list of classes to keep up to date: everything under
+ * {@code WEB-INF/classes} is loaded, nested, anonymous and synthetic classes included; what links against
+ * the other container's API (the WildFly suspend activity on Payara, the Tyrus extension on WildFly) is
+ * skipped. {@link io.switchboard.core.StopRehearsal} links the stop path's code beside it.
+ */
+final class ApplicationClasses {
+
+    private static final Logger LOG = Logger.getLogger(ApplicationClasses.class.getName());
+
+    /** The outcome: the classes loaded and initialised, and those this container cannot load. */
+    record Loaded(List<String> loaded, List<String> skipped) { }
+
+    private ApplicationClasses() {
+    }
+
+    /**
+     * @param loader the application's class loader
+     * @param list   the resource paths directly under a folder path ({@code ServletContext.getResourcePaths}:
+     *               folders end with {@code /}); null or empty for none
+     * @param root   the folder of the class files, ending with {@code /}, such as {@code /WEB-INF/classes/}
+     */
+    static Loaded loadAll(ClassLoader loader, Function<String, Set<String>> list, String root) {
+        List<String> names = new ArrayList<>();
+        collect(list, root, root, names);
+        List<String> loaded = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (String name : names) {
+            try {
+                Class.forName(name, true, loader);
+                loaded.add(name);
+            } catch (ClassNotFoundException | LinkageError e) {
+                skipped.add(name);
+                if (LOG.isLoggable(Level.FINE)) {
+                    LOG.fine("not loaded at start (not for this container): " + name + ": " + e);
+                }
+            }
+        }
+        return new Loaded(loaded, skipped);
+    }
+
+    private static void collect(Function<String, Set<String>> list, String root, String folder, List<String> names) {
+        Set<String> entries = list.apply(folder);
+        if (entries == null) {
+            return;
+        }
+        for (String path : new TreeSet<>(entries)) {
+            if (path.endsWith("/")) {
+                collect(list, root, path, names);
+            } else if (path.endsWith(".class") && path.startsWith(root) && !path.endsWith("module-info.class")
+                    && !path.endsWith("package-info.class")) {
+                names.add(path.substring(root.length(), path.length() - ".class".length()).replace('/', '.'));
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Stopping a server whose clients never leave (section 10), in a JVM that has done nothing before the
+ * stop but accept their handshakes and welcome them: no connection has been closed, no drain has run,
+ * so every class the drain, the close and the abort need is one the application loaded when it
+ * started (Payara Micro closes the application's class loader while its shutdown hook runs). Every
+ * client must get the {@code shutdown} notice and then our close code, never the container's 1000 or
+ * 1006, and the server must exit once the drain is over.
+ *
+ * <p>Each case boots a server of its own: Payara Micro is stopped with SIGTERM; WildFly with SIGTERM
+ * and with the management operation {@code :shutdown}.
+ */
+class DeafDrainIT {
+
+    private static final Duration DRAIN = Duration.ofSeconds(2);
+    private static final Duration CLOSE = Duration.ofSeconds(1);
+    /** What the JVM and the container need to exit after the drain; generous on a busy two-core machine. */
+    private static final Duration EXIT_MARGIN = Duration.ofSeconds(30);
+
+    enum Stop { SIGTERM, MANAGEMENT_SHUTDOWN }
+
+    static Stream<Arguments> cases() {
+        if (Servers.name().equals("wildfly")) {
+            return Stream.of(
+                    Arguments.of(Stop.SIGTERM, 1, null),
+                    Arguments.of(Stop.SIGTERM, 200, 4003),
+                    Arguments.of(Stop.MANAGEMENT_SHUTDOWN, 1, 4003),
+                    Arguments.of(Stop.MANAGEMENT_SHUTDOWN, 200, null));
+        }
+        return Stream.of(
+                Arguments.of(Stop.SIGTERM, 1, null),
+                Arguments.of(Stop.SIGTERM, 1, 4003),
+                Arguments.of(Stop.SIGTERM, 200, null),
+                Arguments.of(Stop.SIGTERM, 200, 4003));
+    }
+
+    /**
+     * @param closeCode the configured {@code switchboard.shutdown.close-code}, or null for the default (1001)
+     */
+    @ParameterizedTest(name = "{0}, {1} deaf clients, close code {2}")
+    @MethodSource("cases")
+    void clientsThatNeverLeaveGetTheNoticeAndOurCloseCode(Stop stop, int clients, Integer closeCode) throws Exception {
+        Map<String, String> settings = new TreeMap<>(Map.of(
+                "switchboard.shutdown.drain-timeout", DRAIN.toSeconds() + "s",
+                "switchboard.close.timeout", CLOSE.toSeconds() + "s",
+                "switchboard.shutdown.reconnect-jitter", "1s",
+                "switchboard.limits.max-connections", "1000",
+                "switchboard.limits.max-per-ip", "1000",
+                "switchboard.rate.handshakes-per-second-per-ip", "1000"));
+        if (closeCode != null) {
+            settings.put("switchboard.shutdown.close-code", closeCode.toString());
+        }
+        String expected = (closeCode == null ? 1001 : closeCode) + " server shutting down";
+        int offset = Integer.getInteger("switchboard.it.port.offset", 0) + 60;
+        try (ServerProcess server = ServerProcess.start(settings, offset, false)) {
+            List<TestClient> deaf = new ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    deaf.add(TestClient.connect(Servers.webSocket(server.base(), null)));
+                }
+                for (TestClient c : deaf) {
+                    c.next("welcome");
+                }
+
+                long stopped = System.nanoTime();
+                if (stop == Stop.SIGTERM) {
+                    server.terminate();
+                } else {
+                    managementShutdown(offset, ServerProcess.sigtermGraceSeconds(settings));
+                }
+
+                for (TestClient c : deaf) {
+                    JsonObject notice = c.next();
+                    assertEquals("shutdown", notice.getString("type"), notice + "\n" + server.logTail());
+                    assertEquals(DRAIN.toMillis(), notice.getJsonNumber("drainMs").longValue());
+                }
+                List<String> wrong = new ArrayList<>();
+                for (TestClient c : deaf) {
+                    String close = c.awaitClose();
+                    if (!expected.equals(close)) {
+                        wrong.add(close);
+                    }
+                }
+                assertTrue(wrong.isEmpty(), wrong.size() + " of " + clients + " clients saw another close than '"
+                        + expected + "', e.g. '" + (wrong.isEmpty() ? "" : wrong.get(0)) + "'\n" + server.logTail());
+                Duration bound = DRAIN.plus(CLOSE).plus(EXIT_MARGIN);
+                assertTrue(server.awaitExit(bound), "the server exits within " + bound + "\n" + server.logTail());
+                System.out.println(stop + " to exit on " + Servers.name() + " with " + clients + " deaf clients: "
+                        + Duration.ofNanos(System.nanoTime() - stopped).toMillis() + " ms");
+                String log = String.join("\n", server.logLines());
+                assertTrue(!log.contains("NoClassDefFoundError") && !log.contains("ClassNotFoundException"),
+                        "no class had to be loaded after the stop\n" + server.logTail());
+            } finally {
+                deaf.forEach(TestClient::close);
+            }
+        }
+    }
+
+    /** WildFly's {@code :shutdown} through its management CLI, with the grace the drain needs. */
+    private static void managementShutdown(int offset, long graceSeconds) throws Exception {
+        Path cli = Path.of(System.getProperty("jboss.home"), "bin", "jboss-cli.sh");
+        Process p = new ProcessBuilder(cli.toString(), "--connect", "--controller=127.0.0.1:" + (9990 + offset),
+                "--command=:shutdown(suspend-timeout=" + graceSeconds + ")")
+                .redirectErrorStream(true).start();
+        // the CLI returns once the server has accepted the operation; the drain runs after that
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("jboss-cli did not return");
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(out.contains("success") || p.exitValue() == 0, "jboss-cli :shutdown: " + out);
+    }
+}
