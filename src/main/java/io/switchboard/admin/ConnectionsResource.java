@@ -93,7 +93,7 @@ public class ConnectionsResource {
         return Response.accepted(ConnectionView.of(found.get())).build();
     }
 
-    /** Service-initiated reconnect (CONTRACT.md section 11); closed by the server if the client has not left in time. */
+    /** Service-initiated reconnect (protocol.md); closed by the server if the client has not left in time. */
     @POST
     @Path("{id}/reconnect")
     @Consumes(MediaType.WILDCARD)

@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * {@code /api/drain}: an operator's drain without stopping the server (CONTRACT.md sections 7 and 10).
+ * {@code /api/drain}: an operator's drain without stopping the server (operations.md and protocol.md).
  * {@code POST} starts it (202); {@code DELETE} ends it while it still waits for clients or once it has
  * finished (200), and the node admits connections again; {@code GET} tells where it is. Starting a drain
  * while one runs answers 409, as does cancelling one that is closing connections.

@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /**
- * {@code POST /api/zombies/cleanup} (CONTRACT.md section 7): closes now every connection that has
+ * {@code POST /api/zombies/cleanup} (operations.md): closes now every connection that has
  * been silent since a ping whose {@code heartbeat.timeout} has passed, without waiting for
  * {@code max-missed} misses, and answers {@code {"closed":[ids]}}. A connection that answered its
  * last ping is never closed. See {@code Heartbeats.closeZombiesNow}.

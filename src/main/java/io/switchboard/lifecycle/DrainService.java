@@ -18,7 +18,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs the core {@link Drain} for the container (CONTRACT.md section 10).
+ * Runs the core {@link Drain} for the container (protocol.md).
  *
  * <p>Two ways in. An operator's drain ({@code POST /api/drain}) is driven by a periodic task on the
  * container's {@link ManagedScheduledExecutorService} and can be cancelled. A stopping application is
