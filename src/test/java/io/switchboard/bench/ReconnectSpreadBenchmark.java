@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * mvn verify -Dit.test=ClientServerRestartIT -Dit.wildfly.skip=true   # builds the WAR, fetches Payara Micro
- * flock /work/bench.lock mvn -q exec:java -Dexec.classpathScope=test \
+ * mvn -q exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.switchboard.bench.ReconnectSpreadBenchmark [-Dclients=1000] [-Djitter=5] [-Dport=18400]
  * </pre>
  */
