@@ -6,7 +6,7 @@
 const WebSocket = require('ws');
 
 const conns = [];           // every connection this process opened: { ws, opened, closed, code, notice, self }
-let protocol = 'raw';       // 'switchboard' (JSON messages of CONTRACT.md) or 'raw' (the payload itself)
+let protocol = 'raw';       // 'switchboard' (Switchboard's JSON messages) or 'raw' (the payload itself)
 let phase = 'setup';        // 'hold': any close by the server is unexpected; 'drain': closes are timed
 let pings = 0;              // Ping frames received (ws answers each with a Pong)
 let subscribed = 0;         // 'subscribed' replies received

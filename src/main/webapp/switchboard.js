@@ -1,5 +1,5 @@
 /*
- * Switchboard browser client (CONTRACT.md section 12). No dependencies, no build step:
+ * Switchboard browser client (clients.md). No dependencies, no build step:
  *
  *   <script src="/switchboard.js"></script>
  *   const sb = new Switchboard('wss://example.com/ws', { token: () => myJwt() });

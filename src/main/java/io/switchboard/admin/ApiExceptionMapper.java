@@ -1,5 +1,6 @@
 package io.switchboard.admin;
 
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -15,6 +16,10 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable error) {
+        if (error instanceof NotSupportedException) {
+            return ApiError.response(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "send the body as JSON with the header Content-Type: application/json");
+        }
         if (error instanceof WebApplicationException wae) {
             Response.StatusType status = wae.getResponse().getStatusInfo();
             String code = status.getReasonPhrase().toLowerCase(java.util.Locale.ROOT).replace(' ', '_');

@@ -10,6 +10,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code POST /api/broadcast}: sends {@code data} to every open connection on this node, serialised once. */
 @Path("broadcast")
@@ -22,7 +27,14 @@ public class BroadcastResource {
     SwitchboardRuntime runtime;
 
     @POST
-    public Response broadcast(String body) {
+    @Operation(summary = "Send data to every open connection of this node")
+    @APIResponse(responseCode = "202", ref = "Delivered")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    public Response broadcast(@RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "PublishBody"))) String body) {
         Hub hub = runtime.hub();
         PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
         if (request.error != null) {

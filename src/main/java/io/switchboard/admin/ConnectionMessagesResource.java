@@ -13,6 +13,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code POST /api/connections/{id}/messages}: sends {@code data} to one connection. */
 @Path("connections/{id}/messages")
@@ -25,7 +30,15 @@ public class ConnectionMessagesResource {
     SwitchboardRuntime runtime;
 
     @POST
-    public Response send(@PathParam("id") String id, String body) {
+    @Operation(summary = "Send data to one connection")
+    @APIResponse(responseCode = "202", ref = "Delivered")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    public Response send(@PathParam("id") String id, @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "PublishBody"))) String body) {
         Hub hub = runtime.hub();
         PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
         if (request.error != null) {

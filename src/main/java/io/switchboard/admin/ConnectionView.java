@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One connection as the API shows it (CONTRACT.md section 7, {@code GET /api/connections}).
+ * One connection as the API shows it (operations.md, {@code GET /api/connections}).
  * {@code rttMs} is the smoothed heartbeat round trip and {@code lastRttMs} the latest one, both
  * {@code null} before the first answered ping; {@code clockOffsetMs} is the time-sync mean, or null.
  */

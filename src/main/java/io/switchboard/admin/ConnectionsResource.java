@@ -22,6 +22,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /api/connections}: list, inspect, close and ask to reconnect this node's connections. */
 @Path("connections")
@@ -36,7 +44,15 @@ public class ConnectionsResource {
     SwitchboardRuntime runtime;
 
     @GET
-    public Response list(@QueryParam("user") String user, @QueryParam("state") String state,
+    @Operation(summary = "List this node's connections")
+    @APIResponse(responseCode = "200", description = "The connections, oldest first",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConnectionView.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Response list(@Parameter(description = "Only this user's") @QueryParam("user") String user,
+                         @Parameter(description = "Only in this state: CONNECTING, HANDSHAKING, AUTHENTICATING, OPEN, VIOLATION, CLOSING, CLOSED") @QueryParam("state") String state,
+                         @Parameter(description = "At most this many, 1 to 10000", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "100"))
                          @QueryParam("limit") @DefaultValue("100") String limit) {
         Optional<ConnectionState> wanted;
         try {
@@ -67,6 +83,11 @@ public class ConnectionsResource {
 
     @GET
     @Path("{id}")
+    @Operation(summary = "One connection")
+    @APIResponse(responseCode = "200", description = "The connection",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConnectionView.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public Response get(@PathParam("id") String id) {
         return hub().registry().find(id)
                 .map(c -> Response.ok(ConnectionView.of(c)).build())
@@ -75,8 +96,16 @@ public class ConnectionsResource {
 
     @DELETE
     @Path("{id}")
-    public Response close(@PathParam("id") String id, @QueryParam("code") @DefaultValue("1000") String code,
-                          @QueryParam("reason") @DefaultValue("") String reason) {
+    @Operation(summary = "Close a connection with a close code and reason")
+    @APIResponse(responseCode = "202", description = "Closing",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConnectionView.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    public Response close(@PathParam("id") String id,
+                          @Parameter(description = "A close code a server may send: 1000, 1001, 1003, 1007-1014, 3000-4999", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "1000"))
+                          @QueryParam("code") @DefaultValue("1000") String code,
+                          @Parameter(description = "At most 123 bytes of UTF-8") @QueryParam("reason") @DefaultValue("") String reason) {
         Optional<ManagedConnection> found = hub().registry().find(id);
         if (found.isEmpty()) {
             return ApiError.notFound("no connection " + id);
@@ -93,11 +122,23 @@ public class ConnectionsResource {
         return Response.accepted(ConnectionView.of(found.get())).build();
     }
 
-    /** Service-initiated reconnect (CONTRACT.md section 11); closed by the server if the client has not left in time. */
+    /** Service-initiated reconnect (protocol.md); closed by the server if the client has not left in time. */
     @POST
     @Path("{id}/reconnect")
     @Consumes(MediaType.WILDCARD)
-    public Response reconnect(@PathParam("id") String id, String body) {
+    @Operation(summary = "Ask the client to reconnect: it gets {\"type\":\"reconnect\",...} and is closed after switchboard.close.timeout if it stays")
+    @APIResponse(responseCode = "202", description = "Asked",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConnectionView.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public Response reconnect(@PathParam("id") String id,
+            @RequestBody(description = "Optional; every field optional", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT, properties = {
+                @SchemaProperty(name = "reason", type = SchemaType.STRING),
+                @SchemaProperty(name = "afterMs", type = SchemaType.INTEGER, description = "0 to 3600000"),
+                @SchemaProperty(name = "url", type = SchemaType.STRING, description = "A ws:// or wss:// URL to reconnect to")})))
+            String body) {
         Optional<ManagedConnection> found = hub().registry().find(id);
         if (found.isEmpty()) {
             return ApiError.notFound("no connection " + id);

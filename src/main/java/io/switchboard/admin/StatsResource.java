@@ -8,6 +8,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code GET /api/stats}. */
 @Path("stats")
@@ -22,6 +26,11 @@ public class StatsResource {
     DrainService drains;
 
     @GET
+    @Operation(summary = "The figures to watch and alert on: pool, heartbeat, messages, limits, rejections, closes, drain")
+    @APIResponse(responseCode = "200", description = "The node's figures",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = StatsView.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     public StatsView stats() {
         return StatsView.of(runtime.hub(), drains.drain());
     }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code GET /api/stats}: the figures an operator watches and alerts on (CONTRACT.md section 7). */
+/** {@code GET /api/stats}: the figures an operator watches and alerts on (operations.md). */
 public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages messages, Map<String, Long> closesByCode,
                         Map<String, Long> rejectionsByReason, Limits limits, DrainState drain) {
 
@@ -28,7 +28,7 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
     public record Messages(long in, long out, long bytesIn, long bytesOut, long badRequests) { }
 
     /**
-     * Enforcement of section 5: messages dropped with {@code rate_limited}, connections closed with
+     * Enforcement of the limits (protocol.md): messages dropped with {@code rate_limited}, connections closed with
      * 1008 {@code rate limit exceeded} and 1008 {@code slow consumer}, messages over the warn size.
      */
     public record Limits(long rateLimitedMessages, long rateLimitCloses, long slowConsumerCloses, long largeMessages) { }

@@ -11,6 +11,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * {@code POST /api/users/{user}/messages}: sends {@code data} to every connection of a user on this
@@ -27,7 +32,14 @@ public class UserMessagesResource {
     SwitchboardRuntime runtime;
 
     @POST
-    public Response send(@PathParam("user") String user, String body) {
+    @Operation(summary = "Send data to every connection of a user (0 recipients is not an error)")
+    @APIResponse(responseCode = "202", ref = "Delivered")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    public Response send(@PathParam("user") String user, @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "PublishBody"))) String body) {
         Hub hub = runtime.hub();
         PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
         if (request.error != null) {

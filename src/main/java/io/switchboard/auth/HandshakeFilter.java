@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Runs on every request to {@code /ws} before the container's WebSocket upgrade, and refuses an
- * upgrade with the plain HTTP statuses of CONTRACT.md section 3 (a servlet filter is the one place
+ * upgrade with the plain HTTP statuses of protocol.md (a servlet filter is the one place
  * where both Tyrus and Undertow let Switchboard answer with a real status and headers). The
  * decision itself is the core's ({@link io.switchboard.core.Gatekeeper#checkHandshake}); this class
  * only reads the request and writes the response.

@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies JWTs as CONTRACT.md section 3 says, with Nimbus JOSE+JWT doing all parsing, signature and
+ * Verifies JWTs as protocol.md says, with Nimbus JOSE+JWT doing all parsing, signature and
  * claims checks: HS256 with the configured secret, RS256 or ES256 with the configured public key,
  * and nothing else. The key selector offers a key only for the algorithm that key is for, so
  * {@code alg: none}, JWE, and an HS256 token "signed" with the public key are all refused.

@@ -49,7 +49,7 @@ public final class Backoff {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
-    /** The contract's schedule: 500 ms to 30 s, stable after 10 s, on the system clock. */
+    /** The documented schedule: 500 ms to 30 s, stable after 10 s, on the system clock. */
     public static Backoff standard() {
         return new Backoff(DEFAULT_MIN, DEFAULT_MAX, DEFAULT_STABLE_AFTER, new Random(), System::nanoTime);
     }

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  */
 public final class ClientOptions {
 
-    /** Where the client presents its token (CONTRACT.md section 3). */
+    /** Where the client presents its token (protocol.md). */
     public enum TokenTransport {
         /** {@code Authorization: Bearer} on the upgrade request. */
         HEADER,

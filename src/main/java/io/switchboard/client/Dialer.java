@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Starts one connection attempt of a {@link SwitchboardClient} the way its options say (CONTRACT.md
- * sections 3 and 4): reads the token again, presents it in the {@code Authorization} header, the
+ * Starts one connection attempt of a {@link SwitchboardClient} the way its options say (protocol.md,
+ * handshake and heartbeats): reads the token again, presents it in the {@code Authorization} header, the
  * {@code access_token} query parameter or an {@code auth} message after the upgrade, and asks for
  * {@code ?heartbeat=app} when wanted. Stateless; safe from any thread.
  */

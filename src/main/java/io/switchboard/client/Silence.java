@@ -1,7 +1,7 @@
 package io.switchboard.client;
 
 /**
- * How long the server has been silent, and what to do about it (CONTRACT.md section 4, client side).
+ * How long the server has been silent, and what to do about it (protocol.md, client side).
  * The server sends something at least every {@code intervalMs} (a Ping frame or an app-level ping),
  * so after {@code intervalMs + timeoutMs/2} of silence the client asks with a ping of its own, and
  * after {@code intervalMs + timeoutMs} it treats the server as dead.

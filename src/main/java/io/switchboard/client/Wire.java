@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 
 /**
- * The client's side of the wire format (CONTRACT.md sections 3, 4, 6, 11) and its rules for
+ * The client's side of the wire format (protocol.md) and its rules for
  * reconnecting: which closes and handshake statuses are final, and how the URL is built.
  */
 final class Wire {
@@ -21,7 +21,7 @@ final class Wire {
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(SwitchboardClient.class.getName());
 
-    /** Close codes after which reconnecting would fail the same way (CONTRACT.md sections 3, 5). */
+    /** Close codes after which reconnecting would fail the same way (protocol.md). */
     static final Set<Integer> TERMINAL_CLOSE_CODES = Set.of(1003, 1008, 1009);
     /** Handshake statuses after which reconnecting would fail the same way. */
     static final Set<Integer> TERMINAL_STATUSES = Set.of(401, 403);

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * Reads one setting at a time from a source of raw strings, applying the default and the
- * contract's syntax, and reports every failure with the key and the offending value.
+ * documented syntax, and reports every failure with the key and the offending value.
  */
 final class ConfigReader {
 

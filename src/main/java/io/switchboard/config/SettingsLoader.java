@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every key of CONTRACT.md section 9 with its default, in one place. Reads a raw key-to-string
+ * Every key of configuration.md with its default, in one place. Reads a raw key-to-string
  * source (MicroProfile Config in the server, a map in tests) into validated {@link Settings}.
  */
 public final class SettingsLoader {

@@ -12,7 +12,7 @@ package io.switchboard.core;
  */
 public record Admission(Reservation reservation, Refusal refusal, long retryAfterSeconds, Reservation displaced) {
 
-    /** Why a connection was not admitted; each maps to one row of CONTRACT.md section 3. */
+    /** Why a connection was not admitted; each maps to one row of protocol.md. */
     public enum Refusal {
         DRAINING("draining", 503),
         GLOBAL_LIMIT("global connection limit", 503),

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * The size syntax of Switchboard's settings: a whole number of bytes, optionally with a unit.
  * Binary units ({@code KiB}, {@code MiB}, {@code GiB}) are powers of 1024, decimal ones
  * ({@code KB}, {@code MB}, {@code GB}) powers of 1000; {@code B} or no unit means bytes.
- * Units are case-sensitive, as in the contract's defaults ({@code 1MiB}, {@code 512KiB}).
+ * Units are case-sensitive, as in the documented defaults ({@code 1MiB}, {@code 512KiB}).
  */
 public final class ByteSizes {
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The channels a connection may subscribe and publish to: the token's {@code channels} claim
- * (CONTRACT.md section 3). A connection whose token carries no claim may use every channel
+ * (protocol.md). A connection whose token carries no claim may use every channel
  * ({@link #ALL}); an empty claim allows none.
  *
  * <p>A subscribe pattern is allowed when one granted pattern covers it entirely

@@ -1,7 +1,7 @@
 package io.switchboard.core;
 
 /**
- * The syntax of channel names and subscription patterns (CONTRACT.md section 6).
+ * The syntax of channel names and subscription patterns (protocol.md).
  *
  * <p>A name is one or more dot-separated segments, such as {@code news.sport}: each segment is
  * non-empty and holds no whitespace, control character, {@code *} or {@code >}. A pattern is a name

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Channel subscriptions and publishing on this node (CONTRACT.md sections 6 and 7): the client's
+ * Channel subscriptions and publishing on this node (protocol.md and operations.md): the client's
  * {@code subscribe}, {@code unsubscribe} and {@code publish} requests, and the publish calls of the API.
  *
  * <p>Subscriptions live in a {@link SubscriptionIndex} and in the connection's own set, and are removed

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Connection slots (CONTRACT.md section 5): the global limit, the per-IP and per-user limits with
+ * Connection slots (protocol.md): the global limit, the per-IP and per-user limits with
  * the per-user policy, the per-IP handshake rate, the per-user message token bucket, and the
  * draining flag that refuses every new connection.
  *
@@ -44,7 +44,7 @@ public final class ConnectionLimits {
         this.rate = rate;
     }
 
-    /** From now on, refuse every new connection with 503 (CONTRACT.md section 10, step 1). */
+    /** From now on, refuse every new connection with 503 (protocol.md, drain step 1). */
     public void startDraining() {
         draining = true;
     }

@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The lifecycle of one connection (CONTRACT.md section 2):
+ * The lifecycle of one connection (protocol.md):
  * {@code CONNECTING → HANDSHAKING → AUTHENTICATING → OPEN → CLOSING → CLOSED}.
  *
  * <p>Any live state may go to {@code CLOSING}; {@code OPEN} may pass through {@code VIOLATION} on
@@ -26,7 +26,7 @@ public enum ConnectionState {
         this.event = event;
     }
 
-    /** The {@code event=} name logged when a connection enters this state (section 8). */
+    /** The {@code event=} name logged when a connection enters this state (operations.md). */
     public String event() {
         return event;
     }

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Counters {
 
     /**
-     * Every reason {@link #rejectionsByReason()} can name: the handshake refusals of CONTRACT.md
-     * section 3, then the in-band authentication failures that have no handshake counterpart. An
+     * Every reason {@link #rejectionsByReason()} can name: the handshake refusals of protocol.md,
+     * then the in-band authentication failures that have no handshake counterpart. An
      * in-band invalid token counts as {@code invalid token}, an in-band user over its limit as
      * {@code per-user connection limit}.
      */

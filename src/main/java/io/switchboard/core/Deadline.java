@@ -5,7 +5,7 @@ package io.switchboard.core;
  * pending deadline of each kind; when several fall due in the same sweep they run in this order.
  */
 public enum Deadline {
-    /** In-band authentication must arrive before this (CONTRACT.md section 3); handler owned by auth. */
+    /** In-band authentication must arrive before this (protocol.md); handler owned by auth. */
     AUTH,
     /** The answer to the last heartbeat ping is due: a miss counts towards a zombie. */
     PONG,

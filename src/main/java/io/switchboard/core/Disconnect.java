@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Why Switchboard closes a connection: the close code, the reason sent in the close frame, and what
- * a client should do about it. This is the one catalogue of close codes and reasons; the contract's
- * reason strings (CONTRACT.md sections 3 to 5, 10, 11) are spelled here and nowhere else.
+ * a client should do about it. This is the one catalogue of close codes and reasons; the documented
+ * reason strings (protocol.md, close codes) are spelled here and nowhere else.
  *
  * @param code   the WebSocket close code
  * @param reason the close reason, at most 123 bytes of UTF-8

@@ -11,7 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The graceful drain of CONTRACT.md section 10, as a state machine driven by the caller's clock.
+ * The graceful drain of protocol.md, as a state machine driven by the caller's clock.
  *
  * <p>{@link #start} refuses new connections (the hub reports {@link Hub#isDraining()}), and sends every
  * open connection a {@code shutdown} notice with a random {@code reconnectAfterMs} in

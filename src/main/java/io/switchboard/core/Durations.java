@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The duration syntax of Switchboard's settings (CONTRACT.md section 1): a whole number with a unit
+ * The duration syntax of Switchboard's settings (configuration.md): a whole number with a unit
  * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}), an ISO-8601 duration
  * ({@code PT30S}), or a bare {@code 0}. A bare non-zero number is refused: it has no unit, and
  * guessing one is how a five-second timeout becomes a five-millisecond one.

@@ -12,7 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Who gets in, and how much they may send (CONTRACT.md sections 3 and 5): the checks on an upgrade
+ * Who gets in, and how much they may send (protocol.md): the checks on an upgrade
  * request, the in-band {@code auth} message, the auth timeout, and the per-user message rate.
  *
  * <p>Lifecycle of an admitted connection: {@link #checkHandshake} (the shell's servlet filter, before

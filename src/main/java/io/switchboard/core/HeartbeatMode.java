@@ -1,6 +1,6 @@
 package io.switchboard.core;
 
-/** How the server checks that a connection is alive (CONTRACT.md section 4). */
+/** How the server checks that a connection is alive (protocol.md). */
 public enum HeartbeatMode {
     /** WebSocket Ping and Pong control frames. */
     PROTOCOL("protocol"),

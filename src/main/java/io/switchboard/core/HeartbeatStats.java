@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
- * Server-wide heartbeat figures (CONTRACT.md section 7, {@code GET /api/stats} "heartbeat"): pings
+ * Server-wide heartbeat figures (operations.md, {@code GET /api/stats} "heartbeat"): pings
  * sent, answered and missed, connections closed as zombies, idle or skewed, TCP aborts after an
  * unfinished close handshake, and the round-trip histogram. Counters only grow.
  */

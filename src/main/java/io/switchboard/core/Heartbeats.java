@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The liveness rules of CONTRACT.md sections 4 and 11 on the {@link Sweeper}: heartbeat pings
+ * The liveness rules of protocol.md on the {@link Sweeper}: heartbeat pings
  * (Ping frames, plus {@code ping} messages in app mode), missed-pong counting and zombie closes,
  * the idle timeout, time sync, the service-initiated reconnect, and the TCP abort after a close
  * handshake that does not finish in {@code close.timeout}.
@@ -69,7 +69,7 @@ public final class Heartbeats {
     }
 
     /**
-     * Stops pings and the pong, idle and time-sync checks for good (CONTRACT.md section 10, step 4:
+     * Stops pings and the pong, idle and time-sync checks for good (protocol.md, drain step 4:
      * a draining node closes its connections itself). Reconnect and close-handshake deadlines go on.
      */
     public void stop() {
@@ -146,7 +146,7 @@ public final class Heartbeats {
     }
 
     /**
-     * Tells a live connection to reconnect (section 11) and closes it with the shutdown close code
+     * Tells a live connection to reconnect (protocol.md, reconnect and time sync) and closes it with the shutdown close code
      * if it has not closed within {@code close.timeout}.
      *
      * @return false when the connection is no longer live

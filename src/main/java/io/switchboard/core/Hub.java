@@ -97,7 +97,7 @@ public final class Hub {
         releaseListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Whether this node refuses new connections because it is draining (CONTRACT.md section 10). */
+    /** Whether this node refuses new connections because it is draining (protocol.md). */
     public boolean isDraining() {
         return gatekeeper.limits().isDraining();
     }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Who a verified token says the client is (CONTRACT.md section 3).
+ * Who a verified token says the client is (protocol.md).
  *
  * @param userId   the token's {@code sub}
  * @param channels the channel patterns of the {@code channels} claim, or {@code null} when the token

@@ -1,7 +1,7 @@
 package io.switchboard.core;
 
 /**
- * A message from a client (CONTRACT.md section 6), decoded by a {@link MessageCodec}.
+ * A message from a client (protocol.md), decoded by a {@link MessageCodec}.
  *
  * <p>{@code id} is the request's {@code "id"} exactly as the client wrote it in JSON (a number or
  * a quoted string), echoed back as {@code "ref"}; {@code null} when the client sent none.
@@ -18,10 +18,10 @@ public sealed interface Inbound {
 
     /**
      * {@code {"type":"time","t0":…,"t1":…,"t2":…}}: the answer to a time-sync request, or with
-     * {@code t0} alone a client's own request (section 11). Times are epoch milliseconds.
+     * {@code t0} alone a client's own request (protocol.md, reconnect and time sync). Times are epoch milliseconds.
      */
     record Time(String id, long t0, Long t1, Long t2) implements Inbound { }
-    /** A request about channels (section 6), handled by {@link Channels}. */
+    /** A request about channels (protocol.md, messages), handled by {@link Channels}. */
     sealed interface ChannelRequest extends Inbound {
         /** The channel name or pattern exactly as the client sent it. */
         String channel();
@@ -35,7 +35,7 @@ public sealed interface Inbound {
 
     /** {@code {"type":"publish","channel":"news.sport","data":...}}; {@code data} is JSON text. */
     record Publish(String id, String channel, String data) implements ChannelRequest { }
-    /** {@code {"type":"auth","token":"..."}}: in-band authentication (section 3). Never logged. */
+    /** {@code {"type":"auth","token":"..."}}: in-band authentication (protocol.md, handshake). Never logged. */
     record Auth(String id, String token) implements Inbound {
         @Override
         public String toString() {

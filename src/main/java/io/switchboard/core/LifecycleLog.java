@@ -4,7 +4,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes one line per lifecycle event in the format of CONTRACT.md section 8:
+ * Writes one line per lifecycle event in the format of operations.md:
  * {@code event=<name> conn=<id> user=<id> ip=<addr> code=<n> reason="..." durationMs=<n>}.
  *
  * <p>Opens, closes, violations and rejections are logged at INFO; the intermediate states

@@ -2,7 +2,7 @@ package io.switchboard.core;
 
 /**
  * Puts one connection's text message together from the parts the container delivers, refusing it as
- * soon as it passes {@code switchboard.limits.max-message-size} (CONTRACT.md section 5), so that no
+ * soon as it passes {@code switchboard.limits.max-message-size} (protocol.md), so that no
  * more than the limit is ever held here, whatever size the message or its frames declare.
  *
  * <p>Why not the container's own limit: Undertow takes it only from the {@code @OnMessage}

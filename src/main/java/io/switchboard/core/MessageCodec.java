@@ -16,7 +16,7 @@ public interface MessageCodec {
     String encode(Outbound message);
 
     /**
-     * A {@code message} serialised once for all its recipients (CONTRACT.md section 6):
+     * A {@code message} serialised once for all its recipients (protocol.md):
      * {@code {"type":"message","channel":...,"data":...,"seq":N}}, each recipient adding its own
      * seq; without a channel (a direct message or a broadcast) there is no seq.
      *

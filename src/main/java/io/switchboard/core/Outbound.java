@@ -1,6 +1,6 @@
 package io.switchboard.core;
 
-/** A message to a client (CONTRACT.md sections 3 to 6), encoded by a {@link MessageCodec}. */
+/** A message to a client (protocol.md), encoded by a {@link MessageCodec}. */
 public sealed interface Outbound {
 
     /** The first message after authentication. */
@@ -10,7 +10,7 @@ public sealed interface Outbound {
                    long serverTime) implements Outbound { }
 
     /**
-     * The drain notice (section 10): the server is going away; reconnect after {@code reconnectAfterMs},
+     * The drain notice (protocol.md, drain): the server is going away; reconnect after {@code reconnectAfterMs},
      * and expect to be closed after {@code drainMs}.
      */
     record Shutdown(String reason, long reconnectAfterMs, long drainMs) implements Outbound { }
@@ -18,12 +18,12 @@ public sealed interface Outbound {
     record Ping(long id) implements Outbound { }
 
     /**
-     * Time sync (section 11): the server's request carries {@code t0} only; the answer to a client's
+     * Time sync (protocol.md, reconnect and time sync): the server's request carries {@code t0} only; the answer to a client's
      * request carries its {@code t0} and the server's receive and send times {@code t1}, {@code t2}.
      */
     record Time(long t0, Long t1, Long t2) implements Outbound { }
 
-    /** A service-initiated reconnect (section 11); {@code url} may be {@code null}. */
+    /** A service-initiated reconnect (protocol.md, reconnect and time sync); {@code url} may be {@code null}. */
     record Reconnect(String reason, long afterMs, String url) implements Outbound { }
 
     /** The answer to a client's ping; {@code id} is echoed as the client sent it. */

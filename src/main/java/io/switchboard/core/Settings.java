@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every setting of CONTRACT.md section 9, already parsed and validated. The shell builds it from
+ * Every setting of configuration.md, already parsed and validated. The shell builds it from
  * MicroProfile Config once, at deployment; the core only reads it.
  */
 public record Settings(
@@ -36,7 +36,7 @@ public record Settings(
                 + ", " + timeSync + ", adminToken=" + (adminToken.isPresent() ? "set" : "unset") + "]";
     }
 
-    /** How clients authenticate (section 3). */
+    /** How clients authenticate (protocol.md, handshake). */
     public record Auth(boolean inBand, Duration timeout, Optional<String> jwtSecret,
                        Optional<String> publicKeyLocation, Optional<String> issuer,
                        Optional<String> audience, Duration leeway) {
@@ -78,22 +78,22 @@ public record Settings(
         }
     }
 
-    /** Connection counts and message sizes (section 5). */
+    /** Connection counts and message sizes (protocol.md, limits). */
     public record Limits(int maxConnections, int maxPerUser, int maxPerIp, PerUserPolicy perUserPolicy,
                          long maxMessageSize, long messageWarnSize) { }
 
-    /** The per-user token bucket and the per-IP handshake rate (section 5). */
+    /** The per-user token bucket and the per-IP handshake rate (protocol.md, limits). */
     public record Rate(int messagesPerSecond, int burst, int maxViolations, int handshakesPerSecondPerIp) { }
 
-    /** The bounds of each connection's send queue (section 5). */
+    /** The bounds of each connection's send queue (protocol.md, limits). */
     public record Send(int maxQueuedMessages, long maxQueuedBytes) { }
 
-    /** permessage-deflate (section 5). */
+    /** permessage-deflate (protocol.md, limits). */
     public record Compression(boolean enabled, int level, long threshold) { }
 
-    /** The graceful drain (section 10). */
+    /** The graceful drain (protocol.md, drain). */
     public record Shutdown(boolean notifyClients, Duration drainTimeout, int closeCode, Duration reconnectJitter) { }
 
-    /** Time sync (section 11); an {@code interval} of zero turns it off. */
+    /** Time sync (protocol.md, reconnect and time sync); an {@code interval} of zero turns it off. */
     public record TimeSync(Duration interval, Duration maxOffset) { }
 }

@@ -90,7 +90,7 @@ public final class Sweeper {
 
     /**
      * The sweep period for these settings: a tenth of the shortest timeout a sweep enforces,
-     * between 10 ms and 1 s (500 ms with the contract's defaults).
+     * between 10 ms and 1 s (500 ms with the documented defaults).
      */
     public static Duration tickFor(Settings s) {
         long shortest = Math.min(s.heartbeat().interval().toNanos(), s.heartbeat().timeout().toNanos());

@@ -1,7 +1,7 @@
 package io.switchboard.core;
 
 /**
- * The time-sync samples of one connection over the last minute (CONTRACT.md section 11): a ring of
+ * The time-sync samples of one connection over the last minute (protocol.md): a ring of
  * at most {@link #CAPACITY} (offset, wall time) pairs, oldest overwritten first. Thread-safe.
  */
 final class TimeSyncSamples {

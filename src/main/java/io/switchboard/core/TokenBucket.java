@@ -2,7 +2,7 @@ package io.switchboard.core;
 
 /**
  * A token bucket: {@code burst} tokens at most, refilled at {@code perSecond} tokens a second.
- * Used for the per-user message rate and the per-IP handshake rate (CONTRACT.md section 5).
+ * Used for the per-user message rate and the per-IP handshake rate (protocol.md).
  *
  * <p>Time comes in as an argument from the caller's {@link Clock}; elapsed time is computed by
  * subtraction, so {@code nanoTime} may wrap. Thread-safe: each call holds the bucket's own lock

@@ -2,7 +2,7 @@ package io.switchboard.core;
 
 /**
  * Counts violations over a sliding window and says when {@code max} of them fell within it
- * (CONTRACT.md section 5: {@code switchboard.rate.max-violations} within a minute).
+ * (protocol.md: {@code switchboard.rate.max-violations} within a minute).
  *
  * <p>Keeps the times of the last {@code max} violations in a ring; the limit is reached when the
  * oldest of them is younger than the window; the ring is made at the first violation, since most

@@ -8,7 +8,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Decides the handshake's extensions with {@code switchboard.compression.*} (CONTRACT.md section 5).
+ * Decides the handshake's extensions with {@code switchboard.compression.*} (protocol.md).
  *
  * <ul>
  *   <li>Disabled: permessage-deflate is taken out of whatever the container would negotiate.</li>

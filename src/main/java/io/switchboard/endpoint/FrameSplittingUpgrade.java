@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 /**
  * Makes Tyrus (Payara) read incoming frames through a {@link FrameSplitter}, so that a single frame
  * larger than {@code max-message-size} reaches Switchboard in pieces and is refused with the
- * contract's 1009 instead of Tyrus's own 1011 "Buffer overflow." (see admission.md).
+ * documented 1009 instead of Tyrus's own 1011 "Buffer overflow." (see admission.md).
  *
  * <p>Tyrus upgrades a WebSocket request with the standard {@link HttpServletRequest#upgrade} from its
  * servlet filter, which runs after Switchboard's {@code HandshakeFilter} and so gets the request as

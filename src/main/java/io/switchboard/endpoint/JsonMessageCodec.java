@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * The wire format of CONTRACT.md section 6 over Jakarta JSON Processing, as provided by the
+ * The wire format of protocol.md over Jakarta JSON Processing, as provided by the
  * container. The provider and its factories are looked up once: {@code Json.createReader} would
  * look the provider up again on every message.
  */

@@ -44,7 +44,7 @@ public class SwitchboardEndpoint {
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
         // Switchboard owns the idle and heartbeat rules; the container's idle timer would count
-        // our own pings as activity or close connections the contract keeps open.
+        // our own pings as activity or close connections the protocol keeps open.
         session.setMaxIdleTimeout(0);
         MessageSizeLimit.apply(session, hub.settings().limits());
         // taken out of the container's maps (the session's and the handshake's copies): the connection

@@ -8,7 +8,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
 
-/** The JSON of the {@code time} and {@code reconnect} messages (CONTRACT.md section 11), for {@link JsonMessageCodec}. */
+/** The JSON of the {@code time} and {@code reconnect} messages (protocol.md), for {@link JsonMessageCodec}. */
 final class TimeFields {
 
     private TimeFields() {

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.health.Liveness;
 
 /**
  * Liveness: DOWN only when the heartbeat sweeper has stalled (no sweep finished for ten ticks and
- * at least five seconds, CONTRACT.md section 8), because then no deadline of any connection runs.
+ * at least five seconds, operations.md), because then no deadline of any connection runs.
  * Carries the sweeper's and the heartbeat's figures as data.
  */
 @Liveness

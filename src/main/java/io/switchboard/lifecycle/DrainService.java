@@ -20,7 +20,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs the core {@link Drain} for the container (CONTRACT.md section 10).
+ * Runs the core {@link Drain} for the container (protocol.md).
  *
  * <p>Two ways in. An operator's drain ({@code POST /api/drain}) is driven by a periodic task on the
  * container's {@link ManagedScheduledExecutorService} and can be cancelled. A stopping application is
@@ -72,13 +72,19 @@ public class DrainService {
     }
 
     /**
-     * Logs a drain event. During the JVM's shutdown the container may already have closed its log
-     * handlers (Payara Micro does, as soon as its shutdown hook runs), so the line also goes to
-     * standard error, where the process's own output still reaches the operator.
+     * Where the container keeps its log handlers open through its own shutdown: WildFly does (its
+     * suspend step runs the drain), and it logs whatever reaches standard error as {@code ERROR [stderr]}.
+     */
+    private static final boolean LOG_OUTLIVES_SHUTDOWN = System.getProperty("jboss.home.dir") != null;
+
+    /**
+     * Logs a drain event. During the JVM's shutdown Payara Micro has already closed its log handlers
+     * (as soon as its shutdown hook runs), so there the line also goes to standard error, where the
+     * process's own output still reaches the operator.
      */
     private void logDrainEvent(String line) {
         LIFECYCLE.info(line);
-        if (jvmStopping) {
+        if (jvmStopping && !LOG_OUTLIVES_SHUTDOWN) {
             System.err.println(line);
         }
     }

@@ -106,7 +106,7 @@ public class SwitchboardMetrics {
         gcMetrics.bindTo(registry);
     }
 
-    /** Refusals, dropped messages and enforcement closes (CONTRACT.md sections 3 and 5). */
+    /** Refusals, dropped messages and enforcement closes (protocol.md). */
     private void bindLimits(Counters counters) {
         String rejected = "Client messages answered with an error instead of being processed";
         FunctionCounter.builder("switchboard.messages.rejected", counters, Counters::badMessages)

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Benchmark, not a test: how N Java clients come back after a drain whose notices carry a random
- * {@code reconnectAfterMs} in {@code [0, switchboard.shutdown.reconnect-jitter]} (CONTRACT.md section 10).
+ * {@code reconnectAfterMs} in {@code [0, switchboard.shutdown.reconnect-jitter]} (protocol.md).
  * The point is no thundering herd: the reconnects should spread evenly over the jitter window, about
  * {@code N / jitter} per second (200/s for 1,000 clients and 5 s), not arrive in one burst.
  *
@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * mvn verify -Dit.test=ClientServerRestartIT -Dit.wildfly.skip=true   # builds the WAR, fetches Payara Micro
- * flock /work/bench.lock mvn -q exec:java -Dexec.classpathScope=test \
+ * mvn -q exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.switchboard.bench.ReconnectSpreadBenchmark [-Dclients=1000] [-Djitter=5] [-Dport=18400]
  * </pre>
  */

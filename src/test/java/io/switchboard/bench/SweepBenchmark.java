@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH benchmark of the core {@code Sweeper} with the heartbeat rules, at 20,000 and 100,000
- * connections and the contract's defaults (30 s interval, 10 s timeout, 500 ms tick). Not a test:
+ * connections and the documented defaults (30 s interval, 10 s timeout, 500 ms tick). Not a test:
  * {@code mvn verify} never runs it. The transport does nothing but answer each ping at once.
  *
  * <ul>

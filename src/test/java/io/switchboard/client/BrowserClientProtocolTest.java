@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * switchboard.js in a real headless Chromium against a scripted peer, for the notices the server
- * does not send yet (CONTRACT.md sections 10, 11): the same cases as {@link SwitchboardClientTest}.
+ * does not send yet (protocol.md): the same cases as {@link SwitchboardClientTest}.
  * Skipped when chromium is not installed.
  */
 class BrowserClientProtocolTest {

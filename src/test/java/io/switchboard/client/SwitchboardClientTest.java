@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client's side of the protocol against a scripted peer: notices the server side does not send
- * yet, handshake refusals and terminal closes (CONTRACT.md sections 3, 4, 6, 10, 11, 12).
+ * yet, handshake refusals and terminal closes (protocol.md and clients.md).
  */
 class SwitchboardClientTest {
 

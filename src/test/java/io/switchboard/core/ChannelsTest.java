@@ -174,7 +174,7 @@ class ChannelsTest {
 
         hub.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1}");
 
-        // before in-band auth, anything but auth closes the connection (CONTRACT.md section 3)
+        // before in-band auth, anything but auth closes the connection (protocol.md)
         assertEquals(java.util.List.of("1008 auth required"), t.closes);
         assertTrue(hub.channels().isEmpty());
     }

@@ -4,7 +4,7 @@ import io.switchboard.config.SettingsLoader;
 import java.util.Map;
 import java.util.Optional;
 
-/** Settings for unit tests: the contract's defaults, with the given keys overridden. */
+/** Settings for unit tests: the documented defaults, with the given keys overridden. */
 public final class TestSettings {
 
     private TestSettings() {

@@ -16,7 +16,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The admin API's token check and the connections calls (CONTRACT.md section 7). */
+/** The admin API's token check and the connections calls (operations.md). */
 @ExtendWith(ArquillianExtension.class)
 class AdminApiIT {
 

@@ -12,7 +12,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A malformed or unknown message gets a bad_request error and the connection stays open (section 5). */
+/** A malformed or unknown message gets a bad_request error and the connection stays open (protocol.md, limits). */
 @ExtendWith(ArquillianExtension.class)
 class BadMessageIT {
 

@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The browser client in a real headless Chromium rides through a drain to a restarted server
- * (CONTRACT.md sections 10 and 12): it connects and subscribes, receives a publish, gets the
+ * (protocol.md and clients.md): it connects and subscribes, receives a publish, gets the
  * {@code shutdown} notice when the server is sent SIGTERM, leaves after the notice's delay, keeps
  * trying while the old server drains and exits and no server listens, and once a new server process
  * is up on the same port it is back by itself, resubscribed, and receives a new publish.
  *
  * <p>The page is {@code /switchboard.js} as served by the first server, with the same script loaded
- * into it: the page's origin is the server's own, so the {@code Origin} check of section 3 would
+ * into it: the page's origin is the server's own, so the {@code Origin} check of the handshake would
  * admit it whatever {@code switchboard.allowed-origins} says, and the loaded page stays in the browser
  * while its server is gone. The test asserts what the page's own event listeners recorded.
  *
@@ -111,7 +111,7 @@ class BrowserClientRestartIT {
         browser.open(root + "switchboard.js");
         browser.eval("new Promise((ok, fail) => { const s = document.createElement('script'); s.src = '/switchboard.js';"
                 + " s.onload = ok; s.onerror = () => fail('not loaded'); document.head.appendChild(s); }).then(() => true)");
-        // a quicker schedule than the contract's 500 ms to 30 s, so the test waits seconds while no server runs
+        // a quicker schedule than the default 500 ms to 30 s, so the test waits seconds while no server runs
         browser.eval("window.events = []; window.sb = new Switchboard(" + Json.createValue(Servers.webSocket(base, null).toString())
                 + ", {token: " + Json.createValue(Tokens.forUser("browser-restart")) + ", backoffMin: 200, backoffMax: 2000});"
                 + " ['open', 'close', 'state', 'message'].forEach(t => sb.on(t, e => events.push({type: t, at: Date.now(), event: e})));"

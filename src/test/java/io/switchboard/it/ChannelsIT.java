@@ -16,7 +16,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Channels with wildcards, and the publish calls of the API (CONTRACT.md sections 6 and 7). */
+/** Channels with wildcards, and the publish calls of the API (protocol.md and operations.md). */
 @ExtendWith(ArquillianExtension.class)
 class ChannelsIT {
 

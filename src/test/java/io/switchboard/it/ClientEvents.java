@@ -14,14 +14,18 @@ final class ClientEvents implements ClientListener {
     record Event(String kind, JsonObject json, int code, String reason, boolean willReconnect) { }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** The welcome and every message the client passes on are checked against the AsyncAPI document. */
+    private final ProtocolSchemas.Recorder schema = new ProtocolSchemas.Recorder();
 
     @Override
     public void onOpen(JsonObject welcome) {
+        schema.check(welcome.toString());
         events.add(new Event("open", welcome, 0, null, false));
     }
 
     @Override
     public void onMessage(JsonObject message) {
+        schema.check(message.toString());
         events.add(new Event("message", message, 0, null, false));
     }
 
@@ -36,6 +40,7 @@ final class ClientEvents implements ClientListener {
     }
 
     Event next(String kind, long waitMs) throws InterruptedException {
+        schema.assertClean();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         while (System.nanoTime() - deadline < 0) {
             Event e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java client against a server that freezes, dies and comes back (CONTRACT.md sections 4, 12).
+ * The Java client against a server that freezes, dies and comes back (protocol.md and clients.md).
  * The test runs a Payara Micro process of its own, so it runs in the Payara failsafe run only.
  */
 class ClientServerRestartIT {
@@ -29,7 +29,7 @@ class ClientServerRestartIT {
         int port = PayaraMicroProcess.freePort();
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
         ClientEvents events = new ClientEvents();
-        // a quicker schedule than the contract's default, so the test waits seconds, not half a minute
+        // a quicker schedule than the default, so the test waits seconds, not half a minute
         SwitchboardClient client = SwitchboardClient.builder(uri).token(() -> Tokens.forUser("restart")).listener(events)
                 .backoff(Duration.ofMillis(200), Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(3)).build();
         try {

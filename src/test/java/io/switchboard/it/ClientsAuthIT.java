@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Both clients present their token each of the contract's ways, and stop on a rejected one (CONTRACT.md sections 3, 12). */
+/** Both clients present their token each of the three ways, and stop on a rejected one (protocol.md and clients.md). */
 @ExtendWith(ArquillianExtension.class)
 class ClientsAuthIT {
 

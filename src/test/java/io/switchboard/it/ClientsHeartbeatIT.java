@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Both clients against the server's heartbeats, time sync and service-initiated reconnect
- * (CONTRACT.md sections 4, 11, 12): a peer that answers nothing is closed while the clients,
+ * (protocol.md and clients.md): a peer that answers nothing is closed while the clients,
  * connected at the same time, stay; a reconnect notice moves them to a new connection.
  */
 @ExtendWith(ArquillianExtension.class)

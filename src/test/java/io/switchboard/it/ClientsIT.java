@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Java client and the browser client against the real server: welcome, ping, and what each does
- * when an operator closes its connection (CONTRACT.md sections 3, 4, 7, 12). One class for both
+ * when an operator closes its connection (protocol.md, operations.md, clients.md). One class for both
  * clients because they share this deployment, which is a server boot on Payara Micro.
  */
 @ExtendWith(ArquillianExtension.class)

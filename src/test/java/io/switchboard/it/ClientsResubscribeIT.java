@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Both clients subscribe and publish with replies matched by ref, and resubscribe after a reconnect (CONTRACT.md sections 6, 12). */
+/** Both clients subscribe and publish with replies matched by ref, and resubscribe after a reconnect (protocol.md and clients.md). */
 @ExtendWith(ArquillianExtension.class)
 class ClientsResubscribeIT {
 

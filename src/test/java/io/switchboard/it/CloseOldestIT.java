@@ -12,7 +12,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code per-user-policy=close-oldest}: a user's newest connection replaces the oldest (section 5). */
+/** {@code per-user-policy=close-oldest}: a user's newest connection replaces the oldest (protocol.md, limits). */
 @ExtendWith(ArquillianExtension.class)
 class CloseOldestIT {
 

@@ -12,7 +12,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Settings from MicroProfile Config, in the contract's duration and size syntax, reach clients. */
+/** Settings from MicroProfile Config, in the documented duration and size syntax, reach clients. */
 @ExtendWith(ArquillianExtension.class)
 class ConfigOverrideIT {
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The per-IP and global connection limits (CONTRACT.md sections 3 and 5): refused before the
+ * The per-IP and global connection limits (protocol.md): refused before the
  * upgrade with 429 and 503, counted atomically under parallel handshakes, and released when the
  * connections close. Source addresses 127.0.0.x stand for different clients.
  */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * permessage-deflate is negotiated and used both ways, and the message size limit applies to the
  * inflated message: a small compressed frame that inflates far past it is refused with 1009
- * (CONTRACT.md section 5).
+ * (protocol.md).
  */
 @ExtendWith(ArquillianExtension.class)
 class DeflateIT {

@@ -14,7 +14,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** An operator's drain through POST/DELETE /api/drain, on a server that keeps running (section 10). */
+/** An operator's drain through POST/DELETE /api/drain, on a server that keeps running (protocol.md, drain). */
 @ExtendWith(ArquillianExtension.class)
 class DrainApiIT {
 

@@ -159,7 +159,14 @@ public final class FrameClient implements AutoCloseable {
             message.write(payload);
             if (frame.fin()) {
                 byte[] data = message.toByteArray();
-                return new Frame(messageOpcode, compressed ? inflate(data) : data, compressed);
+                Frame whole = new Frame(messageOpcode, compressed ? inflate(data) : data, compressed);
+                if (messageOpcode == 0x1) {
+                    // every text message the server sends must be one the AsyncAPI document describes
+                    ProtocolSchemas.Recorder schema = new ProtocolSchemas.Recorder();
+                    schema.check(whole.text());
+                    schema.assertClean();
+                }
+                return whole;
             }
         }
     }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The token, Origin and handshake-rate rows of the rejection table (CONTRACT.md section 3): plain HTTP
- * answers with the contract's status and headers, never an upgrade. The handshake rate is one per
+ * The token, Origin and handshake-rate rows of the rejection table (protocol.md): plain HTTP
+ * answers with the documented status and headers, never an upgrade. The handshake rate is one per
  * second per IP, so every handshake here comes from a source address of its own (127.0.0.x), except
  * the ones that test the rate.
  */

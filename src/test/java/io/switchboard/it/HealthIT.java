@@ -19,7 +19,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Liveness and readiness are UP and carry the connection figures (CONTRACT.md section 8). */
+/** Liveness and readiness are UP and carry the connection figures (operations.md). */
 @ExtendWith(ArquillianExtension.class)
 class HealthIT {
 

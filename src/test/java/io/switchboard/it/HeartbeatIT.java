@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Heartbeats on a real server (CONTRACT.md section 4) with short intervals: zombies are closed
+ * Heartbeats on a real server (protocol.md) with short intervals: zombies are closed
  * with 1001 {@code heartbeat timeout} and aborted when they ignore the close; a peer that answers
- * stays; app mode; round trips in the admin API; a service-initiated reconnect (section 11).
+ * stays; app mode; round trips in the admin API; a service-initiated reconnect (protocol.md, reconnect and time sync).
  */
 @ExtendWith(ArquillianExtension.class)
 class HeartbeatIT {

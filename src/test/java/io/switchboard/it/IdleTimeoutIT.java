@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A connection that sends no data message for {@code idle.timeout} is closed with 1001
- * {@code idle timeout}, even though it answers every heartbeat (CONTRACT.md section 4).
+ * {@code idle timeout}, even though it answers every heartbeat (protocol.md).
  */
 @ExtendWith(ArquillianExtension.class)
 class IdleTimeoutIT {

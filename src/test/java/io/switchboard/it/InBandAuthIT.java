@@ -12,7 +12,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** In-band authentication with {@code {"type":"auth"}} after the upgrade (CONTRACT.md section 3). */
+/** In-band authentication with {@code {"type":"auth"}} after the upgrade (protocol.md). */
 @ExtendWith(ArquillianExtension.class)
 class InBandAuthIT {
 

@@ -15,7 +15,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Message size, message rate and binary frames (CONTRACT.md section 5). */
+/** Message size, message rate and binary frames (protocol.md). */
 @ExtendWith(ArquillianExtension.class)
 class MessageLimitsIT {
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * /api/metrics and /api/stats move with real connections, messages, closes, refused handshakes,
  * in-band authentication failures, rate-limited messages and zombies; {@code POST /api/zombies/cleanup}
- * closes a peer that stopped answering pings and nothing else (section 7).
+ * closes a peer that stopped answering pings and nothing else (operations.md).
  */
 @ExtendWith(ArquillianExtension.class)
 class MetricsIT {

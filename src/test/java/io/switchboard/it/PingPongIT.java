@@ -11,7 +11,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A client's {@code ping} gets a {@code pong} with the same id (CONTRACT.md section 4). */
+/** A client's {@code ping} gets a {@code pong} with the same id (protocol.md). */
 @ExtendWith(ArquillianExtension.class)
 class PingPongIT {
 

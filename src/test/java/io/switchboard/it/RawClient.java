@@ -51,6 +51,8 @@ public final class RawClient implements AutoCloseable {
     private final boolean answerPings;
     private final boolean answerClose;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    /** Every whole text message is checked against the AsyncAPI document; see {@link ProtocolSchemas}. */
+    private final ProtocolSchemas.Recorder schema = new ProtocolSchemas.Recorder();
     /** Every event so far, in order, whether or not a wait has consumed it. */
     private final java.util.List<Frame> history = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
@@ -106,6 +108,9 @@ public final class RawClient implements AutoCloseable {
                 int opcode = read.opcode();
                 byte[] payload = read.payload();
                 Frame frame = new Frame(opcode, payload, System.nanoTime());
+                if (opcode == Frame.TEXT && read.fin()) {
+                    schema.check(frame.text());
+                }
                 history.add(frame);
                 frames.add(frame);
                 if (opcode == Frame.PING && answerPings) {
@@ -140,6 +145,7 @@ public final class RawClient implements AutoCloseable {
 
     /** The next event of this opcode (skipping others); fails when none comes within {@link TestClient#WAIT}. */
     public Frame await(int opcode) throws InterruptedException {
+        schema.assertClean();
         long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
             Frame f = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -159,6 +165,7 @@ public final class RawClient implements AutoCloseable {
 
     /** The end of the TCP stream; fails when it does not come within {@link TestClient#WAIT}. */
     public Frame awaitEof() throws InterruptedException {
+        schema.assertClean();
         long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
             Frame f = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -175,5 +182,6 @@ public final class RawClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+        schema.assertClean();
     }
 }

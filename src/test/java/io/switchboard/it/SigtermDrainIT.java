@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end: the real server as a process of its own, a few hundred clients, SIGTERM (section 10).
+ * End to end: the real server as a process of its own, a few hundred clients, SIGTERM (protocol.md, drain).
  * Every client sees the notice and then either leaves or gets our close code; while the drain runs the
  * node is not ready and refuses upgrades with 503; the process is gone within drain-timeout plus
  * close.timeout plus a margin for the JVM's own exit.

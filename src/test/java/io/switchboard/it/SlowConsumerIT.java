@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A subscriber that stops reading is closed with 1008 {@code slow consumer} once its bounded send
  * queue overflows, while a subscriber of the same channel that keeps reading gets every message in
- * order (CONTRACT.md sections 5 and 6). The close frame follows the frame that was being written when
+ * order (protocol.md). The close frame follows the frame that was being written when
  * the queue overflowed, so a client that reads on sees it on both servers; the close timeout is long
  * here so that the test reads on well within it (SlowConsumerAbortIT: a client that never reads).
  */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * When the application stops, clients get our notice and our close code, never the container's
- * (section 10). Undeploying stops Payara Micro's process with SIGTERM (that is how its Arquillian
+ * (protocol.md, drain). Undeploying stops Payara Micro's process with SIGTERM (that is how its Arquillian
  * adapter undeploys) and undeploys the WAR from a running WildFly.
  */
 @ExtendWith(ArquillianExtension.class)

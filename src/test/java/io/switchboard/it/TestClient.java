@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real WebSocket client for the container tests (the JDK's), recording every text message and
  * the close it received. Waits are bounded: a missing message fails the test, it never hangs it.
+ * Every text message is checked against the AsyncAPI document on arrival; a mismatch fails the test
+ * at the next wait or at {@link #close()} ({@link ProtocolSchemas.Recorder}).
  */
 public final class TestClient implements AutoCloseable {
 
@@ -27,6 +29,7 @@ public final class TestClient implements AutoCloseable {
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
+    private final ProtocolSchemas.Recorder schema = new ProtocolSchemas.Recorder();
     private final WebSocket socket;
     /** When set, the client closes by itself as soon as it receives a shutdown notice. */
     private volatile boolean leaveOnShutdown;
@@ -78,6 +81,7 @@ public final class TestClient implements AutoCloseable {
     /** The next text message, parsed; fails when none arrives in time. */
     public JsonObject next() throws InterruptedException {
         String text = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        schema.assertClean();
         if (text == null) {
             throw new AssertionError("no message within " + WAIT);
         }
@@ -89,6 +93,7 @@ public final class TestClient implements AutoCloseable {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
             String text = received.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            schema.assertClean();
             if (text == null) {
                 break;
             }
@@ -102,7 +107,9 @@ public final class TestClient implements AutoCloseable {
 
     /** {@code "<code> <reason>"} of the close the server sent, waiting for it. */
     public String awaitClose() throws Exception {
-        return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        String close = closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        schema.assertClean();
+        return close;
     }
 
     public boolean isClosed() {
@@ -115,6 +122,7 @@ public final class TestClient implements AutoCloseable {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
         }
         socket.abort();
+        schema.assertClean();
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -125,6 +133,7 @@ public final class TestClient implements AutoCloseable {
             partial.append(data);
             if (last) {
                 String text = partial.toString();
+                schema.check(text);
                 received.add(text);
                 partial.setLength(0);
                 if (leaveOnShutdown && text.contains("\"type\":\"shutdown\"")) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Time sync (CONTRACT.md section 11): the server asks for the client's time every interval; a
+ * Time sync (protocol.md): the server asks for the client's time every interval; a
  * client within {@code max-offset} stays, one too far off or silent is closed with 1008 {@code clock skew}.
  */
 @ExtendWith(ArquillianExtension.class)

@@ -10,7 +10,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** An application replaces token verification with a CDI alternative of its own (section 3). */
+/** An application replaces token verification with a CDI alternative of its own (protocol.md, handshake). */
 @ExtendWith(ArquillianExtension.class)
 class VerifierReplacementIT {
 

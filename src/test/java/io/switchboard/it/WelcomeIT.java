@@ -15,7 +15,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A client that connects to /ws gets the welcome message of CONTRACT.md section 3 first. */
+/** A client that connects to /ws gets the welcome message of protocol.md first. */
 @ExtendWith(ArquillianExtension.class)
 class WelcomeIT {
 
