@@ -1,16 +1,20 @@
 package io.switchboard.core;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Who a verified token says the client is (CONTRACT.md section 3).
+ * Who a verified token says the client is (CONTRACT.md section 3), and until when (section 3a).
  *
- * @param userId   the token's {@code sub}
- * @param channels the channel patterns of the {@code channels} claim, or {@code null} when the token
- *                 has none (no restriction from the token)
+ * @param userId    the token's {@code sub}
+ * @param channels  the channel patterns of the {@code channels} claim, or {@code null} when the token
+ *                  has none (no restriction from the token)
+ * @param expiresAt the token's {@code exp}: the connection is closed with 4001 {@code token expired}
+ *                  once it and the leeway have passed without a refresh; {@code null} when the verifier
+ *                  knows no expiry (then none is enforced)
  */
-public record Identity(String userId, List<String> channels) {
+public record Identity(String userId, List<String> channels, Instant expiresAt) {
 
     public Identity {
         Objects.requireNonNull(userId, "userId");
@@ -20,7 +24,12 @@ public record Identity(String userId, List<String> channels) {
         channels = channels == null ? null : List.copyOf(channels);
     }
 
+    /** An identity without a known expiry. */
+    public Identity(String userId, List<String> channels) {
+        this(userId, channels, null);
+    }
+
     public static Identity of(String userId) {
-        return new Identity(userId, null);
+        return new Identity(userId, null, null);
     }
 }
