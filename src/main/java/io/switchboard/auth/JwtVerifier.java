@@ -85,7 +85,8 @@ public final class JwtVerifier implements TokenVerifier {
         }
         try {
             // exp is required above, so it is there
-            return new Identity(claims.getSubject(), channels(claims), claims.getExpirationTime().toInstant());
+            return new Identity(claims.getSubject(), channels(claims), claims.getExpirationTime().toInstant(),
+                    claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant());
         } catch (ParseException | IllegalArgumentException e) {
             throw new InvalidTokenException("bad sub or channels claim");
         }

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param expiresAt the token's {@code exp}: the connection is closed with 4001 {@code token expired}
  *                  once it and the leeway have passed without a refresh; {@code null} when the verifier
  *                  knows no expiry (then none is enforced)
+ * @param issuedAt  the token's {@code iat}, or {@code null}: lets a {@link RevocationCheck} refuse every
+ *                  token of a user issued before a given time
  */
-public record Identity(String userId, List<String> channels, Instant expiresAt) {
+public record Identity(String userId, List<String> channels, Instant expiresAt, Instant issuedAt) {
 
     public Identity {
         Objects.requireNonNull(userId, "userId");
@@ -26,10 +28,15 @@ public record Identity(String userId, List<String> channels, Instant expiresAt) 
 
     /** An identity without a known expiry. */
     public Identity(String userId, List<String> channels) {
-        this(userId, channels, null);
+        this(userId, channels, null, null);
+    }
+
+    /** An identity whose token expires at {@code expiresAt}, issue time unknown. */
+    public Identity(String userId, List<String> channels, Instant expiresAt) {
+        this(userId, channels, expiresAt, null);
     }
 
     public static Identity of(String userId) {
-        return new Identity(userId, null, null);
+        return new Identity(userId, null, null, null);
     }
 }

@@ -51,7 +51,7 @@ class TokenLifetimeIT {
         return Deployments.switchboard(Map.of(
                 "switchboard.admin.token", ADMIN,
                 "switchboard.auth.refresh-notice", "2s",
-                "switchboard.auth.jwt.leeway", LEEWAY.toSeconds() + "s"));
+                "switchboard.auth.jwt.leeway", LEEWAY.toSeconds() + "s")).addClass(RevokedUsers.class);
     }
 
     @ArquillianResource
@@ -122,18 +122,20 @@ class TokenLifetimeIT {
         Optional<Path> binary = Chromium.find();
         Assumptions.assumeTrue(binary.isPresent(),
                 "chromium is not installed: the browser client tests need the Debian package 'chromium'");
-        // a token per refresh, each living two seconds longer than the one before: the page cannot sign
-        Instant first = soon();
-        JsonArrayBuilder tokens = Json.createArrayBuilder();
-        for (int i = 0; i < 6; i++) {
-            tokens.add(Tokens.expiringAt("browser-refresher", first.plusSeconds(2L * i), null));
-        }
         String root = base.toExternalForm().replaceAll("/?$", "/");
         try (Chromium browser = Chromium.launch(binary.get())) {
             browser.open(root + "switchboard.js");
             browser.eval("new Promise((ok, fail) => { const s = document.createElement('script');"
                     + " s.src = '/switchboard.js'; s.onload = ok; s.onerror = () => fail('not loaded');"
                     + " document.head.appendChild(s); }).then(() => typeof Switchboard)");
+            // a token per refresh, each living two seconds longer than the one before (the page cannot
+            // sign), made once the page is ready: a token already inside its notice window when it
+            // arrives gets no notice of its own, and its connection would end with 4001
+            Instant first = soon();
+            JsonArrayBuilder tokens = Json.createArrayBuilder();
+            for (int i = 0; i < 6; i++) {
+                tokens.add(Tokens.expiringAt("browser-refresher", first.plusSeconds(2L * i), null));
+            }
             browser.eval("window.tokens = " + tokens.build() + "; window.closes = [];"
                     + " window.sb = new Switchboard(" + Json.createValue(ws().toString()) + ", {token: () => Promise.resolve(tokens.shift())});"
                     + " sb.on('close', e => closes.push(e)); sb.connect(); true");
@@ -195,12 +197,12 @@ class TokenLifetimeIT {
         Set<String> ids = new HashSet<>();
         try (TestClient bystander = connect(Tokens.forUser("bystander"))) {
             for (int i = 0; i < 3; i++) {
-                TestClient c = TestClient.connectWith(ws(), "Authorization", "Bearer " + Tokens.forUser("revoked-user"));
+                TestClient c = TestClient.connectWith(ws(), "Authorization", "Bearer " + Tokens.forUser("ousted-user"));
                 clients.add(c);
                 ids.add(c.next("welcome").getString("connectionId"));
             }
             Api api = new Api(base, ADMIN);
-            HttpResponse<String> response = api.call("DELETE", "/users/revoked-user/connections?code=4501&reason=revoked", null);
+            HttpResponse<String> response = api.call("DELETE", "/users/ousted-user/connections?code=4501&reason=revoked", null);
             assertEquals(202, response.statusCode(), response.body());
             Set<String> closed = new HashSet<>();
             Api.json(response).asJsonObject().getJsonArray("closed").getValuesAs(jakarta.json.JsonString.class)
@@ -215,12 +217,27 @@ class TokenLifetimeIT {
             HttpResponse<String> none = api.call("DELETE", "/users/nobody-here/connections", null);
             assertEquals(202, none.statusCode());
             assertEquals(0, Api.json(none).asJsonObject().getJsonArray("closed").size());
-            assertEquals(400, api.call("DELETE", "/users/revoked-user/connections?code=1006", null).statusCode());
+            assertEquals(400, api.call("DELETE", "/users/ousted-user/connections?code=1006", null).statusCode());
             JsonNumber revoked = Api.json(api.get("/stats")).asJsonObject().getJsonObject("tokens").getJsonNumber("revokedConnections");
             assertTrue(revoked.longValue() >= 3, revoked.toString());
             assertTrue(api.get("/metrics").body().contains("switchboard_revocations_total{kind=\"connection\"}"));
         } finally {
             clients.forEach(TestClient::close);
         }
+    }
+
+    @Test
+    void aTokenTheApplicationsRevocationCheckRefusesIs401AtTheHandshakeAndAnErrorOnRefresh() throws Exception {
+        try (RawWebSocket r = RawWebSocket.open(ws(), null, "Authorization", "Bearer " + Tokens.forUser(RevokedUsers.PREFIX + "ann"))) {
+            assertEquals(401, r.status());
+            assertEquals("Bearer error=\"invalid_token\"", r.header("WWW-Authenticate"));
+        }
+        try (TestClient client = connect(Tokens.forUser("still-fine"))) {
+            // a valid token of another user that is revoked: refused as a token, before the user is compared
+            client.send("{\"type\":\"auth\",\"token\":\"" + Tokens.forUser(RevokedUsers.PREFIX + "bob") + "\",\"id\":1}");
+            assertEquals("invalid_token", client.next("error").getString("code"));
+        }
+        JsonNumber refused = Api.json(new Api(base, ADMIN).get("/stats")).asJsonObject().getJsonObject("tokens").getJsonNumber("revokedTokens");
+        assertTrue(refused.longValue() >= 2, refused.toString());
     }
 }
