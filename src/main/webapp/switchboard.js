@@ -10,15 +10,45 @@
  * It asks for app-level heartbeats (browsers cannot see Ping frames) and answers them, drops a
  * server that has sent nothing for the welcome's intervalMs + timeoutMs, reconnects with
  * exponential backoff and full jitter, follows the server's shutdown and reconnect notices,
- * resubscribes its channels, and answers time sync. It gives up after close() or a terminal close
- * code (1003, 1008, 1009). Events: open (welcome), close ({code, reason, willReconnect}),
+ * resubscribes its channels, and answers time sync. When the server says the token is about to
+ * expire (refresh) it calls the token function again and sends the new token on the open connection;
+ * after 4001 (token expired) it reconnects at once with a new token. The token function may return
+ * a string or a promise of one. It gives up after close() or a close code that means "stop"
+ * (Switchboard.closeAdvice). Events: open (welcome), close ({code, reason, willReconnect}),
  * message (every message for the application), state ({from, to}).
  */
 (function (global) {
   'use strict';
 
-  var TERMINAL_CLOSE_CODES = [1003, 1008, 1009];
   var NO_CLOSE_FRAME = 1006;
+  var TOKEN_EXPIRED = 4001;
+  /* The 1008 reasons that mean "try again later" rather than "you may not". */
+  var TRANSIENT_POLICY_REASONS = ['slow consumer', 'rate limit exceeded', 'too many connections',
+    'replaced by newer connection', 'clock skew'];
+
+  /*
+   * What follows a close, by the close-code table of the protocol reference (the server's and the
+   * Java client's table are the same, and tested to be): 'stop'; 'reconnect' with backoff; or
+   * 'renew', a new token and a reconnect at once (4001). 1008 stops unless its reason is transient.
+   */
+  function closeAdvice(code, reason) {
+    if (code === TOKEN_EXPIRED) {
+      return 'renew';
+    }
+    if (code === 1008) {
+      return TRANSIENT_POLICY_REASONS.indexOf(reason) >= 0 ? 'reconnect' : 'stop';
+    }
+    if (code === 1000 || code === 1002 || code === 1003 || code === 1007 || code === 1009 || code === 1010
+        || (code >= 4500 && code <= 4999)) {
+      return 'stop';
+    }
+    return 'reconnect';
+  }
+
+  /* The token option's value: a string, or what its function returns (a string or a promise of one). */
+  function tokenOf(option) {
+    return Promise.resolve(typeof option === 'function' ? option() : option);
+  }
 
   /*
    * The delay before retry `attempt` (0 after a stable connection): full jitter over a window that
@@ -47,7 +77,8 @@
   function Switchboard(url, options) {
     var o = options || {};
     this.options = {
-      token: o.token,                                   // a string, or a function called for every attempt
+      token: o.token,                                   // a string, or a function called for every attempt and refresh
+      reconnectOnNormalClose: !!o.reconnectOnNormalClose, // reconnect after the server's 1000 too (otherwise: stop)
       tokenIn: o.tokenIn === 'auth' ? 'auth' : 'query', // access_token query parameter, or an auth message
       backoffMin: o.backoffMin || 500,
       backoffMax: o.backoffMax || 30000,
@@ -58,7 +89,7 @@
     };
     this.state = 'idle';           // idle, connecting, open, reconnecting, closed (final)
     this.connectionId = null;
-    this.stats = { opens: 0, pingsAnswered: 0, timeAnswered: 0 };
+    this.stats = { opens: 0, pingsAnswered: 0, timeAnswered: 0, refreshes: 0 };
     this._target = url;            // a reconnect notice with a url changes it
     this._handlers = {};
     this._ws = null;               // the current socket; events of older sockets are ignored
@@ -76,6 +107,7 @@
   }
 
   Switchboard.backoffDelay = backoffDelay;
+  Switchboard.closeAdvice = closeAdvice;
 
   Switchboard.prototype.on = function (type, handler) {
     (this._handlers[type] = this._handlers[type] || []).push(handler);
@@ -128,15 +160,27 @@
 
   Switchboard.prototype._connect = function () {
     var self = this;
+    var pending = {};              // stands for the socket while the token is fetched
+    this._ws = pending;
+    this._setState('connecting');
     var token;
     try {
-      token = typeof this.options.token === 'function' ? this.options.token() : this.options.token;
+      token = tokenOf(this.options.token);
     } catch (e) {
-      // a failing token source is retried on the backoff schedule, like a refused connection
-      this._ws = {};
-      this._lost(this._ws, NO_CLOSE_FRAME, 'token failed: ' + e.message);
-      return;
+      token = Promise.reject(e);
     }
+    token.then(function (t) {
+      if (self._ws === pending) {
+        self._dial(t);
+      }
+    }, function (e) {
+      // a failing token source is retried on the backoff schedule, like a refused connection
+      self._lost(pending, NO_CLOSE_FRAME, 'token failed: ' + (e && e.message));
+    });
+  };
+
+  Switchboard.prototype._dial = function (token) {
+    var self = this;
     var url = withQuery(this._target, 'heartbeat', 'app');
     if (token && this.options.tokenIn === 'query') {
       url = withQuery(url, 'access_token', token);
@@ -145,12 +189,12 @@
     try {
       ws = new WebSocket(url);
     } catch (e) {
+      this._ws = null;
       this._finish();
       this._emit('close', { code: NO_CLOSE_FRAME, reason: 'bad url: ' + e.message, willReconnect: false });
       return;
     }
     this._ws = ws;
-    this._setState('connecting');
     this._timer('link', this.options.connectTimeoutMs, function () {
       this._abort(ws, 'no welcome within ' + this.options.connectTimeoutMs + ' ms');
     });
@@ -184,9 +228,14 @@
     }
     this._openedAt = 0;
     this._disconnectRequests();
-    var reconnect = !this._closing && TERMINAL_CLOSE_CODES.indexOf(code) < 0;
+    // a close the client itself started after a notice ends with 1000 too, and reconnects as planned
+    var advice = this._plannedAt ? 'reconnect' : closeAdvice(code, reason);
+    if (advice === 'stop' && code === 1000 && this.options.reconnectOnNormalClose) {
+      advice = 'reconnect';
+    }
+    var reconnect = !this._closing && advice !== 'stop';
     if (reconnect) {
-      var delay = this._plannedAt
+      var delay = advice === 'renew' ? 0 : this._plannedAt
         ? Math.max(0, this._plannedAt - Date.now())
         : backoffDelay(this._attempt++, this.options.backoffMin, this.options.backoffMax, this.options.random);
       this._plannedAt = 0;
@@ -239,7 +288,17 @@
           this.stats.timeAnswered++;
         }
         break;
-      case 'subscribed': case 'unsubscribed': case 'published': this._answer(m.ref, m); break;
+      case 'subscribed': case 'published': case 'refreshed': this._answer(m.ref, m); break;
+      case 'unsubscribed':
+        if (!this._answer(m.ref, m)) {
+          // the server ended a subscription itself (a refreshed token no longer allows it)
+          this._forget(m.channel);
+          this._emit('message', m);
+        }
+        break;
+      case 'refresh':
+        this.refreshToken().catch(function () { /* the server closes with 4001 at expiry; a new token comes then */ });
+        break;
       case 'error':
         if (!this._answer(m.ref, m)) {
           this._emit('message', m);
@@ -399,6 +458,29 @@
     return this._request('publish', channel, { data: data });
   };
 
+  /*
+   * Calls the token function again and sends the new token on the open connection (an in-band
+   * refresh); resolves with the server's refreshed, rejects with its error (invalid_token). The
+   * client does this by itself when the server sends refresh.
+   */
+  Switchboard.prototype.refreshToken = function () {
+    var self = this;
+    var ws = this._ws;
+    if (this.state !== 'open') {
+      return Promise.reject(failure('not_connected', 'state ' + this.state));
+    }
+    return tokenOf(this.options.token).then(function (token) {
+      if (!token) {
+        throw failure('token_failed', 'no token to refresh with');
+      }
+      if (ws !== self._ws) {
+        throw failure('disconnected', 'the connection ended before the refresh');
+      }
+      self.stats.refreshes++;
+      return self._request('auth', null, { token: token });
+    });
+  };
+
   /* Resolves with the round-trip time in milliseconds. */
   Switchboard.prototype.ping = function () {
     var sent = Date.now();
@@ -410,10 +492,11 @@
     this._closing = true;
     clearTimeout(this._timers.reconnect);
     var ws = this._ws;
-    if (ws) {
+    if (ws && ws.close) {
       ws.close(1000, '');
       this._timer('link', this.options.closeTimeoutMs, function () { this._abort(ws, 'close handshake timed out'); });
     } else {
+      this._ws = null; // no socket yet, or its token is still being fetched: nothing to close
       this._finish();
     }
   };

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** {@code GET /api/stats}: the figures an operator watches and alerts on (operations.md). */
 public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages messages, Map<String, Long> closesByCode,
-                        Map<String, Long> rejectionsByReason, Limits limits, DrainState drain) {
+                        Map<String, Long> rejectionsByReason, Limits limits, DrainState drain, Tokens tokens) {
 
     /** How many users {@link Pool#topUsers} lists. */
     static final int TOP_USERS = 10;
@@ -40,6 +40,14 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
     public record Heartbeat(long pingsSent, long answered, long missed, double successRate, long zombiesClosed,
                             double zombieRate, long idleClosed, long clockSkewClosed, long aborted,
                             long rttSamples, double rttP50Ms, double rttP90Ms, double rttP99Ms) { }
+
+    /**
+     * Token lifetime (section 3a): refresh notices sent, in-band refreshes accepted and refused,
+     * connections closed with 4001 {@code token expired}, connections closed by revoking their user,
+     * and tokens the verifier refused as revoked.
+     */
+    public record Tokens(long refreshNotices, long refreshesOk, long refreshesFailed, long expiryCloses,
+                         long revokedConnections, long revokedTokens) { }
 
     /** Where the drain is, and how the last one went ({@code -1} before the first). */
     public record DrainState(String phase, boolean draining, long lastDurationMs, int lastLeftOnTheirOwn,
@@ -86,7 +94,9 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
                 closes,
                 rejections,
                 new Limits(c.rateLimitedMessages(), c.rateLimitCloses(), c.slowConsumerCloses(), c.largeMessages()),
-                drainState(drain));
+                drainState(drain),
+                new Tokens(c.refreshNotices(), c.refreshesOk(), c.refreshesFailed(), c.expiryCloses(),
+                        c.revokedConnections(), c.revokedTokens()));
     }
 
     private static DrainState drainState(Drain drain) {

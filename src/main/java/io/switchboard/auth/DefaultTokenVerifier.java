@@ -2,11 +2,13 @@ package io.switchboard.auth;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.core.Identity;
+import io.switchboard.core.RevocationCheck;
 import io.switchboard.core.TokenVerifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 /**
@@ -16,6 +18,9 @@ import jakarta.inject.Inject;
  * <p>To replace it, add a bean that implements {@link TokenVerifier} and is selected as an
  * alternative for the whole application, for example
  * {@code @ApplicationScoped @Alternative @Priority(Interceptor.Priority.APPLICATION) class MyVerifier implements TokenVerifier}.
+ *
+ * <p>To refuse tokens that verify but have been revoked, without replacing the verifier, add a bean
+ * that implements {@link RevocationCheck}: it is asked after every successful verification.
  */
 @ApplicationScoped
 public class DefaultTokenVerifier implements TokenVerifier {
@@ -23,11 +28,17 @@ public class DefaultTokenVerifier implements TokenVerifier {
     @Inject
     SwitchboardConfig config;
 
+    @Inject
+    Instance<RevocationCheck> revocationChecks;
+
     private TokenVerifier delegate;
+    /** The application's check, or {@link RevocationCheck#NONE} when it deploys none. */
+    private RevocationCheck revocations;
 
     @PostConstruct
     void init() {
         delegate = new JwtVerifier(config.settings().auth());
+        revocations = revocationChecks.isResolvable() ? revocationChecks.get() : RevocationCheck.NONE;
     }
 
     /** Created at deployment, so that a missing or unusable key is reported at startup, not at the first handshake. */
@@ -37,6 +48,10 @@ public class DefaultTokenVerifier implements TokenVerifier {
 
     @Override
     public Identity verify(String token) throws InvalidTokenException {
-        return delegate.verify(token);
+        Identity identity = delegate.verify(token);
+        if (revocations.isRevoked(identity)) {
+            throw new RevokedTokenException("token revoked");
+        }
+        return identity;
     }
 }

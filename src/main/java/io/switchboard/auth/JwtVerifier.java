@@ -84,7 +84,9 @@ public final class JwtVerifier implements TokenVerifier {
             throw new InvalidTokenException(abbreviate(e.getMessage()));
         }
         try {
-            return new Identity(claims.getSubject(), channels(claims));
+            // exp is required above, so it is there
+            return new Identity(claims.getSubject(), channels(claims), claims.getExpirationTime().toInstant(),
+                    claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant());
         } catch (ParseException | IllegalArgumentException e) {
             throw new InvalidTokenException("bad sub or channels claim");
         }

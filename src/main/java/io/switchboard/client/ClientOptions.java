@@ -33,6 +33,7 @@ public final class ClientOptions {
     Supplier<String> token;
     TokenTransport tokenTransport = TokenTransport.HEADER;
     boolean appHeartbeat;
+    boolean reconnectOnNormalClose;
     ClientListener listener = new ClientListener() { };
     Duration backoffMin = Backoff.DEFAULT_MIN;
     Duration backoffMax = Backoff.DEFAULT_MAX;
@@ -54,7 +55,10 @@ public final class ClientOptions {
         return this;
     }
 
-    /** A token read again for every connection attempt, so a refreshed token is used on reconnect. */
+    /**
+     * A token read again for every connection attempt and for every in-band refresh (when the server
+     * says the current one is about to expire). It runs on the client's serial executor.
+     */
     public ClientOptions token(Supplier<String> token) {
         this.token = token;
         return this;
@@ -68,6 +72,15 @@ public final class ClientOptions {
     /** Ask for {@code ?heartbeat=app}: the server's pings come as text messages, answered by the client. */
     public ClientOptions appHeartbeat(boolean app) {
         this.appHeartbeat = app;
+        return this;
+    }
+
+    /**
+     * Reconnect (with backoff) after the server closes with 1000 too, which otherwise means "stop"
+     * (an operator closed this connection on purpose). Off by default.
+     */
+    public ClientOptions reconnectOnNormalClose(boolean reconnect) {
+        this.reconnectOnNormalClose = reconnect;
         return this;
     }
 

@@ -37,6 +37,11 @@ final class ReconnectSchedule {
         plannedAtNanos = nanoTime.getAsLong() + delayMs * 1_000_000L;
     }
 
+    /** Whether a notice (or an expired token) has planned the next attempt. */
+    boolean isPlanned() {
+        return planned;
+    }
+
     /** The connection is gone; a stable one resets the backoff. */
     void disconnected() {
         backoff.disconnected();

@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Requests {
 
-    enum Kind { SUBSCRIBE, UNSUBSCRIBE, PUBLISH, PING }
+    enum Kind { SUBSCRIBE, UNSUBSCRIBE, PUBLISH, PING, REFRESH }
 
     /** A request sent and not yet answered. */
     private record Pending(Kind kind, String channel, List<CompletableFuture<JsonObject>> waiters) { }

@@ -18,8 +18,11 @@ import java.util.logging.Logger;
  * A Switchboard client that stays connected: it reconnects on the {@link ReconnectSchedule} after a lost
  * connection, follows the server's {@code shutdown} and {@code reconnect} notices, resubscribes its
  * channels, answers app-level pings and time sync, and drops a server that has sent nothing for the
- * welcome's {@code intervalMs + timeoutMs}. It gives up only after {@link #close()}, a terminal close
- * code (1003, 1008, 1009) or a handshake refused with 401 or 403.
+ * welcome's {@code intervalMs + timeoutMs}. When the server says the token is about to expire
+ * ({@code refresh}) it asks the token supplier again and sends the new token on the open connection;
+ * after 4001 {@code token expired} it reconnects at once with a fresh token. It gives up only after
+ * {@link #close()}, a close code that means "stop" ({@link CloseCodes}) or a handshake refused with 401
+ * or 403.
  *
  * <p>All state lives on one serial executor; the public methods may be called from any thread and
  * return at once. Requests complete their futures with the server's reply, matched by {@code ref}.
@@ -132,6 +135,35 @@ public final class SwitchboardClient implements AutoCloseable {
             }
             long id = requests.request(Requests.Kind.PUBLISH, channel, reply);
             link.send(Wire.request("publish", id, channel, data));
+        });
+        return reply;
+    }
+
+    /**
+     * Asks the token supplier for a new token and sends it on the open connection (an in-band refresh):
+     * completes with the server's {@code refreshed}, or fails with its error ({@code invalid_token})
+     * or {@code not_connected}. The client does this by itself when the server sends {@code refresh}.
+     */
+    public CompletableFuture<JsonObject> refreshToken() {
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        serial.execute(() -> {
+            if (state != State.OPEN) {
+                reply.completeExceptionally(new SwitchboardException(SwitchboardException.NOT_CONNECTED, "state " + state));
+                return;
+            }
+            String token;
+            try {
+                token = options.token == null ? null : options.token.get();
+            } catch (RuntimeException e) {
+                reply.completeExceptionally(new SwitchboardException("token_failed", "the token supplier failed: " + e));
+                return;
+            }
+            if (token == null) {
+                reply.completeExceptionally(new SwitchboardException("token_failed", "no token to refresh with"));
+                return;
+            }
+            long id = requests.request(Requests.Kind.REFRESH, null, reply);
+            link.send(Wire.refresh(token, id));
         });
         return reply;
     }
@@ -267,7 +299,19 @@ public final class SwitchboardClient implements AutoCloseable {
                     l.send(answer);
                 }
             }
-            case "subscribed", "unsubscribed", "published" -> requests.answer(message.get("ref"), message);
+            case "subscribed", "published", "refreshed" -> requests.answer(message.get("ref"), message);
+            case "unsubscribed" -> {
+                if (!requests.answer(message.get("ref"), message)) {
+                    // the server ended a subscription itself (a refreshed token no longer allows it): not wanted any more
+                    requests.unwant(message.getString("channel", ""));
+                    notify(() -> listener.onMessage(message));
+                }
+            }
+            case "refresh" -> refreshToken().whenComplete((reply, failure) -> {
+                if (failure != null) {
+                    LOG.log(Level.WARNING, "Switchboard client could not refresh its token: " + failure.getMessage());
+                }
+            });
             case "error" -> {
                 if (!requests.answer(message.get("ref"), message)) {
                     notify(() -> listener.onMessage(message));
@@ -391,7 +435,18 @@ public final class SwitchboardClient implements AutoCloseable {
 
         @Override
         public void ended(Link l, int code, String reason) {
-            lost(l, code, reason, Wire.TERMINAL_CLOSE_CODES.contains(code), 0);
+            if (l != link) {
+                return;
+            }
+            // a close the client itself started after a notice ends with 1000 too, and reconnects as planned
+            CloseCodes.Next next = schedule.isPlanned() ? CloseCodes.Next.RECONNECT : CloseCodes.next(code, reason);
+            if (next == CloseCodes.Next.STOP && code == 1000 && options.reconnectOnNormalClose) {
+                next = CloseCodes.Next.RECONNECT;
+            }
+            if (next == CloseCodes.Next.RENEW_TOKEN) {
+                schedule.plan(0); // at once: the supplier is asked for a new token by the attempt
+            }
+            lost(l, code, reason, next == CloseCodes.Next.STOP, 0);
         }
     }
 }

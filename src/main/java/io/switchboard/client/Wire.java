@@ -21,8 +21,6 @@ final class Wire {
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(SwitchboardClient.class.getName());
 
-    /** Close codes after which reconnecting would fail the same way (protocol.md). */
-    static final Set<Integer> TERMINAL_CLOSE_CODES = Set.of(1003, 1008, 1009);
     /** Handshake statuses after which reconnecting would fail the same way. */
     static final Set<Integer> TERMINAL_STATUSES = Set.of(401, 403);
 
@@ -35,6 +33,11 @@ final class Wire {
 
     static String auth(String token) {
         return JSON.createObjectBuilder().add("type", "auth").add("token", token).build().toString();
+    }
+
+    /** An in-band refresh of an open connection's token, answered by {@code refreshed} or an {@code error}. */
+    static String refresh(String token, long id) {
+        return JSON.createObjectBuilder().add("type", "auth").add("token", token).add("id", id).build().toString();
     }
 
     /** A request of {@code type} with its id, on {@code channel} when not null, with {@code data} when not null. */

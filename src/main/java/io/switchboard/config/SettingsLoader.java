@@ -28,7 +28,8 @@ public final class SettingsLoader {
                 r.optional("switchboard.auth.jwt.public-key-location"),
                 r.optional("switchboard.auth.jwt.issuer"),
                 r.optional("switchboard.auth.jwt.audience"),
-                r.duration("switchboard.auth.jwt.leeway", "30s"));
+                r.duration("switchboard.auth.jwt.leeway", "30s"),
+                r.duration("switchboard.auth.refresh-notice", "60s"));
 
         Settings.Heartbeat heartbeat = new Settings.Heartbeat(
                 r.positiveDuration("switchboard.heartbeat.interval", "30s"),

@@ -170,6 +170,26 @@ public final class Channels {
         return queued;
     }
 
+    /**
+     * Ends the subscriptions that the connection's channel access no longer allows (a refreshed
+     * token narrowed its {@code channels} claim), each with {@code unsubscribed} and reason
+     * {@value Outbound.Unsubscribed#NOT_ALLOWED}. Runs on the connection's own message thread, so
+     * no subscribe of the same connection races it.
+     */
+    void dropDisallowed(ManagedConnection c) {
+        ChannelAccess access = c.channelAccess();
+        if (access.isUnrestricted()) {
+            return;
+        }
+        for (String p : c.subscriptions()) {
+            String[] pattern = ChannelNames.pattern(p);
+            if (!access.allows(pattern) && c.removeSubscription(p)) {
+                index.unsubscribe(pattern, c);
+                hub.send(c, new Outbound.Unsubscribed(p, null, Outbound.Unsubscribed.NOT_ALLOWED));
+            }
+        }
+    }
+
     /** Whether no connection holds any subscription (every release cleaned up after itself). */
     public boolean isEmpty() {
         return index.isEmpty();

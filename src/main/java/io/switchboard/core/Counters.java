@@ -44,6 +44,12 @@ public final class Counters {
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder slowConsumerCloses = new LongAdder();
     private final LongAdder rateLimitCloses = new LongAdder();
+    private final LongAdder expiryCloses = new LongAdder();
+    private final LongAdder refreshNotices = new LongAdder();
+    private final LongAdder refreshesOk = new LongAdder();
+    private final LongAdder refreshesFailed = new LongAdder();
+    private final LongAdder revokedConnections = new LongAdder();
+    private final LongAdder revokedTokens = new LongAdder();
 
     public Counters() {
         for (ConnectionState s : ConnectionState.values()) {
@@ -91,7 +97,55 @@ public final class Counters {
             slowConsumerCloses.increment();
         } else if (Disconnect.RATE_LIMIT_EXCEEDED.equals(why)) {
             rateLimitCloses.increment();
+        } else if (Disconnect.TOKEN_EXPIRED.equals(why)) {
+            expiryCloses.increment();
         }
+    }
+
+    void refreshNotice() {
+        refreshNotices.increment();
+    }
+
+    void refreshed(boolean ok) {
+        (ok ? refreshesOk : refreshesFailed).increment();
+    }
+
+    void revokedConnections(int n) {
+        revokedConnections.add(n);
+    }
+
+    void revokedToken() {
+        revokedTokens.increment();
+    }
+
+    /** Connections closed with 4001 {@code token expired}: no refresh before {@code exp} plus the leeway. */
+    public long expiryCloses() {
+        return expiryCloses.sum();
+    }
+
+    /** {@code refresh} notices sent: a token was about to expire. */
+    public long refreshNotices() {
+        return refreshNotices.sum();
+    }
+
+    /** In-band refreshes accepted. */
+    public long refreshesOk() {
+        return refreshesOk.sum();
+    }
+
+    /** In-band refreshes refused: a token that did not verify, or one of another user. */
+    public long refreshesFailed() {
+        return refreshesFailed.sum();
+    }
+
+    /** Connections closed by revoking their user ({@code DELETE /api/users/{user}/connections}). */
+    public long revokedConnections() {
+        return revokedConnections.sum();
+    }
+
+    /** Tokens the verifier refused as revoked although they were otherwise valid. */
+    public long revokedTokens() {
+        return revokedTokens.sum();
     }
 
     /** Connections closed with 1008 {@code slow consumer}: their send queue overflowed. */

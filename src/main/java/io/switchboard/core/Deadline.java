@@ -17,6 +17,8 @@ public enum Deadline {
     TIME_ANSWER,
     /** The next time-sync request is due. */
     TIME_SYNC,
+    /** The token's refresh notice is due, or its {@code exp} plus leeway has passed (section 3a). */
+    EXPIRY,
     /** A client told to reconnect has not closed by now. */
     RECONNECT,
     /** The close handshake has not finished by now: abort the TCP connection. */

@@ -98,7 +98,7 @@ public final class Gatekeeper {
         Identity identity = null;
         if (token != null) {
             try {
-                identity = verifier.verify(token);
+                identity = verify(token);
             } catch (TokenVerifier.InvalidTokenException e) {
                 return refuse(ip, Admission.Refusal.INVALID_TOKEN, 0, e.getMessage());
             } catch (RuntimeException e) {
@@ -197,7 +197,7 @@ public final class Gatekeeper {
         if (reservation.isReplaced()) {
             hub.close(c, Disconnect.REPLACED);
         } else if (ticket.identity != null) {
-            c.authenticatedAs(ticket.identity.userId(), ticket.identity.channels());
+            c.authenticatedAs(ticket.identity);
             hub.becomeOpen(c);
         } else {
             awaitAuth(c);
@@ -227,13 +227,14 @@ public final class Gatekeeper {
             }
             return false;
         }
-        if (message instanceof Inbound.Auth) {
-            hub.send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, "already authenticated", ref));
+        if (message instanceof Inbound.Auth && state != ConnectionState.OPEN) {
+            hub.send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, "not open: no refresh now", ref));
             return false;
         }
         if (message instanceof Inbound.Pong || state != ConnectionState.OPEN) {
             return true;
         }
+        // an auth message on an OPEN connection is a refresh (section 3a): it counts against the rate like any other
         long now = clock.nanoTime();
         if (limits.allowMessage(c.userId(), now)) {
             return true;
@@ -254,7 +255,7 @@ public final class Gatekeeper {
     private void authenticate(ManagedConnection c, Inbound.Auth auth) {
         Identity identity;
         try {
-            identity = verifier.verify(auth.token());
+            identity = verify(auth.token());
         } catch (TokenVerifier.InvalidTokenException | RuntimeException e) {
             hub.counters().rejected(Admission.Refusal.INVALID_TOKEN.reason());
             log.event("auth", c, "result=invalid reason=" + LifecycleLog.quote(e.getMessage()));
@@ -273,9 +274,50 @@ public final class Gatekeeper {
             displace(admission.displaced());
         }
         sweeper.cancel(c, Deadline.AUTH);
-        c.authenticatedAs(identity.userId(), identity.channels());
+        c.authenticatedAs(identity);
         log.event("auth", c, "result=ok method=in-band");
         hub.becomeOpen(c);
+    }
+
+    /**
+     * An {@code auth} message on an OPEN connection (CONTRACT.md section 3a): the token is verified
+     * as at the handshake and must name the same user; {@link TokenLifetime} does the rest.
+     */
+    void refresh(ManagedConnection c, Inbound.Auth auth) {
+        TokenLifetime lifetime = hub.tokenLifetime();
+        Identity identity;
+        try {
+            identity = verify(auth.token());
+        } catch (TokenVerifier.InvalidTokenException e) {
+            lifetime.refreshFailed(c, e.getMessage(), auth.id());
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "token verifier failed", e);
+            lifetime.refreshFailed(c, "verifier failed", auth.id());
+            return;
+        }
+        if (!identity.userId().equals(c.userId())) {
+            lifetime.userChanged(c, identity.userId());
+            return;
+        }
+        ChannelAccess access;
+        try {
+            access = identity.channels() == null ? ChannelAccess.ALL : ChannelAccess.only(identity.channels());
+        } catch (IllegalArgumentException e) {
+            lifetime.refreshFailed(c, "bad channels claim", auth.id());
+            return;
+        }
+        lifetime.refreshed(c, identity, access, auth.id());
+    }
+
+    /** The verifier's answer; a token it refuses as revoked is counted as such. */
+    private Identity verify(String token) throws TokenVerifier.InvalidTokenException {
+        try {
+            return verifier.verify(token);
+        } catch (TokenVerifier.RevokedTokenException e) {
+            hub.counters().revokedToken();
+            throw e;
+        }
     }
 
     private void awaitAuth(ManagedConnection c) {

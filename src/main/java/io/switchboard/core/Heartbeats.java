@@ -239,8 +239,7 @@ public final class Heartbeats {
                 continue;
             }
             // an instance of our own, so that only a close this call started is counted and listed
-            Disconnect why = new Disconnect(Disconnect.HEARTBEAT_TIMEOUT.code(), Disconnect.HEARTBEAT_TIMEOUT.reason(),
-                    Disconnect.HEARTBEAT_TIMEOUT.advice());
+            Disconnect why = new Disconnect(Disconnect.HEARTBEAT_TIMEOUT.code(), Disconnect.HEARTBEAT_TIMEOUT.reason());
             long silentMs = (now - c.lastSeenNanos()) / 1_000_000L;
             hub.close(c, why);
             if (c.closeCause() == why) {

@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -34,6 +35,7 @@ public final class Hub {
     private final Delivery delivery;
     private final Channels channels;
     private final Gatekeeper gatekeeper;
+    private final TokenLifetime tokenLifetime;
 
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
         this(settings, clock, codec, new LifecycleLog());
@@ -49,6 +51,7 @@ public final class Hub {
         this.heartbeats = new Heartbeats(this, sweeper);
         this.delivery = new Delivery(this, settings.send());
         this.channels = new Channels(this, delivery, codec);
+        this.tokenLifetime = new TokenLifetime(this, sweeper);
         this.gatekeeper = new Gatekeeper(this, settings, clock);
     }
 
@@ -69,6 +72,11 @@ public final class Hub {
     /** Admission, authentication and rate limits (sections 3 and 5). */
     public Gatekeeper gatekeeper() {
         return gatekeeper;
+    }
+
+    /** Token expiry, refresh notices and in-band refresh of open connections (section 3a). */
+    TokenLifetime tokenLifetime() {
+        return tokenLifetime;
     }
 
     public Settings settings() {
@@ -153,6 +161,7 @@ public final class Hub {
                 hb.interval().toMillis(), hb.timeout().toMillis(),
                 limits.maxMessageSize(), rate.messagesPerSecond(), rate.burst(),
                 clock.epochMillis()));
+        tokenLifetime.opened(c);
     }
 
     /** A text frame from the peer. Bad input gets an {@code error} reply and the connection stays open. */
@@ -186,6 +195,8 @@ public final class Hub {
             send(c, new Outbound.Pong(ping.id()));
         } else if (message instanceof Inbound.ChannelRequest request) {
             channels.onRequest(c, request);
+        } else if (message instanceof Inbound.Auth auth) {
+            gatekeeper.refresh(c, auth);
         }
     }
 
@@ -215,6 +226,30 @@ public final class Hub {
             c.outbox().shut();
             c.outbox().whenIdle(() -> sendCloseFrame(c, why));
         }
+    }
+
+    /**
+     * Closes every live connection of {@code userId} on this node with {@code why}: this node's part
+     * of revoking a user (CONTRACT.md section 7); a cluster runs it on every node.
+     *
+     * @return the ids of the connections this call started closing
+     */
+    public List<String> closeUser(String userId, Disconnect why) {
+        Objects.requireNonNull(userId, "userId");
+        List<String> closed = new ArrayList<>();
+        for (ManagedConnection c : registry.all()) {
+            if (userId.equals(c.userId()) && c.state().isLive()) {
+                close(c, why);
+                if (c.closeCause() == why) {
+                    closed.add(c.id());
+                }
+            }
+        }
+        counters.revokedConnections(closed.size());
+        if (!closed.isEmpty()) {
+            LOG.info("revoked user " + LifecycleLog.quote(userId) + ": closing " + closed.size() + " connection(s) with " + why.code());
+        }
+        return closed;
     }
 
     private void sendCloseFrame(ManagedConnection c, Disconnect why) {

@@ -80,6 +80,14 @@ public final class ManagedConnection {
     private volatile ChannelAccess channelAccess = ChannelAccess.ALL;
     /** The connection slots it holds; set once by the {@link Gatekeeper} when it claims the ticket. */
     private volatile Reservation slots;
+    /**
+     * The current token's {@code exp} in epoch milliseconds, 0 when no expiry is known; set by
+     * authentication and replaced by each accepted refresh. Written under this object's monitor
+     * (taken by {@link TokenLifetime} only), together with {@link #refreshNoticeSent}.
+     */
+    private volatile long tokenExpiresAtMillis;
+    /** Whether the {@code refresh} notice for the current token has been sent (or skipped): at most one per token. */
+    private volatile boolean refreshNoticeSent;
     /** Set by the first {@link #beginClose} and never changed after; null while live. */
     private volatile Disconnect closeCause;
 
@@ -217,9 +225,32 @@ public final class ManagedConnection {
         this.channelAccess = Objects.requireNonNull(access, "access");
     }
 
-    void authenticatedAs(String user, List<String> channels) {
-        this.grantedChannels = channels;
-        authenticatedAs(user);
+    /** Authentication succeeded: the user, its channel claim and its token's expiry, before the connection is OPEN. */
+    void authenticatedAs(Identity identity) {
+        this.grantedChannels = identity.channels();
+        this.tokenExpiresAtMillis = identity.expiresAt() == null ? 0 : identity.expiresAt().toEpochMilli();
+        authenticatedAs(identity.userId());
+    }
+
+    /** An accepted refresh of the same user: the new token's channel claim and expiry (under this object's monitor). */
+    void renewedToken(Identity identity, ChannelAccess access) {
+        this.grantedChannels = identity.channels();
+        this.channelAccess = access;
+        this.tokenExpiresAtMillis = identity.expiresAt() == null ? 0 : identity.expiresAt().toEpochMilli();
+        this.refreshNoticeSent = false;
+    }
+
+    /** The current token's {@code exp} in epoch milliseconds, or 0 when no expiry is known. */
+    public long tokenExpiresAtMillis() {
+        return tokenExpiresAtMillis;
+    }
+
+    boolean refreshNoticeSent() {
+        return refreshNoticeSent;
+    }
+
+    void refreshNoticeSent(boolean sent) {
+        this.refreshNoticeSent = sent;
     }
 
     /** The channel patterns the user's token allows, or {@code null} when it set no restriction. */

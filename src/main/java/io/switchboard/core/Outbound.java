@@ -43,13 +43,34 @@ public sealed interface Outbound {
         /** A subscribe over {@link Channels#MAX_SUBSCRIPTIONS}. */
         public static final String TOO_MANY_SUBSCRIPTIONS = "too_many_subscriptions";
         public static final String RATE_LIMITED = "rate_limited";
+        /** A refresh token that did not verify; the connection keeps its old token's expiry. */
+        public static final String INVALID_TOKEN = "invalid_token";
     }
 
     /** The reply to a {@code subscribe}: the pattern is now in force. */
     record Subscribed(String channel, String ref) implements Outbound { }
 
-    /** The reply to an {@code unsubscribe}, whether or not the pattern was subscribed. */
-    record Unsubscribed(String channel, String ref) implements Outbound { }
+    /**
+     * The reply to an {@code unsubscribe}, whether or not the pattern was subscribed; or, with a
+     * {@code reason} and no {@code ref}, a subscription the server ended itself.
+     */
+    record Unsubscribed(String channel, String ref, String reason) implements Outbound {
+        /** The reason of a subscription a refreshed token's {@code channels} claim no longer allows. */
+        public static final String NOT_ALLOWED = "not allowed";
+
+        public Unsubscribed(String channel, String ref) {
+            this(channel, ref, null);
+        }
+    }
+
+    /** The token expires at {@code expiresAt} (epoch ms): send a new one in an {@code auth} message (section 3a). */
+    record Refresh(long expiresAt) implements Outbound { }
+
+    /**
+     * The reply to an accepted in-band refresh; {@code expiresAt} is the new token's {@code exp} in
+     * epoch ms, or {@code null} when the verifier knows no expiry.
+     */
+    record Refreshed(Long expiresAt, String ref) implements Outbound { }
 
     /** The reply to a {@code publish}: the message has been queued to this node's subscribers. */
     record Published(String channel, String ref) implements Outbound { }

@@ -36,17 +36,20 @@ public record Settings(
                 + ", " + timeSync + ", adminToken=" + (adminToken.isPresent() ? "set" : "unset") + "]";
     }
 
-    /** How clients authenticate (protocol.md, handshake). */
+    /**
+     * How clients authenticate (protocol.md, handshake) and how long a connection may outlive its token (protocol.md, token lifetime):
+     * a {@code refresh} notice {@code refreshNotice} before {@code exp}, a close at {@code exp + leeway}.
+     */
     public record Auth(boolean inBand, Duration timeout, Optional<String> jwtSecret,
                        Optional<String> publicKeyLocation, Optional<String> issuer,
-                       Optional<String> audience, Duration leeway) {
+                       Optional<String> audience, Duration leeway, Duration refreshNotice) {
         @Override
         public String toString() {
             return "Auth[inBand=" + inBand + ", timeout=" + timeout
                     + ", jwtSecret=" + (jwtSecret.isPresent() ? "set" : "unset")
                     + ", publicKeyLocation=" + publicKeyLocation.orElse("unset")
                     + ", issuer=" + issuer.orElse("unset") + ", audience=" + audience.orElse("unset")
-                    + ", leeway=" + leeway + "]";
+                    + ", leeway=" + leeway + ", refreshNotice=" + refreshNotice + "]";
         }
     }
 

@@ -127,6 +127,17 @@ public final class JsonMessageCodec implements MessageCodec {
                 writeReply(g, "subscribed", r.channel(), r.ref());
             } else if (message instanceof Outbound.Unsubscribed r) {
                 writeReply(g, "unsubscribed", r.channel(), r.ref());
+                if (r.reason() != null) {
+                    g.write("reason", r.reason());
+                }
+            } else if (message instanceof Outbound.Refresh r) {
+                g.write("type", "refresh").write("expiresAt", r.expiresAt());
+            } else if (message instanceof Outbound.Refreshed r) {
+                g.write("type", "refreshed");
+                if (r.expiresAt() != null) {
+                    g.write("expiresAt", r.expiresAt());
+                }
+                writeRaw(g, "ref", r.ref());
             } else if (message instanceof Outbound.Published r) {
                 writeReply(g, "published", r.channel(), r.ref());
             } else if (message instanceof Outbound.Error e) {

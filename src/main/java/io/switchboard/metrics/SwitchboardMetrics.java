@@ -122,6 +122,25 @@ public class SwitchboardMetrics {
         for (String reason : Counters.REJECTION_REASONS) {
             bindRejection(counters, reason);
         }
+        bindTokens(counters);
+    }
+
+    /** Token lifetime, refresh and revocation (CONTRACT.md section 3a). */
+    private void bindTokens(Counters counters) {
+        FunctionCounter.builder("switchboard.token.refresh.notices", counters, Counters::refreshNotices)
+                .description("refresh notices sent: a connection's token was about to expire").register(registry);
+        String refreshes = "In-band token refreshes on open connections, by result";
+        FunctionCounter.builder("switchboard.token.refreshes", counters, Counters::refreshesOk)
+                .description(refreshes).tag("result", "ok").register(registry);
+        FunctionCounter.builder("switchboard.token.refreshes", counters, Counters::refreshesFailed)
+                .description(refreshes).tag("result", "failed").register(registry);
+        FunctionCounter.builder("switchboard.token.expiry.closes", counters, Counters::expiryCloses)
+                .description("Connections closed with 4001 token expired").register(registry);
+        String revocations = "Revocations: connections closed by revoking their user, tokens refused as revoked";
+        FunctionCounter.builder("switchboard.revocations", counters, Counters::revokedConnections)
+                .description(revocations).tag("kind", "connection").register(registry);
+        FunctionCounter.builder("switchboard.revocations", counters, Counters::revokedTokens)
+                .description(revocations).tag("kind", "token").register(registry);
     }
 
     private void bindRejection(Counters counters, String reason) {

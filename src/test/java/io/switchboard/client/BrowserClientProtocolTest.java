@@ -112,4 +112,64 @@ class BrowserClientProtocolTest {
         awaitLog("close 1003 binary messages not supported false");
         assertEquals("\"closed\"", browser.eval("sb.state").toString());
     }
+
+    @Test
+    void closeAdviceIsTheServersTable() throws Exception {
+        java.util.List<String> reasons = CloseCodesTest.reasons();
+        StringBuilder expected = new StringBuilder();
+        for (int code = 1000; code <= 4999; code++) {
+            for (String reason : reasons) {
+                expected.append(switch (io.switchboard.core.Disconnect.adviceFor(code, reason)) {
+                    case RECONNECT -> 'r';
+                    case STOP -> 's';
+                    case RENEW_TOKEN -> 'n';
+                });
+            }
+        }
+        jakarta.json.JsonArrayBuilder list = Json.createArrayBuilder();
+        reasons.forEach(list::add);
+        String actual = ((jakarta.json.JsonString) browser.eval("(function (reasons) { var out = '';"
+                + " for (var code = 1000; code <= 4999; code++) { reasons.forEach(function (r) {"
+                + " out += {reconnect: 'r', stop: 's', renew: 'n'}[Switchboard.closeAdvice(code, r)]; }); }"
+                + " return out; })(" + list.build() + ")")).getString();
+        assertEquals(expected.length(), actual.length());
+        for (int i = 0; i < expected.length(); i++) {
+            int code = 1000 + i / reasons.size();
+            String reason = reasons.get(i % reasons.size());
+            assertEquals(expected.charAt(i), actual.charAt(i), "close " + code + " '" + reason + "'");
+        }
+    }
+
+    @Test
+    void aRefreshNoticeSendsANewTokenInBandAndAnExpiredTokenReconnectsAtOnce() throws Exception {
+        // the token function returns a promise, as one that fetches a token would; the backoff floor is five minutes
+        browser.eval("window.log = []; window.issued = 0; window.sb = new Switchboard(" + Json.createValue(server.uri().toString())
+                + ", {token: () => Promise.resolve('jwt-' + (++issued)), backoffMin: 300000, backoffMax: 600000});"
+                + " sb.on('open', w => log.push('open ' + w.connectionId));"
+                + " sb.on('close', e => log.push('close ' + e.code + ' ' + e.reason + ' ' + e.willReconnect));"
+                + " sb.on('message', m => log.push('message ' + m.type + ' ' + (m.reason || ''))); sb.connect(); true");
+        FakeServer.Peer first = server.next();
+        assertTrue(first.request.contains("access_token=jwt-1 "), first.request);
+        first.send(welcome("c1", 30_000, 10_000));
+        awaitLog("open c1");
+        browser.eval("sb.subscribe('sport.*'); true");
+        first.next("subscribe");
+
+        first.send("{\"type\":\"refresh\",\"expiresAt\":1763800000000}");
+        jakarta.json.JsonObject auth = Json.createReader(new java.io.StringReader(first.next("auth"))).readObject();
+        assertEquals("jwt-2", auth.getString("token"));
+        first.send("{\"type\":\"refreshed\",\"expiresAt\":1763800060000,\"ref\":" + auth.get("id") + "}");
+        first.send("{\"type\":\"unsubscribed\",\"channel\":\"sport.*\",\"reason\":\"not allowed\"}");
+        awaitLog("message unsubscribed not allowed");
+        assertEquals("\"open\"", browser.eval("sb.state").toString());
+
+        first.close(4001, "token expired");
+        awaitLog("close 4001 token expired true");
+        FakeServer.Peer second = server.next(); // within seconds although the backoff's floor is five minutes
+        assertTrue(second.request.contains("access_token=jwt-3 "), second.request);
+        second.send(welcome("c2", 30_000, 10_000));
+        awaitLog("open c2");
+        second.send("{\"type\":\"ping\",\"id\":5}");
+        assertEquals("{\"type\":\"pong\",\"id\":5}", second.next(), "the ended subscription is not asked for again");
+    }
 }

@@ -150,6 +150,54 @@ class SwitchboardClientTest {
     }
 
     /** Events as short strings, in order. */
+    @Test
+    void aRefreshNoticeSendsTheSuppliersNextTokenOnTheOpenConnectionAndAnExpiredTokenReconnectsAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
+        // a backoff far longer than the test waits: only the immediate reconnect after 4001 can pass
+        client = SwitchboardClient.builder(server.uri()).token(() -> "jwt-" + issued.incrementAndGet()).listener(events)
+                .backoff(Duration.ofMinutes(5), Duration.ofMinutes(10)).build().connect();
+        FakeServer.Peer first = server.next();
+        assertEquals("Bearer jwt-1", first.header("authorization"));
+        first.send(welcome("c1", 30_000, 10_000));
+        assertEquals("open c1", events.next("open"));
+
+        first.send("{\"type\":\"refresh\",\"expiresAt\":1763800000000}");
+        String refresh = first.next("auth");
+        JsonObject auth = Wire.parse(refresh);
+        assertEquals("jwt-2", auth.getString("token"));
+        first.send("{\"type\":\"refreshed\",\"expiresAt\":1763800060000,\"ref\":" + auth.get("id") + "}");
+        java.util.concurrent.CompletableFuture<JsonObject> own = client.refreshToken(); // the application may refresh too
+        JsonObject again = Wire.parse(first.next("auth"));
+        assertEquals("jwt-3", again.getString("token"));
+        first.send("{\"type\":\"error\",\"code\":\"invalid_token\",\"message\":\"no\",\"ref\":" + again.get("id") + "}");
+        java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> own.get(FakeServer.WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("invalid_token", ((SwitchboardException) refused.getCause()).code());
+        assertEquals(SwitchboardClient.State.OPEN, client.state());
+
+        first.close(4001, "token expired");
+        assertEquals("close 4001 token expired reconnect", events.next("close"));
+        FakeServer.Peer second = server.next(); // within seconds although the backoff's floor is five minutes
+        assertEquals("Bearer jwt-4", second.header("authorization"));
+    }
+
+    @Test
+    void aSubscriptionTheServerEndsIsForgottenAndReported() throws Exception {
+        connect(SwitchboardClient.builder(server.uri()).token("jwt"));
+        client.subscribe("sport.*");
+        FakeServer.Peer first = server.next();
+        first.send(welcome("c1", 30_000, 10_000));
+        first.next("subscribe");
+        first.send("{\"type\":\"unsubscribed\",\"channel\":\"sport.*\",\"reason\":\"not allowed\"}");
+        assertEquals("message unsubscribed", events.next("message"));
+        first.close(1001, "going away");
+        FakeServer.Peer second = server.next();
+        second.send(welcome("c2", 30_000, 10_000));
+        assertEquals("open c2", events.next("open"));
+        second.send("{\"type\":\"ping\",\"id\":1}");
+        assertEquals("{\"type\":\"pong\",\"id\":1}", second.next(), "no resubscribe of the ended subscription before the pong");
+    }
+
     private static final class Recorder implements ClientListener {
         private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
 

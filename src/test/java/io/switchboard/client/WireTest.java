@@ -21,13 +21,7 @@ class WireTest {
     }
 
     @Test
-    void authFailuresOversizedAndBinaryMessagesAreTerminalAndOtherClosesAreNot() {
-        for (int code : new int[] {1003, 1008, 1009}) {
-            assertTrue(Wire.TERMINAL_CLOSE_CODES.contains(code), "close " + code);
-        }
-        for (int code : new int[] {1000, 1001, 1006, 1011, 1012, 4000}) {
-            assertFalse(Wire.TERMINAL_CLOSE_CODES.contains(code), "close " + code);
-        }
+    void refusedTokensAreTerminalButADrainingServerIsNot() {
         assertTrue(Wire.TERMINAL_STATUSES.contains(401));
         assertFalse(Wire.TERMINAL_STATUSES.contains(503), "a draining server asks to retry");
     }

@@ -86,7 +86,7 @@ class GatekeeperTest {
         assertEquals("bob", json(t.sent.get(0)).getString("userId"));
         assertEquals(1, gate.limits().forUser("bob"));
         hub.onText(c, "{\"type\":\"auth\",\"token\":\"good:bob\",\"id\":3}");
-        assertEquals("bad_request", json(t.lastSent()).getString("code"));
+        assertEquals("refreshed", json(t.lastSent()).getString("type")); // on an open connection: a refresh
     }
 
     @Test

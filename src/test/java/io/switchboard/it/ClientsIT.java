@@ -77,12 +77,12 @@ class ClientsIT {
     }
 
     @Test
-    void javaClientReconnectsAfterAnOperatorCloseWith1000Or4000() throws Exception {
+    void javaClientReconnectsAfterAnOperatorCloseWith4000Or1001AndStopsAfter1000() throws Exception {
         ClientEvents events = new ClientEvents();
         try (SwitchboardClient client = SwitchboardClient.builder(Servers.webSocket(base, null)).token(Tokens.forUser("java-client"))
                 .listener(events).build().connect()) {
             String id = events.next("open").json().getString("connectionId");
-            for (int code : new int[] {1000, 4000}) {
+            for (int code : new int[] {4000, 1001}) {
                 adminClose(id, code);
 
                 ClientEvents.Event close = events.next("close");
@@ -95,6 +95,12 @@ class ClientsIT {
                 id = next;
             }
             assertTrue(api().get("/connections/" + id).statusCode() == 200, "the server sees the new connection");
+
+            adminClose(id, 1000); // an operator's normal close means "stop"
+            ClientEvents.Event close = events.next("close");
+            assertEquals(1000, close.code());
+            assertFalse(close.willReconnect());
+            assertEquals(SwitchboardClient.State.CLOSED, client.state());
         }
     }
 

@@ -37,10 +37,23 @@ public final class Tokens {
         return sign(user, Instant.now().plus(Duration.ofHours(1)), "not-the-servers-secret-but-long-enough-0123456789");
     }
 
+    /** A token for {@code user} that expires at {@code expiry} (JWT times are whole seconds), with a {@code channels} claim unless null. */
+    public static String expiringAt(String user, Instant expiry, java.util.List<String> channels) {
+        return sign(user, expiry, SECRET, channels);
+    }
+
     private static String sign(String user, Instant expiry, String secret) {
+        return sign(user, expiry, secret, null);
+    }
+
+    private static String sign(String user, Instant expiry, String secret, java.util.List<String> channels) {
         try {
+            JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(user).expirationTime(Date.from(expiry));
+            if (channels != null) {
+                claims.claim("channels", channels);
+            }
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
-                    new JWTClaimsSet.Builder().subject(user).expirationTime(Date.from(expiry)).build());
+                    claims.build());
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();
         } catch (Exception e) {
