@@ -43,10 +43,27 @@ public sealed interface Outbound {
         /** A subscribe over {@link Channels#MAX_SUBSCRIPTIONS}. */
         public static final String TOO_MANY_SUBSCRIPTIONS = "too_many_subscriptions";
         public static final String RATE_LIMITED = "rate_limited";
+        /** Something the request needs (such as a channel's history) cannot be reached now. */
+        public static final String UNAVAILABLE = "unavailable";
     }
 
-    /** The reply to a {@code subscribe}: the pattern is now in force. */
-    record Subscribed(String channel, String ref) implements Outbound { }
+    /**
+     * The reply to a {@code subscribe}: the pattern is now in force. With history on, a subscription
+     * to an exact channel also carries the channel's position ({@code offset}, {@code epoch}): every
+     * message after this reply has a greater offset. {@code recovered} answers a {@code since}
+     * (section 14). Fields that do not apply are null and left out.
+     */
+    record Subscribed(String channel, String ref, Boolean recovered, Long offset, String epoch) implements Outbound {
+        public Subscribed(String channel, String ref) {
+            this(channel, ref, null, null, null);
+        }
+    }
+
+    /**
+     * The live stream of {@code channel} may have lost messages: the client resubscribes with
+     * {@code since} (section 14). A lone node never has to send it; a cluster does.
+     */
+    record Resync(String channel) implements Outbound { }
 
     /** The reply to an {@code unsubscribe}, whether or not the pattern was subscribed. */
     record Unsubscribed(String channel, String ref) implements Outbound { }
