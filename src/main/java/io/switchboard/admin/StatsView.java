@@ -4,6 +4,8 @@ import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Counters;
 import io.switchboard.core.Drain;
 import io.switchboard.core.HeartbeatStats;
+import io.switchboard.core.HistoryStore;
+import io.switchboard.core.Settings;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import java.util.Comparator;
@@ -15,7 +17,7 @@ import java.util.Map;
 
 /** {@code GET /api/stats}: the figures an operator watches and alerts on (CONTRACT.md section 7). */
 public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages messages, Map<String, Long> closesByCode,
-                        Map<String, Long> rejectionsByReason, Limits limits, DrainState drain) {
+                        Map<String, Long> rejectionsByReason, Limits limits, History history, DrainState drain) {
 
     /** How many users {@link Pool#topUsers} lists. */
     static final int TOP_USERS = 10;
@@ -40,6 +42,13 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
     public record Heartbeat(long pingsSent, long answered, long missed, double successRate, long zombiesClosed,
                             double zombieRate, long idleClosed, long clockSkewClosed, long aborted,
                             long rttSamples, double rttP50Ms, double rttP90Ms, double rttP99Ms) { }
+
+    /**
+     * Channel history (section 14): whether it is on, what it retains, what it dropped by cause, and
+     * subscribes with {@code since} that continued without a gap ({@code recovered}) or could not.
+     */
+    public record History(boolean enabled, long channels, long messages, long bytes, long maxBytes,
+                          Map<String, Long> evictions, long recovered, long recoveryFailed) { }
 
     /** Where the drain is, and how the last one went ({@code -1} before the first). */
     public record DrainState(String phase, boolean draining, long lastDurationMs, int lastLeftOnTheirOwn,
@@ -86,7 +95,19 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
                 closes,
                 rejections,
                 new Limits(c.rateLimitedMessages(), c.rateLimitCloses(), c.slowConsumerCloses(), c.largeMessages()),
+                history(hub),
                 drainState(drain));
+    }
+
+    private static History history(Hub hub) {
+        HistoryStore.Stats h = hub.channels().historyStats();
+        Map<String, Long> evictions = new LinkedHashMap<>();
+        evictions.put("size", h.evictedBySize());
+        evictions.put("ttl", h.evictedByTtl());
+        evictions.put("bytes", h.evictedByBytes());
+        Settings.History settings = hub.settings().history();
+        return new History(settings.enabled(), h.channels(), h.messages(), h.bytes(), settings.maxBytes(), evictions,
+                hub.counters().recoveriesOk(), hub.counters().recoveriesFailed());
     }
 
     private static DrainState drainState(Drain drain) {

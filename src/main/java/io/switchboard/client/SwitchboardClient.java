@@ -38,6 +38,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private final SerialExecutor serial;
     private final ScheduledExecutorService timers;
     private final Requests requests = new Requests();
+    private final Positions positions = new Positions();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Link.Events linkEvents = new LinkEvents();
 
@@ -112,6 +113,7 @@ public final class SwitchboardClient implements AutoCloseable {
         CompletableFuture<JsonObject> reply = new CompletableFuture<>();
         serial.execute(() -> {
             requests.unwant(channel);
+            positions.forget(channel);
             if (state == State.OPEN) {
                 long id = requests.request(Requests.Kind.UNSUBSCRIBE, channel, reply);
                 link.send(Wire.request("unsubscribe", id, channel, null));
@@ -267,7 +269,18 @@ public final class SwitchboardClient implements AutoCloseable {
                     l.send(answer);
                 }
             }
-            case "subscribed", "unsubscribed", "published" -> requests.answer(message.get("ref"), message);
+            case "subscribed" -> onSubscribed(message);
+            case "unsubscribed", "published" -> requests.answer(message.get("ref"), message);
+            case "message" -> {
+                if (positions.accept(message, requests.wants(message.getString("channel", "")))) {
+                    notify(() -> listener.onMessage(message));
+                }
+            }
+            case "resync" -> {
+                if (requests.wants(message.getString("channel", ""))) {
+                    sendSubscribe(message.getString("channel"));
+                }
+            }
             case "error" -> {
                 if (!requests.answer(message.get("ref"), message)) {
                     notify(() -> listener.onMessage(message));
@@ -332,9 +345,20 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
+    /** Resubscribes from the last position seen, so that nothing published meanwhile is missed. */
     private void sendSubscribe(String channel) {
         long id = requests.subscribe(channel);
-        link.send(Wire.request("subscribe", id, channel, null));
+        link.send(Wire.subscribe(id, channel, positions.since(channel)));
+    }
+
+    private void onSubscribed(JsonObject reply) {
+        positions.subscribed(reply);
+        requests.answer(reply.get("ref"), reply);
+        JsonValue recovered = reply.get("recovered");
+        if (recovered != null) {
+            boolean ok = recovered.getValueType() == JsonValue.ValueType.TRUE;
+            notify(() -> listener.onRecovery(reply.getString("channel", ""), ok, reply));
+        }
     }
 
     private void sendPing(CompletableFuture<JsonObject> pong) {

@@ -53,6 +53,11 @@ public final class Channels {
         return history;
     }
 
+    /** The history's figures; all zero when it is off. */
+    public HistoryStore.Stats historyStats() {
+        return history == null ? new HistoryStore.Stats(0, 0, 0, 0, 0, 0) : history.stats();
+    }
+
     void onRequest(ManagedConnection c, Inbound.ChannelRequest request) {
         if (c.state() != ConnectionState.OPEN) {
             // before authentication the connection's channel access is not known yet: never guess ALL
