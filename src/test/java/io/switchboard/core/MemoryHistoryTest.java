@@ -147,4 +147,35 @@ class MemoryHistoryTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new MemoryHistory(new Settings.History(0, Duration.ofMinutes(5), 1, 1), clock, "n", (c, ep, e) -> 0));
     }
+
+    @Test
+    void aReadWaitsForAPublishWhoseDeliveryIsUnderWay() throws Exception {
+        // a read that saw a message still being delivered could replay it, go live, and then get it
+        // again from that delivery: the read must come before the offset is given or after delivery
+        java.util.concurrent.CountDownLatch inSink = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        MemoryHistory store = new MemoryHistory(new Settings.History(10, Duration.ofMinutes(5), 1000, 1 << 20), clock, "n",
+                (channel, epoch, e) -> {
+                    inSink.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return 0;
+                });
+        Thread publisher = new Thread(() -> store.publish("a", "1"));
+        publisher.start();
+        inSink.await();
+        java.util.concurrent.CompletableFuture<HistoryStore.Page> page = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> page.complete(read(store, "a", 0)));
+        reader.start();
+        while (reader.getState() != Thread.State.BLOCKED && !page.isDone()) {
+            Thread.onSpinWait();
+        }
+        assertTrue(!page.isDone(), "the read went past a delivery under way");
+        release.countDown();
+        assertEquals(List.of(1L), offsets(page.get(10, java.util.concurrent.TimeUnit.SECONDS)));
+        publisher.join();
+    }
 }
