@@ -132,6 +132,20 @@ class ChannelHistoryTest {
     }
 
     @Test
+    void withHistoryOffMessagesHaveNoOffsetAndASinceIsNotRecovered() {
+        Hub off = new Hub(TestSettings.defaults(), clock, new JsonMessageCodec());
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = off.open(t, new HandshakeInfo("127.0.0.1", "test", "bob", HeartbeatMode.PROTOCOL));
+        off.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1}");
+        assertEquals("{\"type\":\"subscribed\",\"channel\":\"news\",\"ref\":1}", t.lastSent());
+        off.channels().publish("news", "1");
+        assertEquals("{\"type\":\"message\",\"channel\":\"news\",\"data\":1,\"seq\":1}", t.lastSent());
+        off.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":2" + since(1, "e") + "}");
+        assertEquals("{\"type\":\"subscribed\",\"channel\":\"news\",\"ref\":2,\"recovered\":false}", t.lastSent());
+        assertEquals(1, off.counters().recoveriesFailed());
+    }
+
+    @Test
     void sinceOnAPatternOrMalformedIsABadRequestAndTheConnectionStaysOpen() {
         RecordingConnection t = new RecordingConnection();
         ManagedConnection c = open(t);
