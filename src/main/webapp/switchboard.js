@@ -15,7 +15,13 @@
  * after 4001 (token expired) it reconnects at once with a new token. The token function may return
  * a string or a promise of one. It gives up after close() or a close code that means "stop"
  * (Switchboard.closeAdvice). Events: open (welcome), close ({code, reason, willReconnect}),
- * message (every message for the application), state ({from, to}).
+ * message (every message for the application), state ({from, to}), recovery ({channel, recovered,
+ * offset, epoch}: the answer to a resubscription from the last message seen; reload the channel's
+ * state when recovered is false).
+ *
+ * With channel history on, it remembers the offset and epoch of the last message of each channel
+ * subscribed by exact name, resubscribes with "since" after every reconnect and on "resync", and
+ * never delivers a message of such a channel twice.
  */
 (function (global) {
   'use strict';
@@ -104,6 +110,7 @@
     this._inflight = {};           // id -> {kind, channel, waiters: [{resolve, reject}]}
     this._channels = [];           // channels wanted, kept across reconnects
     this._awaiting = {};           // channel -> waiters for a subscribe not yet sent on this connection
+    this._positions = {};          // exact channel -> {offset, epoch} of the last message seen (history)
   }
 
   Switchboard.backoffDelay = backoffDelay;
@@ -288,7 +295,14 @@
           this.stats.timeAnswered++;
         }
         break;
-      case 'subscribed': case 'published': case 'refreshed': this._answer(m.ref, m); break;
+      case 'subscribed':
+        this._position(m);
+        this._answer(m.ref, m);
+        if (typeof m.recovered === 'boolean') {
+          this._emit('recovery', { channel: m.channel, recovered: m.recovered, offset: m.offset, epoch: m.epoch });
+        }
+        break;
+      case 'published': case 'refreshed': this._answer(m.ref, m); break;
       case 'unsubscribed':
         if (!this._answer(m.ref, m)) {
           // the server ended a subscription itself (a refreshed token no longer allows it)
@@ -298,6 +312,16 @@
         break;
       case 'refresh':
         this.refreshToken().catch(function () { /* the server closes with 4001 at expiry; a new token comes then */ });
+        break;
+      case 'message':
+        if (this._channels.indexOf(m.channel) < 0 || this._position(m)) {
+          this._emit('message', m);
+        }
+        break;
+      case 'resync':
+        if (this._channels.indexOf(m.channel) >= 0) {
+          this._sendSubscribe(m.channel);
+        }
         break;
       case 'error':
         if (!this._answer(m.ref, m)) {
@@ -382,7 +406,24 @@
   Switchboard.prototype._sendSubscribe = function (channel) {
     var waiters = this._awaiting[channel] || [];
     delete this._awaiting[channel];
-    this._send('subscribe', channel, {}, waiters);
+    var last = this._positions[channel];
+    this._send('subscribe', channel, last ? { since: { offset: last.offset, epoch: last.epoch } } : {}, waiters);
+  };
+
+  /*
+   * Records the position of a channel message or subscribed reply that carries one. False for a
+   * message at or below the last position in the same epoch: the application already has it.
+   */
+  Switchboard.prototype._position = function (m) {
+    if (typeof m.offset !== 'number' || typeof m.epoch !== 'string' || typeof m.channel !== 'string') {
+      return true;
+    }
+    var last = this._positions[m.channel];
+    if (m.type === 'message' && last && last.epoch === m.epoch && m.offset <= last.offset) {
+      return false;
+    }
+    this._positions[m.channel] = { offset: m.offset, epoch: m.epoch };
+    return true;
   };
 
   Switchboard.prototype._answer = function (ref, reply) {
@@ -419,6 +460,7 @@
   };
 
   Switchboard.prototype._forget = function (channel) {
+    delete this._positions[channel];
     var i = this._channels.indexOf(channel);
     if (i >= 0) {
       this._channels.splice(i, 1);

@@ -4,6 +4,8 @@ import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Counters;
 import io.switchboard.core.Drain;
 import io.switchboard.core.HeartbeatStats;
+import io.switchboard.core.HistoryStore;
+import io.switchboard.core.Settings;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import java.util.Comparator;
@@ -15,7 +17,8 @@ import java.util.Map;
 
 /** {@code GET /api/stats}: the figures an operator watches and alerts on (operations.md). */
 public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages messages, Map<String, Long> closesByCode,
-                        Map<String, Long> rejectionsByReason, Limits limits, DrainState drain, Tokens tokens) {
+                        Map<String, Long> rejectionsByReason, Limits limits, History history, DrainState drain,
+                        Tokens tokens) {
 
     /** How many users {@link Pool#topUsers} lists. */
     static final int TOP_USERS = 10;
@@ -48,6 +51,13 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
      */
     public record Tokens(long refreshNotices, long refreshesOk, long refreshesFailed, long expiryCloses,
                          long revokedConnections, long revokedTokens) { }
+
+    /**
+     * Channel history (section 14): whether it is on, what it retains, what it dropped by cause, and
+     * subscribes with {@code since} that continued without a gap ({@code recovered}) or could not.
+     */
+    public record History(boolean enabled, long channels, long messages, long bytes, long maxBytes,
+                          Map<String, Long> evictions, long recovered, long recoveryFailed) { }
 
     /** Where the drain is, and how the last one went ({@code -1} before the first). */
     public record DrainState(String phase, boolean draining, long lastDurationMs, int lastLeftOnTheirOwn,
@@ -94,9 +104,21 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
                 closes,
                 rejections,
                 new Limits(c.rateLimitedMessages(), c.rateLimitCloses(), c.slowConsumerCloses(), c.largeMessages()),
+                history(hub),
                 drainState(drain),
                 new Tokens(c.refreshNotices(), c.refreshesOk(), c.refreshesFailed(), c.expiryCloses(),
                         c.revokedConnections(), c.revokedTokens()));
+    }
+
+    private static History history(Hub hub) {
+        HistoryStore.Stats h = hub.channels().historyStats();
+        Map<String, Long> evictions = new LinkedHashMap<>();
+        evictions.put("size", h.evictedBySize());
+        evictions.put("ttl", h.evictedByTtl());
+        evictions.put("bytes", h.evictedByBytes());
+        Settings.History settings = hub.settings().history();
+        return new History(settings.enabled(), h.channels(), h.messages(), h.bytes(), settings.maxBytes(), evictions,
+                hub.counters().recoveriesOk(), hub.counters().recoveriesFailed());
     }
 
     private static DrainState drainState(Drain drain) {

@@ -24,6 +24,15 @@ public interface ClientListener {
      * The connection ended. {@code code} is the close code the server sent, or 1006 when there was
      * none (refused, dropped, unresponsive server, handshake rejected; {@code reason} says which).
      */
+    /**
+     * The answer to a resubscription from the last message seen (CONTRACT.md section 14): with
+     * {@code recovered} true every message missed meanwhile has been delivered, in order, before this
+     * call; with false some were lost (another epoch, too old, too many) and the application should
+     * reload its state of {@code channel}. {@code subscribed} carries the channel's current offset and epoch.
+     */
+    default void onRecovery(String channel, boolean recovered, JsonObject subscribed) {
+    }
+
     default void onClose(int code, String reason, boolean willReconnect) {
     }
 

@@ -50,6 +50,11 @@ final class Requests {
         }
     }
 
+    /** Whether the application wants {@code channel} by this exact name or pattern. */
+    boolean wants(String channel) {
+        return channels.contains(channel);
+    }
+
     Set<String> channels() {
         return Set.copyOf(channels);
     }

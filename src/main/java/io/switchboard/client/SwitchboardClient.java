@@ -41,6 +41,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private final SerialExecutor serial;
     private final ScheduledExecutorService timers;
     private final Requests requests = new Requests();
+    private final Positions positions = new Positions();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Link.Events linkEvents = new LinkEvents();
 
@@ -115,6 +116,7 @@ public final class SwitchboardClient implements AutoCloseable {
         CompletableFuture<JsonObject> reply = new CompletableFuture<>();
         serial.execute(() -> {
             requests.unwant(channel);
+            positions.forget(channel);
             if (state == State.OPEN) {
                 long id = requests.request(Requests.Kind.UNSUBSCRIBE, channel, reply);
                 link.send(Wire.request("unsubscribe", id, channel, null));
@@ -299,7 +301,8 @@ public final class SwitchboardClient implements AutoCloseable {
                     l.send(answer);
                 }
             }
-            case "subscribed", "published", "refreshed" -> requests.answer(message.get("ref"), message);
+            case "subscribed" -> onSubscribed(message);
+            case "published", "refreshed" -> requests.answer(message.get("ref"), message);
             case "unsubscribed" -> {
                 if (!requests.answer(message.get("ref"), message)) {
                     // the server ended a subscription itself (a refreshed token no longer allows it): not wanted any more
@@ -312,6 +315,16 @@ public final class SwitchboardClient implements AutoCloseable {
                     LOG.log(Level.WARNING, "Switchboard client could not refresh its token: " + failure.getMessage());
                 }
             });
+            case "message" -> {
+                if (positions.accept(message, requests.wants(message.getString("channel", "")))) {
+                    notify(() -> listener.onMessage(message));
+                }
+            }
+            case "resync" -> {
+                if (requests.wants(message.getString("channel", ""))) {
+                    sendSubscribe(message.getString("channel"));
+                }
+            }
             case "error" -> {
                 if (!requests.answer(message.get("ref"), message)) {
                     notify(() -> listener.onMessage(message));
@@ -376,9 +389,20 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
+    /** Resubscribes from the last position seen, so that nothing published meanwhile is missed. */
     private void sendSubscribe(String channel) {
         long id = requests.subscribe(channel);
-        link.send(Wire.request("subscribe", id, channel, null));
+        link.send(Wire.subscribe(id, channel, positions.since(channel)));
+    }
+
+    private void onSubscribed(JsonObject reply) {
+        positions.subscribed(reply);
+        requests.answer(reply.get("ref"), reply);
+        JsonValue recovered = reply.get("recovered");
+        if (recovered != null) {
+            boolean ok = recovered.getValueType() == JsonValue.ValueType.TRUE;
+            notify(() -> listener.onRecovery(reply.getString("channel", ""), ok, reply));
+        }
     }
 
     private void sendPing(CompletableFuture<JsonObject> pong) {

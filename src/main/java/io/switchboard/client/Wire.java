@@ -52,6 +52,15 @@ final class Wire {
         return b.build().toString();
     }
 
+    /** A subscribe request, with {@code since} when the client has seen a message of the channel before. */
+    static String subscribe(long id, String channel, Positions.Position since) {
+        var b = JSON.createObjectBuilder().add("type", "subscribe").add("id", id).add("channel", channel);
+        if (since != null) {
+            b.add("since", JSON.createObjectBuilder().add("offset", since.offset()).add("epoch", since.epoch()));
+        }
+        return b.build().toString();
+    }
+
     /** The answer to the server's app-level ping: its id, echoed as sent. */
     static String pong(JsonObject ping) {
         return JSON.createObjectBuilder().add("type", "pong").add("id", ping.getOrDefault("id", JsonValue.NULL)).build().toString();

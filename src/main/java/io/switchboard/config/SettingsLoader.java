@@ -79,6 +79,16 @@ public final class SettingsLoader {
                 r.duration("switchboard.timesync.interval", "0"),
                 r.positiveDuration("switchboard.timesync.max-offset", "1s"));
 
+        Settings.History history = new Settings.History(
+                r.integer("switchboard.history.size", 0, 0, 1_000_000),
+                r.positiveDuration("switchboard.history.ttl", "5m"),
+                r.integer("switchboard.history.max-recover", 1000, 0, 1_000_000),
+                r.size("switchboard.history.max-bytes", "64MiB"));
+        if (history.enabled() && history.maxBytes() < 1) {
+            throw ConfigReader.invalid("switchboard.history.max-bytes", Long.toString(history.maxBytes()),
+                    "must be at least 1 byte while switchboard.history.size is above 0");
+        }
+
         Duration idle = r.duration("switchboard.idle.timeout", "5m");
         Duration close = r.positiveDuration("switchboard.close.timeout", "5s");
 
@@ -95,6 +105,7 @@ public final class SettingsLoader {
                 compression,
                 shutdown,
                 timeSync,
+                history,
                 r.optional("switchboard.admin.token"));
     }
 

@@ -1,8 +1,9 @@
 package io.switchboard.core;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Channel subscriptions and publishing on this node (protocol.md and operations.md): the client's
@@ -12,6 +13,11 @@ import java.util.Set;
  * when the connection is released. A publish serialises its message once ({@link PreparedMessage})
  * and puts it on each recipient's bounded queue ({@link Delivery}): each recipient gets a message
  * once however many of its patterns match, with its own {@code seq} per channel.
+ *
+ * <p>With history on (CONTRACT.md section 14) every publish goes through the {@link HistoryStore},
+ * which gives it the channel's next offset and hands it back to {@link #fanOut}; a subscribe to an
+ * exact channel catches up ({@link CatchUp}): it may replay what the client missed since its
+ * {@code since}, then answers {@code subscribed} with the channel's position, then goes live.
  *
  * <p>Authorisation: a connection may subscribe to a pattern, or publish to a channel, only within
  * its {@link ManagedConnection#channelAccess()}; a refusal is an {@code error} reply, not a close.
@@ -27,12 +33,29 @@ public final class Channels {
     private final Delivery delivery;
     private final MessageCodec codec;
     private final SubscriptionIndex<ManagedConnection> index = new SubscriptionIndex<>();
+    /** Where publishes get their offsets; null when history is off. */
+    private final HistoryStore history;
+    private final int maxRecover;
+    /** Subscriptions whose history is being read; empty nearly always. */
+    private final ConcurrentHashMap<CatchUp.Key, CatchUp> catchingUp = new ConcurrentHashMap<>();
 
-    Channels(Hub hub, Delivery delivery, MessageCodec codec) {
+    Channels(Hub hub, Delivery delivery, MessageCodec codec, Function<HistoryStore.Sink, HistoryStore> historyStore) {
         this.hub = hub;
         this.delivery = delivery;
         this.codec = codec;
+        this.maxRecover = hub.settings().history().maxRecover();
+        this.history = historyStore == null ? null : historyStore.apply(this::fanOut);
         hub.onRelease(this::release);
+    }
+
+    /** The channel history, or null when it is off. */
+    public HistoryStore history() {
+        return history;
+    }
+
+    /** The history's figures; all zero when it is off. */
+    public HistoryStore.Stats historyStats() {
+        return history == null ? new HistoryStore.Stats(0, 0, 0, 0, 0, 0) : history.stats();
     }
 
     void onRequest(ManagedConnection c, Inbound.ChannelRequest request) {
@@ -64,6 +87,19 @@ public final class Channels {
                     "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
             return;
         }
+        boolean exact = isExact(pattern);
+        if (request.since() != null && !exact) {
+            hub.counters().badMessage();
+            refuse(c, request, Outbound.Error.BAD_REQUEST, "\"since\" needs an exact channel name, not a pattern");
+            return;
+        }
+        CatchUp catchUp = null;
+        CatchUp.Key key = null;
+        if (history != null && exact) {
+            key = new CatchUp.Key(c, request.channel());
+            catchUp = new CatchUp(hub.settings().send().maxQueuedMessages());
+            catchingUp.put(key, catchUp);
+        }
         // interned: thousands of connections subscribe to the same few channels, and each keeps its
         // patterns for its life (the JVM drops an interned string once nothing refers to it)
         c.addSubscription(request.channel().intern());
@@ -72,7 +108,73 @@ public final class Channels {
             release(c); // released while we subscribed: undo, or the index would keep it
             return;
         }
-        hub.send(c, new Outbound.Subscribed(request.channel(), request.id()));
+        if (catchUp != null) {
+            catchUp(c, request, key, catchUp);
+        } else if (request.since() != null) {
+            hub.counters().recovery(false); // history is off: nothing to recover from
+            hub.send(c, new Outbound.Subscribed(request.channel(), request.id(), false, null, null));
+        } else {
+            hub.send(c, new Outbound.Subscribed(request.channel(), request.id()));
+        }
+    }
+
+    /**
+     * Reads the channel's history while its live messages wait in {@code catchUp}, then sends, in this
+     * order: the missed messages (when {@code since} can be recovered), {@code subscribed} with the
+     * position it leaves the client at, and the held live messages that are newer than that position.
+     */
+    private void catchUp(ManagedConnection c, Inbound.Subscribe request, CatchUp.Key key, CatchUp catchUp) {
+        Inbound.Since since = request.since();
+        long after = since == null ? Long.MAX_VALUE : since.offset();
+        history.read(request.channel(), after, since == null ? 0 : maxRecover).whenComplete((page, failure) -> {
+            if (failure != null) {
+                catchingUp.remove(key, catchUp);
+                goLive(c, request.channel(), catchUp, 0);
+                hub.send(c, new Outbound.Error(Outbound.Error.UNAVAILABLE, "the channel's history cannot be read",
+                        request.id()));
+                return;
+            }
+            HistoryStore.Position top = page.top();
+            long position = top.offset();
+            Boolean recovered = null;
+            if (since != null) {
+                Recovery recovery = Recovery.decide(new HistoryStore.Position(since.offset(), since.epoch()), page, maxRecover);
+                recovered = recovery.recovered();
+                hub.counters().recovery(recovery.recovered());
+                for (HistoryStore.Entry e : recovery.replay()) {
+                    delivery.send(c, request.channel(), codec.prepare(request.channel(), e.data(), e.offset(), top.epoch()));
+                }
+            }
+            if (!Boolean.TRUE.equals(recovered) && catchUp.firstOffset() > 0) {
+                // live messages published since the subscription began were held: they follow the reply
+                position = Math.min(position, catchUp.firstOffset() - 1);
+            }
+            hub.send(c, new Outbound.Subscribed(request.channel(), request.id(), recovered, position, top.epoch()));
+            goLive(c, request.channel(), catchUp, position);
+            catchingUp.remove(key, catchUp);
+        });
+    }
+
+    /** Sends the held messages newer than {@code position}, until none waits and the subscription is live. */
+    private void goLive(ManagedConnection c, String channel, CatchUp catchUp, long position) {
+        long last = position;
+        for (var held = catchUp.takeOrGoLive(); held != null; held = catchUp.takeOrGoLive()) {
+            for (CatchUp.Held h : held) {
+                if (h.offset() > last) {
+                    delivery.send(c, channel, h.message());
+                    last = h.offset();
+                }
+            }
+        }
+    }
+
+    private static boolean isExact(String[] pattern) {
+        for (String segment : pattern) {
+            if (segment.equals(ChannelNames.ONE) || segment.equals(ChannelNames.REST)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void unsubscribe(ManagedConnection c, Inbound.Unsubscribe request) {
@@ -123,15 +225,44 @@ public final class Channels {
         return deliver(channel, ChannelNames.name(channel), data);
     }
 
+    /** The one way a channel message leaves: through the history when it is on, straight out otherwise. */
     private int deliver(String channel, String[] name, String data) {
+        if (history == null) {
+            return fanOut(channel, name, data, 0, null);
+        }
+        HistoryStore.Published published = history.publish(channel, data).toCompletableFuture().getNow(null);
+        return published == null ? 0 : published.recipients();
+    }
+
+    /** The history's {@link HistoryStore.Sink}: a message with its offset, delivered on this node. */
+    private int fanOut(String channel, String epoch, HistoryStore.Entry entry) {
+        return fanOut(channel, ChannelNames.name(channel), entry.data(), entry.offset(), epoch);
+    }
+
+    private int fanOut(String channel, String[] name, String data, long offset, String epoch) {
         Set<ManagedConnection> targets = index.match(name);
         if (targets.isEmpty()) {
             return 0;
         }
-        PreparedMessage message = codec.prepare(channel, data);
+        PreparedMessage message = epoch == null ? codec.prepare(channel, data) : codec.prepare(channel, data, offset, epoch);
         int queued = 0;
         for (ManagedConnection c : targets) {
-            if (c.state() == ConnectionState.OPEN && delivery.send(c, channel, message)) {
+            if (c.state() != ConnectionState.OPEN) {
+                continue;
+            }
+            CatchUp catchUp = epoch == null || catchingUp.isEmpty() ? null : catchingUp.get(new CatchUp.Key(c, channel));
+            if (catchUp != null) {
+                CatchUp.HoldResult held = catchUp.hold(new CatchUp.Held(offset, epoch, message));
+                if (held == CatchUp.HoldResult.HELD) {
+                    queued++;
+                    continue;
+                }
+                if (held == CatchUp.HoldResult.OVERFLOW) {
+                    hub.close(c, Disconnect.SLOW_CONSUMER);
+                    continue;
+                }
+            }
+            if (delivery.send(c, channel, message)) {
                 queued++;
             }
         }
@@ -198,6 +329,9 @@ public final class Channels {
     private void release(ManagedConnection c) {
         Objects.requireNonNull(c, "c").outbox().shut();
         for (String p : c.subscriptions()) {
+            if (!catchingUp.isEmpty()) {
+                catchingUp.remove(new CatchUp.Key(c, p));
+            }
             if (c.removeSubscription(p)) {
                 index.unsubscribe(ChannelNames.pattern(p), c);
             }

@@ -50,6 +50,8 @@ public final class Counters {
     private final LongAdder refreshesFailed = new LongAdder();
     private final LongAdder revokedConnections = new LongAdder();
     private final LongAdder revokedTokens = new LongAdder();
+    private final LongAdder recoveriesOk = new LongAdder();
+    private final LongAdder recoveriesFailed = new LongAdder();
 
     public Counters() {
         for (ConnectionState s : ConnectionState.values()) {
@@ -218,5 +220,18 @@ public final class Counters {
     /** Malformed or unknown messages answered with {@code bad_request}. */
     public long badMessages() {
         return badMessages.sum();
+    }
+
+    /** A subscribe with {@code since} that could ({@code true}) or could not continue without a gap. */
+    void recovery(boolean recovered) {
+        (recovered ? recoveriesOk : recoveriesFailed).increment();
+    }
+
+    public long recoveriesOk() {
+        return recoveriesOk.sum();
+    }
+
+    public long recoveriesFailed() {
+        return recoveriesFailed.sum();
     }
 }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,12 +38,25 @@ public final class Hub {
     private final Gatekeeper gatekeeper;
     private final TokenLifetime tokenLifetime;
 
+    /** A hub whose channel history, when {@code switchboard.history.size} is above 0, is in this node's memory. */
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
-        this(settings, clock, codec, new LifecycleLog());
+        this(settings, clock, codec, settings.history().enabled()
+                ? sink -> new MemoryHistory(settings.history(), clock, MemoryHistory.newNodeEpoch(), sink)
+                : null);
+    }
+
+    /**
+     * @param historyStore builds the channel history around this node's fan-out, or null when history
+     *                     is off; a cluster passes its shared store here
+     */
+    public Hub(Settings settings, Clock clock, MessageCodec codec,
+               Function<HistoryStore.Sink, HistoryStore> historyStore) {
+        this(settings, clock, codec, historyStore, new LifecycleLog());
     }
 
     /** A hub whose lifecycle lines go to {@code log} instead of the lifecycle logger. */
-    Hub(Settings settings, Clock clock, MessageCodec codec, LifecycleLog log) {
+    Hub(Settings settings, Clock clock, MessageCodec codec,
+        Function<HistoryStore.Sink, HistoryStore> historyStore, LifecycleLog log) {
         this.log = Objects.requireNonNull(log, "log");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -50,9 +64,23 @@ public final class Hub {
         this.sweeper = new Sweeper(clock, Sweeper.tickFor(settings));
         this.heartbeats = new Heartbeats(this, sweeper);
         this.delivery = new Delivery(this, settings.send());
-        this.channels = new Channels(this, delivery, codec);
+        this.channels = new Channels(this, delivery, codec, historyStore);
         this.tokenLifetime = new TokenLifetime(this, sweeper);
         this.gatekeeper = new Gatekeeper(this, settings, clock);
+        if (channels.history() != null) {
+            sweeper.schedule(this::expireHistory, clock.nanoTime() + HISTORY_EXPIRY_PERIOD);
+        }
+    }
+
+    /** How often retained messages past the ttl are dropped when nothing reads or publishes. */
+    private static final long HISTORY_EXPIRY_PERIOD = 1_000_000_000L;
+
+    private void expireHistory() {
+        try {
+            channels.history().expire();
+        } finally {
+            sweeper.schedule(this::expireHistory, clock.nanoTime() + HISTORY_EXPIRY_PERIOD);
+        }
     }
 
     /** The one timer of all connections; the shell calls {@link Sweeper#sweep()} every tick. */

@@ -27,8 +27,22 @@ public sealed interface Inbound {
         String channel();
     }
 
-    /** {@code {"type":"subscribe","channel":"news.*"}}. */
-    record Subscribe(String id, String channel) implements ChannelRequest { }
+    /**
+     * {@code {"type":"subscribe","channel":"news.*"}}, optionally with
+     * {@code "since":{"offset":N,"epoch":"E"}}: the last message the client saw of an exact channel
+     * (section 14); {@code since} is null without it.
+     */
+    record Subscribe(String id, String channel, Since since) implements ChannelRequest {
+        public Subscribe(String id, String channel) {
+            this(id, channel, null);
+        }
+    }
+
+    /** The position a resubscribing client continues from: the last offset it saw, in its epoch. */
+    record Since(long offset, String epoch) {
+        /** The longest epoch accepted from a client, in characters. */
+        public static final int MAX_EPOCH_LENGTH = 64;
+    }
 
     /** {@code {"type":"unsubscribe","channel":"news.*"}}. */
     record Unsubscribe(String id, String channel) implements ChannelRequest { }

@@ -25,6 +25,12 @@ public interface MessageCodec {
      */
     PreparedMessage prepare(String channel, String data);
 
+    /**
+     * A channel {@code message} with history on (section 14):
+     * {@code {"type":"message","channel":...,"data":...,"offset":N,"epoch":"E","seq":N}}.
+     */
+    PreparedMessage prepare(String channel, String data, long offset, String epoch);
+
     /** A client message that cannot be understood; its text goes back to the client. */
     final class BadMessageException extends Exception {
         private final String ref;

@@ -45,10 +45,27 @@ public sealed interface Outbound {
         public static final String RATE_LIMITED = "rate_limited";
         /** A refresh token that did not verify; the connection keeps its old token's expiry. */
         public static final String INVALID_TOKEN = "invalid_token";
+        /** Something the request needs (such as a channel's history) cannot be reached now. */
+        public static final String UNAVAILABLE = "unavailable";
     }
 
-    /** The reply to a {@code subscribe}: the pattern is now in force. */
-    record Subscribed(String channel, String ref) implements Outbound { }
+    /**
+     * The reply to a {@code subscribe}: the pattern is now in force. With history on, a subscription
+     * to an exact channel also carries the channel's position ({@code offset}, {@code epoch}): every
+     * message after this reply has a greater offset. {@code recovered} answers a {@code since}
+     * (section 14). Fields that do not apply are null and left out.
+     */
+    record Subscribed(String channel, String ref, Boolean recovered, Long offset, String epoch) implements Outbound {
+        public Subscribed(String channel, String ref) {
+            this(channel, ref, null, null, null);
+        }
+    }
+
+    /**
+     * The live stream of {@code channel} may have lost messages: the client resubscribes with
+     * {@code since} (section 14). A lone node never has to send it; a cluster does.
+     */
+    record Resync(String channel) implements Outbound { }
 
     /**
      * The reply to an {@code unsubscribe}, whether or not the pattern was subscribed; or, with a

@@ -21,6 +21,7 @@ public record Settings(
         Compression compression,
         Shutdown shutdown,
         TimeSync timeSync,
+        History history,
         Optional<String> adminToken) {
 
     public Settings {
@@ -33,7 +34,7 @@ public record Settings(
         return "Settings[nodeId=" + nodeId + ", " + auth + ", allowedOrigins=" + allowedOrigins
                 + ", " + heartbeat + ", idleTimeout=" + idleTimeout + ", closeTimeout=" + closeTimeout
                 + ", " + limits + ", " + rate + ", " + send + ", " + compression + ", " + shutdown
-                + ", " + timeSync + ", adminToken=" + (adminToken.isPresent() ? "set" : "unset") + "]";
+                + ", " + timeSync + ", " + history + ", adminToken=" + (adminToken.isPresent() ? "set" : "unset") + "]";
     }
 
     /**
@@ -99,4 +100,15 @@ public record Settings(
 
     /** Time sync (protocol.md, reconnect and time sync); an {@code interval} of zero turns it off. */
     public record TimeSync(Duration interval, Duration maxOffset) { }
+
+    /**
+     * Channel history (section 14): at most {@code size} messages per channel ({@code 0} turns history
+     * off), none older than {@code ttl}, at most {@code maxBytes} of message data on this node, and at
+     * most {@code maxRecover} messages replayed to one resubscribing client.
+     */
+    public record History(int size, Duration ttl, int maxRecover, long maxBytes) {
+        public boolean enabled() {
+            return size > 0;
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.switchboard.core.MessageCodec;
 import io.switchboard.core.Outbound;
 import io.switchboard.core.PreparedMessage;
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
@@ -44,7 +45,7 @@ public final class JsonMessageCodec implements MessageCodec {
             case "ping" -> new Inbound.Ping(id);
             case "pong" -> new Inbound.Pong(id);
             case "time" -> TimeFields.decode(message, id);
-            case "subscribe" -> new Inbound.Subscribe(id, channel(message, id));
+            case "subscribe" -> new Inbound.Subscribe(id, channel(message, id), since(message, id));
             case "unsubscribe" -> new Inbound.Unsubscribe(id, channel(message, id));
             case "publish" -> new Inbound.Publish(id, channel(message, id), data(message, id));
             case "auth" -> new Inbound.Auth(id, requireString(message, "token", id));
@@ -73,6 +74,34 @@ public final class JsonMessageCodec implements MessageCodec {
             throw new BadMessageException("\"channel\" must be a string", id);
         }
         return channel.getString();
+    }
+
+    /** The optional {@code since} of a subscribe: a whole offset of at least 0 and an epoch string. */
+    private static Inbound.Since since(JsonObject message, String id) throws BadMessageException {
+        JsonValue since = message.get("since");
+        if (since == null || since.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        String shape = "\"since\" must be {\"offset\":<whole number>,\"epoch\":<string>}";
+        if (!(since instanceof JsonObject position)
+                || !(position.get("offset") instanceof JsonNumber offset) || !offset.isIntegral()
+                || !(position.get("epoch") instanceof JsonString epoch)) {
+            throw new BadMessageException(shape, id);
+        }
+        long value;
+        try {
+            value = offset.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new BadMessageException(shape, id);
+        }
+        if (value < 0) {
+            throw new BadMessageException("\"since\".\"offset\" must not be negative", id);
+        }
+        if (epoch.getString().length() > Inbound.Since.MAX_EPOCH_LENGTH) {
+            throw new BadMessageException("\"since\".\"epoch\" is at most " + Inbound.Since.MAX_EPOCH_LENGTH
+                    + " characters", id);
+        }
+        return new Inbound.Since(value, epoch.getString());
     }
 
     private static String data(JsonObject message, String id) throws BadMessageException {
@@ -125,6 +154,14 @@ public final class JsonMessageCodec implements MessageCodec {
                 TimeFields.write(g, r);
             } else if (message instanceof Outbound.Subscribed r) {
                 writeReply(g, "subscribed", r.channel(), r.ref());
+                if (r.recovered() != null) {
+                    g.write("recovered", r.recovered());
+                }
+                if (r.offset() != null) {
+                    g.write("offset", r.offset()).write("epoch", r.epoch());
+                }
+            } else if (message instanceof Outbound.Resync r) {
+                g.write("type", "resync").write("channel", r.channel());
             } else if (message instanceof Outbound.Unsubscribed r) {
                 writeReply(g, "unsubscribed", r.channel(), r.ref());
                 if (r.reason() != null) {
@@ -170,6 +207,17 @@ public final class JsonMessageCodec implements MessageCodec {
         return channel == null
                 ? PreparedMessage.fixed(head.append('}').toString())
                 : PreparedMessage.sequenced(head.append(",\"seq\":").toString(), "}");
+    }
+
+    @Override
+    public PreparedMessage prepare(String channel, String data, long offset, String epoch) {
+        StringBuilder head = new StringBuilder(data.length() + 96).append("{\"type\":\"message\"")
+                .append(",\"channel\":").append(json.createValue(channel))
+                .append(",\"data\":").append(data)
+                .append(",\"offset\":").append(offset)
+                .append(",\"epoch\":").append(json.createValue(epoch))
+                .append(",\"seq\":");
+        return PreparedMessage.sequenced(head.toString(), "}");
     }
 
     private static void writeWelcome(JsonGenerator g, Outbound.Welcome w) {

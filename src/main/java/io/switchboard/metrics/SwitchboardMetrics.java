@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.Channels;
 import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Counters;
 import io.switchboard.core.Drain;
@@ -97,6 +98,7 @@ public class SwitchboardMetrics {
                 .description("Payload bytes of text messages").baseUnit("bytes").tag("direction", "out").register(registry);
         bindLimits(counters);
         bindHeartbeats(hub.heartbeats().stats());
+        bindHistory(hub, counters);
         bindDrains();
 
         new JvmMemoryMetrics().bindTo(registry);
@@ -150,6 +152,30 @@ public class SwitchboardMetrics {
                     .tag("reason", reason)
                     .register(registry);
         }
+    }
+
+    /** Channel history (section 14): what it holds, what it dropped and why, and how recoveries went. */
+    private void bindHistory(Hub hub, Counters counters) {
+        Channels channels = hub.channels();
+        Gauge.builder("switchboard.history.channels", channels, c -> c.historyStats().channels())
+                .description("Channels with a history on this node").register(registry);
+        Gauge.builder("switchboard.history.messages", channels, c -> c.historyStats().messages())
+                .description("Messages retained in channel history").register(registry);
+        Gauge.builder("switchboard.history", channels, c -> c.historyStats().bytes()).baseUnit("bytes")
+                .description("Data retained in channel history (UTF-8), against switchboard.history.max-bytes")
+                .register(registry);
+        FunctionCounter.builder("switchboard.history.evictions", channels, c -> c.historyStats().evictedBySize())
+                .description("History messages dropped, by cause").tag("cause", "size").register(registry);
+        FunctionCounter.builder("switchboard.history.evictions", channels, c -> c.historyStats().evictedByTtl())
+                .description("History messages dropped, by cause").tag("cause", "ttl").register(registry);
+        FunctionCounter.builder("switchboard.history.evictions", channels, c -> c.historyStats().evictedByBytes())
+                .description("History messages dropped, by cause").tag("cause", "bytes").register(registry);
+        FunctionCounter.builder("switchboard.history.recoveries", counters, Counters::recoveriesOk)
+                .description("Subscribes with since, by whether they continued without a gap")
+                .tag("result", "recovered").register(registry);
+        FunctionCounter.builder("switchboard.history.recoveries", counters, Counters::recoveriesFailed)
+                .description("Subscribes with since, by whether they continued without a gap")
+                .tag("result", "failed").register(registry);
     }
 
     private void bindHeartbeats(HeartbeatStats stats) {

@@ -172,4 +172,50 @@ class BrowserClientProtocolTest {
         second.send("{\"type\":\"ping\",\"id\":5}");
         assertEquals("{\"type\":\"pong\",\"id\":5}", second.next(), "the ended subscription is not asked for again");
     }
+
+    private static String message(String channel, int offset, String epoch) {
+        return "{\"type\":\"message\",\"channel\":\"" + channel + "\",\"data\":" + offset + ",\"offset\":" + offset
+                + ",\"epoch\":\"" + epoch + "\",\"seq\":1}";
+    }
+
+    private static String idOf(String request) {
+        return request.replaceAll(".*\"id\":(\\d+).*", "$1");
+    }
+
+    @Test
+    void historyResubscribesFromTheLastMessageSeenDeliversEachOnceAndReportsRecovery() throws Exception {
+        connect(server.uri().toString());
+        browser.eval("sb.on('message', m => m.channel && log.push('data ' + m.channel + ' ' + m.data));"
+                + " sb.on('recovery', r => log.push('recovery ' + r.channel + ' ' + r.recovered)); true");
+        FakeServer.Peer first = server.next();
+        first.send(welcome("c1", 30_000, 10_000));
+        awaitLog("open c1");
+        browser.eval("sb.subscribe('orders'); true");
+        String subscribe = first.next("subscribe");
+        assertTrue(!subscribe.contains("since"), subscribe);
+        first.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(subscribe) + ",\"offset\":4,\"epoch\":\"e1\"}");
+        first.send(message("orders", 5, "e1"));
+        first.send(message("orders", 5, "e1"));
+        awaitLog("data orders 5");
+
+        first.close(1001, "server shutting down");
+        FakeServer.Peer second = server.next();
+        second.send(welcome("c2", 30_000, 10_000));
+        String again = second.next("subscribe");
+        assertTrue(again.contains("\"since\":{\"offset\":5,\"epoch\":\"e1\"}"), again);
+        second.send(message("orders", 5, "e1"));
+        second.send(message("orders", 6, "e1"));
+        second.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(again)
+                + ",\"recovered\":true,\"offset\":6,\"epoch\":\"e1\"}");
+        awaitLog("recovery orders true");
+        second.send("{\"type\":\"resync\",\"channel\":\"orders\"}");
+        String resync = second.next("subscribe");
+        assertTrue(resync.contains("\"since\":{\"offset\":6,\"epoch\":\"e1\"}"), resync);
+        second.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(resync)
+                + ",\"recovered\":false,\"offset\":40,\"epoch\":\"e2\"}");
+        awaitLog("recovery orders false");
+        assertEquals("\"data orders 5,data orders 6,recovery orders true,recovery orders false\"",
+                browser.eval("log.filter(e => e.startsWith('data') || e.startsWith('recovery')).join()").toString(),
+                "each message once");
+    }
 }

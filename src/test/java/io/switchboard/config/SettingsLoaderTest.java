@@ -37,7 +37,25 @@ class SettingsLoaderTest {
         assertEquals(new Settings.Shutdown(true, Duration.ofSeconds(30), 1001, Duration.ofSeconds(5)), s.shutdown());
         assertEquals(new Settings.TimeSync(Duration.ZERO, Duration.ofSeconds(1)), s.timeSync());
         assertTrue(s.adminToken().isEmpty());
+        assertEquals(new Settings.History(0, Duration.ofMinutes(5), 1000, 64L * 1024 * 1024), s.history());
+        assertFalse(s.history().enabled());
         assertFalse(s.nodeId().isBlank());
+    }
+
+    @Test
+    void historySettingsAreReadAndCheckedWithTheirKey() {
+        Settings s = load(Map.of("switchboard.history.size", "100", "switchboard.history.ttl", "30s",
+                "switchboard.history.max-recover", "50", "switchboard.history.max-bytes", "1MiB"));
+        assertEquals(new Settings.History(100, Duration.ofSeconds(30), 50, 1024 * 1024), s.history());
+        assertTrue(s.history().enabled());
+        for (Map.Entry<String, String> bad : List.of(Map.entry("switchboard.history.size", "-1"),
+                Map.entry("switchboard.history.ttl", "0"), Map.entry("switchboard.history.max-recover", "lots"),
+                Map.entry("switchboard.history.max-bytes", "big"))) {
+            assertEquals(bad.getKey(), assertThrows(InvalidConfigurationException.class,
+                    () -> load(Map.ofEntries(bad))).key());
+        }
+        assertEquals("switchboard.history.max-bytes", assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("switchboard.history.size", "10", "switchboard.history.max-bytes", "0"))).key());
     }
 
     @Test

@@ -57,4 +57,17 @@ class JsonMessageCodecTest {
         assertEquals("{\"type\":\"message\",\"data\":\"é\"}", direct.text(0));
         assertEquals(direct.text(0).getBytes(java.nio.charset.StandardCharsets.UTF_8).length, direct.bytes(0));
     }
+
+    @Test
+    void historyFieldsAreReadAndWritten() throws Exception {
+        Inbound.Subscribe s = (Inbound.Subscribe) codec.decode(
+                "{\"type\":\"subscribe\",\"channel\":\"c\",\"since\":{\"offset\":12,\"epoch\":\"e-1\"},\"id\":4}");
+        assertEquals(new Inbound.Since(12, "e-1"), s.since());
+        assertNull(((Inbound.Subscribe) codec.decode("{\"type\":\"subscribe\",\"channel\":\"c\"}")).since());
+        assertEquals("{\"type\":\"subscribed\",\"channel\":\"c\",\"ref\":4,\"recovered\":false,\"offset\":9,\"epoch\":\"e\\\"2\"}",
+                codec.encode(new io.switchboard.core.Outbound.Subscribed("c", "4", false, 9L, "e\"2")));
+        assertEquals("{\"type\":\"resync\",\"channel\":\"c\"}", codec.encode(new io.switchboard.core.Outbound.Resync("c")));
+        assertEquals("{\"type\":\"message\",\"channel\":\"c\",\"data\":[1],\"offset\":3,\"epoch\":\"e\",\"seq\":7}",
+                codec.prepare("c", "[1]", 3, "e").text(7));
+    }
 }

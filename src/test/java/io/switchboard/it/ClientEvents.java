@@ -29,6 +29,12 @@ final class ClientEvents implements ClientListener {
         events.add(new Event("message", message, 0, null, false));
     }
 
+    /** {@code recovery} with the {@code subscribed} reply, whose {@code recovered} says how it went. */
+    @Override
+    public void onRecovery(String channel, boolean recovered, JsonObject subscribed) {
+        events.add(new Event("recovery", subscribed, 0, null, false));
+    }
+
     @Override
     public void onClose(int code, String reason, boolean willReconnect) {
         events.add(new Event("close", null, code, reason, willReconnect));

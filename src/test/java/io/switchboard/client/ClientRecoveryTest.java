@@ -1,0 +1,109 @@
+package io.switchboard.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java client's side of channel history (CONTRACT.md section 14) against a scripted peer, for
+ * what a real server cannot be made to send on demand: a duplicate, a {@code resync}, a refused
+ * recovery.
+ */
+class ClientRecoveryTest {
+
+    private final FakeServer server = new FakeServer();
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    private SwitchboardClient client;
+
+    ClientRecoveryTest() throws Exception {
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (client != null) {
+            client.closeAsync();
+        }
+        server.close();
+    }
+
+    private String next() throws InterruptedException {
+        String e = events.poll(FakeServer.WAIT_SECONDS, TimeUnit.SECONDS);
+        if (e == null) {
+            throw new AssertionError("no event within " + FakeServer.WAIT_SECONDS + " s");
+        }
+        return e;
+    }
+
+    private static String message(String channel, int offset, String epoch) {
+        return "{\"type\":\"message\",\"channel\":\"" + channel + "\",\"data\":" + offset + ",\"offset\":" + offset
+                + ",\"epoch\":\"" + epoch + "\",\"seq\":1}";
+    }
+
+    private static String welcome(String id) {
+        return "{\"type\":\"welcome\",\"connectionId\":\"" + id + "\",\"userId\":\"u\",\"heartbeat\":{\"intervalMs\":30000,"
+                + "\"timeoutMs\":10000,\"mode\":\"protocol\"}}";
+    }
+
+    /** The id of a subscribe request, to answer it. */
+    private static String idOf(String request) {
+        return request.replaceAll(".*\"id\":(\\d+).*", "$1");
+    }
+
+    @Test
+    void resubscribesFromTheLastMessageSeenDeliversEachOnceAndReportsRecovery() throws Exception {
+        client = SwitchboardClient.builder(server.uri()).backoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .listener(new ClientListener() {
+                    @Override
+                    public void onMessage(JsonObject m) {
+                        events.add("message " + m.getString("channel", "-") + " " + m.get("data"));
+                    }
+
+                    @Override
+                    public void onRecovery(String channel, boolean recovered, JsonObject subscribed) {
+                        events.add("recovery " + channel + " " + recovered);
+                    }
+                }).build().connect();
+        client.subscribe("orders");
+        client.subscribe("orders.*");
+        FakeServer.Peer first = server.next();
+        first.send(welcome("c1"));
+        String subscribe = first.next("\"orders\"");
+        assertTrue(!subscribe.contains("since"), "nothing seen yet: " + subscribe);
+        first.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(subscribe) + ",\"offset\":4,\"epoch\":\"e1\"}");
+        first.send(message("orders", 5, "e1"));
+        first.send(message("orders", 5, "e1"));
+        first.send(message("orders.x", 1, "e9"));
+        first.send(message("orders.x", 1, "e9"));
+        assertEquals("message orders 5", next());
+        assertEquals("message orders.x 1", next(), "the duplicate of 5 was dropped");
+        assertEquals("message orders.x 1", next(), "a channel reached through a pattern is not tracked");
+
+        first.close(1001, "server shutting down");
+        FakeServer.Peer second = server.next();
+        second.send(welcome("c2"));
+        String again = second.next("\"orders\"");
+        assertTrue(again.contains("\"since\":{\"offset\":5,\"epoch\":\"e1\"}"), again);
+        second.send(message("orders", 5, "e1"));
+        second.send(message("orders", 6, "e1"));
+        second.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(again)
+                + ",\"recovered\":true,\"offset\":6,\"epoch\":\"e1\"}");
+        assertEquals("message orders 6", next());
+        assertEquals("recovery orders true", next());
+
+        second.send("{\"type\":\"resync\",\"channel\":\"orders\"}");
+        String resync = second.next("\"orders\"");
+        assertTrue(resync.contains("\"since\":{\"offset\":6,\"epoch\":\"e1\"}"), resync);
+        second.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(resync)
+                + ",\"recovered\":false,\"offset\":40,\"epoch\":\"e2\"}");
+        assertEquals("recovery orders false", next());
+        second.send(message("orders", 41, "e2"));
+        assertEquals("message orders 41", next());
+    }
+}
