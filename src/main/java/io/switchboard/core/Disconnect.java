@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public record Disconnect(int code, String reason) {
 
-    /** What a client should do after a close (CONTRACT.md section 5a). */
+    /** What a client should do after a close (the close-code table of the clients guide). */
     public enum Advice {
         /** Reconnect, with backoff and jitter: the cause may be transient. */
         RECONNECT,
@@ -61,7 +61,7 @@ public record Disconnect(int code, String reason) {
     }
 
     /**
-     * The close-code table of CONTRACT.md section 5a, by code (and, for 1008 alone, by reason):
+     * The close-code table (documented in the clients guide), by code (and, for 1008 alone, by reason):
      * 1000, 1002, 1003, 1007, 1009, 1010 and 4500-4999 stop; 1008 stops unless its reason is one of
      * {@link #TRANSIENT_POLICY_REASONS}; 4001 asks for a new token and an immediate reconnect; every
      * other code (1001, 1005, 1006, 1011-1014, 3000-3999, 4000-4499) reconnects with backoff.

@@ -280,7 +280,7 @@ public final class Gatekeeper {
     }
 
     /**
-     * An {@code auth} message on an OPEN connection (CONTRACT.md section 3a): the token is verified
+     * An {@code auth} message on an OPEN connection (a token refresh): the token is verified
      * as at the handshake and must name the same user; {@link TokenLifetime} does the rest.
      */
     void refresh(ManagedConnection c, Inbound.Auth auth) {

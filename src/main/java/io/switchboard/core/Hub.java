@@ -258,7 +258,7 @@ public final class Hub {
 
     /**
      * Closes every live connection of {@code userId} on this node with {@code why}: this node's part
-     * of revoking a user (CONTRACT.md section 7); a cluster runs it on every node.
+     * of revoking a user ({@code DELETE /api/users/{user}/connections}); a cluster runs it on every node.
      *
      * @return the ids of the connections this call started closing
      */

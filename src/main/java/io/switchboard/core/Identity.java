@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Who a verified token says the client is (protocol.md), and until when.
+ * Who a verified token says the client is and until when its token is good.
  *
  * @param userId    the token's {@code sub}
  * @param channels  the channel patterns of the {@code channels} claim, or {@code null} when the token

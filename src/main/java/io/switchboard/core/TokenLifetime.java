@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A connection lives no longer than its token (CONTRACT.md section 3a): {@code refresh-notice}
+ * A connection lives no longer than its token: {@code refresh-notice}
  * before the token's {@code exp} the client gets {@code {"type":"refresh","expiresAt":…}}; at
  * {@code exp + leeway} without a newer token the connection is closed with 4001 {@code token expired}.
  * An accepted in-band refresh replaces the expiry and the {@code channels} claim.

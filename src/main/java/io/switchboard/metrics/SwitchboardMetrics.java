@@ -127,7 +127,7 @@ public class SwitchboardMetrics {
         bindTokens(counters);
     }
 
-    /** Token lifetime, refresh and revocation (CONTRACT.md section 3a). */
+    /** Token lifetime, refresh and revocation. */
     private void bindTokens(Counters counters) {
         FunctionCounter.builder("switchboard.token.refresh.notices", counters, Counters::refreshNotices)
                 .description("refresh notices sent: a connection's token was about to expire").register(registry);

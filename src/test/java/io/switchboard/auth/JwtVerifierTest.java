@@ -182,4 +182,16 @@ class JwtVerifierTest {
                 () -> verifier(Map.of("switchboard.auth.jwt.public-key-location", dir.resolve("nope.pem").toString())));
         assertEquals("switchboard.auth.jwt.public-key-location", missing.key());
     }
+
+    @Test
+    void theIdentityCarriesTheTokensExpiryAndIssueTimeForTheConnectionsLifetime() throws Exception {
+        Instant exp = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 600);
+        Instant iat = Instant.ofEpochSecond(Instant.now().getEpochSecond() - 5);
+        JwtVerifier v = verifier(Map.of("switchboard.auth.jwt.secret", SECRET));
+        Identity id = v.verify(hs256(new JWTClaimsSet.Builder().subject("ida").expirationTime(Date.from(exp))
+                .issueTime(Date.from(iat)).build()));
+        assertEquals(exp, id.expiresAt());
+        assertEquals(iat, id.issuedAt());
+        assertNull(v.verify(hs256(claims("idb").build())).issuedAt(), "iat is optional");
+    }
 }

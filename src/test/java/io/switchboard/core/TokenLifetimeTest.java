@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Token expiry on open connections (CONTRACT.md section 3a) on a fake clock: the refresh notice,
+ * Token expiry on open connections on a fake clock: the refresh notice,
  * the close at {@code exp + leeway}, in-band refresh, and a drain. Tokens are
  * {@code user:expiresInSeconds[:channel,channel]} relative to the fake clock's wall time at issue.
  */

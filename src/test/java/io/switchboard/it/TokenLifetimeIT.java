@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A connection lives no longer than its token (CONTRACT.md section 3a) on the real server: the
+ * A connection lives no longer than its token, on the real server: the
  * refresh notice and the 4001 close, in-band refresh by both clients across short-lived tokens,
  * a refresh of another user, a narrower {@code channels} claim, and revoking a user. Tokens live a
  * few seconds; the deployment sends the notice 2 s before {@code exp} and allows 1 s of leeway.
