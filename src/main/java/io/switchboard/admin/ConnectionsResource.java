@@ -23,7 +23,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** {@code /api/connections}: list, inspect, close and ask to reconnect this node's connections. */
+/**
+ * {@code /api/connections}: list, inspect, close and ask to reconnect this node's connections.
+ *
+ * <p>The list is ordered oldest first (then by id, so the order is stable between calls), filtered by
+ * {@code user} and {@code state}, and paged with {@code offset} (default 0) and {@code limit} (default
+ * 100); the {@value #TOTAL_HEADER} header says how many connections matched the filters in all.
+ */
 @Path("connections")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
@@ -32,12 +38,16 @@ public class ConnectionsResource {
     /** The most connections one list call returns, whatever {@code limit} asks for. */
     static final int MAX_LIMIT = 10_000;
 
+    /** The response header with the number of connections that matched, before paging. */
+    static final String TOTAL_HEADER = "X-Total-Count";
+
     @Inject
     SwitchboardRuntime runtime;
 
     @GET
     public Response list(@QueryParam("user") String user, @QueryParam("state") String state,
-                         @QueryParam("limit") @DefaultValue("100") String limit) {
+                         @QueryParam("limit") @DefaultValue("100") String limit,
+                         @QueryParam("offset") @DefaultValue("0") String offset) {
         Optional<ConnectionState> wanted;
         try {
             wanted = state == null || state.isBlank()
@@ -55,14 +65,22 @@ public class ConnectionsResource {
         if (max < 1 || max > MAX_LIMIT) {
             return ApiError.badRequest("limit must be between 1 and " + MAX_LIMIT);
         }
-        List<ConnectionView> views = hub().registry().all().stream()
-                .filter(c -> user == null || user.equals(c.userId()))
+        int skip;
+        try {
+            skip = Integer.parseInt(offset.trim());
+        } catch (NumberFormatException e) {
+            return ApiError.badRequest("offset must be a whole number between 0 and " + Integer.MAX_VALUE);
+        }
+        if (skip < 0) {
+            return ApiError.badRequest("offset must be a whole number between 0 and " + Integer.MAX_VALUE);
+        }
+        List<ManagedConnection> matching = hub().registry().all().stream()
+                .filter(c -> user == null || user.isEmpty() || user.equals(c.userId()))
                 .filter(c -> wanted.isEmpty() || wanted.get() == c.state())
-                .sorted(Comparator.comparingLong(ManagedConnection::connectedAtMillis))
-                .limit(max)
-                .map(ConnectionView::of)
+                .sorted(Comparator.comparingLong(ManagedConnection::connectedAtMillis).thenComparing(ManagedConnection::id))
                 .toList();
-        return Response.ok(views).build();
+        List<ConnectionView> views = matching.stream().skip(skip).limit(max).map(ConnectionView::of).toList();
+        return Response.ok(views).header(TOTAL_HEADER, matching.size()).build();
     }
 
     @GET

@@ -4,9 +4,11 @@ import io.switchboard.lifecycle.DrainService;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /api/stats}. */
@@ -21,8 +23,11 @@ public class StatsResource {
     @Inject
     DrainService drains;
 
+    @Context
+    ServletContext servletContext;
+
     @GET
     public StatsView stats() {
-        return StatsView.of(runtime.hub(), drains.drain());
+        return StatsView.of(runtime.hub(), drains.drain(), NodeInfo.of(runtime, servletContext));
     }
 }
