@@ -2,7 +2,7 @@
 // from 0 to a round maximum with its unit, and a gap wherever the console could not read the server.
 
 const NS = "http://www.w3.org/2000/svg";
-const W = 320, H = 110, LEFT = 40, RIGHT = 8, TOP = 8, BOTTOM = 20;
+const W = 320, H = 110, LEFT = 40, RIGHT = 8, TOP = 18, BOTTOM = 20;
 
 /** A time series that forgets samples older than its window. */
 export class Series {
@@ -75,7 +75,7 @@ export function drawChart(svg, series, options) {
     svg.appendChild(el("line", { x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v), class: v === 0 ? "axis" : "grid" }));
     svg.appendChild(el("text", { x: LEFT - 4, y: y(v) + 3, class: "tick", "text-anchor": "end" }, label(v)));
   });
-  svg.appendChild(el("text", { x: 2, y: TOP + 2, class: "unit", "dominant-baseline": "hanging" }, unit));
+  svg.appendChild(el("text", { x: 2, y: 9, class: "unit" }, unit));
   const minutes = windowMs / 60000;
   [[windowMs, "−" + minutes + " min"], [windowMs / 2, "−" + minutes / 2 + " min"], [0, "now"]].forEach(([ago, text], i) => {
     svg.appendChild(el("text", { x: x(now - ago), y: H - 5, class: "tick", "text-anchor": ["start", "middle", "end"][i] }, text));

@@ -160,7 +160,7 @@ export function createConnections(api, poll, report) {
       idCell.appendChild(open);
       cell(tr, c.userId || DASH);
       cell(tr, c.ip);
-      cell(tr, c.state.toLowerCase(), "state " + c.state.toLowerCase());
+      cell(tr, c.state.toLowerCase(), "conn-state " + c.state.toLowerCase());
       cell(tr, ago(c.connectedAt, now));
       cell(tr, ago(c.lastSeenAt, now) + " ago");
       cell(tr, c.channels.length ? c.channels.slice().sort().join(", ") : DASH, "channels");

@@ -85,7 +85,7 @@ function renderStats(stats, now) {
     history.rejects.add(now, rate(rejected, last.rejected));
     history.closes.add(now, rate(closed, last.closed));
   } else {
-    text("rates", "measuring…");
+    text("rates", "measuring…"); // a rate needs two readings
   }
   last = { at: now, in: m.in, out: m.out, missed: hb.missed, rejected, closed };
 

@@ -43,6 +43,11 @@ export const CLOSE_CODES = {
   "1011": "server error", "4001": "token expired"
 };
 
+function closeMeaning(code) {
+  const n = Number(code);
+  return CLOSE_CODES[code] || (n >= 4000 && n < 4500 ? "application: reconnect" : n >= 4500 && n < 5000 ? "application: stop" : "");
+}
+
 const FORMATS = { n: num, b: bytes, ms: (v) => ms(v) + " ms", pct: (v) => percent(v, 2), dur: (v) => (v < 0 ? DASH : duration(v)) };
 
 /** Each group of /api/stats the Figures section shows: its title and its fields as [key, label, format]. */
@@ -97,8 +102,11 @@ export function renderFigures(box, stats) {
   GROUPS.forEach(([name, title, fields]) => {
     const group = stats[name] || {};
     let rows = fields.filter(([key]) => key in group).map(([key, label, f]) => [name + "." + key, label, FORMATS[f](group[key])]);
-    if (name === "heartbeat" && !group.pingsSent) {
-      rows = rows.map((r) => (r[0] === "heartbeat.successRate" ? [r[0], r[1], DASH + " (no ping sent yet)"] : r));
+    if (name === "heartbeat" && group.answered + group.missed === 0) {
+      rows = rows.map((r) => (r[0] === "heartbeat.successRate" ? [r[0], r[1], DASH] : r));
+    }
+    if (name === "heartbeat" && !group.rttSamples) {
+      rows = rows.map((r) => (/^heartbeat\.rttP/.test(r[0]) ? [r[0], r[1], DASH] : r));
     }
     if (name === "drain" && group.lastDurationMs < 0) {
       rows = [];
@@ -106,7 +114,7 @@ export function renderFigures(box, stats) {
     box.appendChild(card(title, name, rows, "No drain has finished since the server started."));
   });
   const closes = Object.entries(stats.closesByCode || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])
-    .map(([code, n]) => ["closesByCode." + code, code + (CLOSE_CODES[code] ? " " + CLOSE_CODES[code] : ""), num(n)]);
+    .map(([code, n]) => ["closesByCode." + code, code + " " + closeMeaning(code), num(n)]);
   box.appendChild(card("Closes by code", "closesByCode", closes, "No connection has closed yet."));
   const rejections = Object.entries(stats.rejectionsByReason || {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])
     .map(([reason, n]) => ["rejectionsByReason." + reason, reason, num(n)]);
