@@ -83,15 +83,18 @@ export function drawChart(svg, series, options) {
   let drawn = 0;
   series.forEach((s, i) => {
     let d = "";
-    let pen = false;
-    s.points.forEach(([t, v]) => {
-      if (v === null || t < now - windowMs) {
-        pen = false;
+    const visible = s.points.map(([t, v]) => (v === null || v === undefined || t < now - windowMs ? null : [x(t), y(Math.min(v, max))]));
+    visible.forEach((p, k) => {
+      if (p === null) {
         return;
       }
-      d += (pen ? "L" : "M") + x(t).toFixed(1) + " " + y(Math.min(v, max)).toFixed(1) + " ";
-      pen = true;
+      const joined = k > 0 && visible[k - 1] !== null;
+      d += (joined ? "L" : "M") + p[0].toFixed(1) + " " + p[1].toFixed(1) + " ";
       drawn++;
+      if (!joined && (k + 1 >= visible.length || visible[k + 1] === null)) {
+        // a sample with no neighbour: a dot, or it would not show
+        svg.appendChild(el("circle", { cx: p[0].toFixed(1), cy: p[1].toFixed(1), r: 2, class: "dot s" + i }));
+      }
     });
     if (d) {
       svg.appendChild(el("path", { d, class: "line s" + i }));

@@ -106,7 +106,7 @@ export function createConnections(api, poll, report) {
         ["Bytes in / out", num(c.bytesIn) + " / " + num(c.bytesOut)],
         ["Round trip last / smoothed", ms(c.lastRttMs) + " / " + ms(c.rttMs) + " ms"],
         ["Missed pongs in a row", num(c.missedPongs)],
-        ["Clock offset", c.clockOffsetMs === null ? DASH + " (no time sync)" : ms(c.clockOffsetMs) + " ms"]];
+        ["Clock offset", c.clockOffsetMs == null ? DASH + " (no time sync)" : ms(c.clockOffsetMs) + " ms"]];
       const dl = $("detailFields");
       dl.textContent = "";
       fields.forEach(([k, v]) => {
@@ -117,13 +117,13 @@ export function createConnections(api, poll, report) {
       });
       const ul = $("detailChannels");
       ul.textContent = "";
-      (c.channels.length ? c.channels.slice().sort() : [null]).forEach((ch) => {
+      ((c.channels || []).length ? c.channels.slice().sort() : [null]).forEach((ch) => {
         const li = document.createElement("li");
         li.textContent = ch === null ? "Not subscribed to any channel." : ch;
         if (ch === null) { li.className = "empty"; }
         ul.appendChild(li);
       });
-      if (c.lastRttMs !== null) { rtt.add(now, c.lastRttMs); }
+      if (c.lastRttMs != null) { rtt.add(now, c.lastRttMs); }
       drawChart($("detailRttChart"), [rtt], { unit: "ms", windowMs: DETAIL_WINDOW_MS, now, floor: 1 });
     } catch (err) {
       if (detail === id) {
@@ -163,7 +163,7 @@ export function createConnections(api, poll, report) {
       cell(tr, c.state.toLowerCase(), "conn-state " + c.state.toLowerCase());
       cell(tr, ago(c.connectedAt, now));
       cell(tr, ago(c.lastSeenAt, now) + " ago");
-      cell(tr, c.channels.length ? c.channels.slice().sort().join(", ") : DASH, "channels");
+      cell(tr, (c.channels || []).length ? c.channels.slice().sort().join(", ") : DASH, "channels");
       cell(tr, num(c.queued), "num queued");
       cell(tr, num(c.messagesIn) + " / " + num(c.messagesOut), "num");
       cell(tr, ms(c.rttMs), "num");

@@ -174,10 +174,15 @@ async function poll() {
 
 // a pasted or typed token is used at once, without Enter
 let typing = null;
+let tokenInUse = null;
 function tokenChanged() {
   clearTimeout(typing);
   typing = setTimeout(() => {
-    sessionStorage.setItem(STORAGE, tokenInput.value.trim());
+    if (tokenInput.value.trim() === tokenInUse) {
+      return; // "change" after "input" (the field lost focus): nothing new
+    }
+    tokenInUse = tokenInput.value.trim();
+    sessionStorage.setItem(STORAGE, tokenInUse);
     clearAll("Reading the server…", true);
     setState("idle", "connecting", "reading the server with the new token");
     poll();
@@ -186,4 +191,5 @@ function tokenChanged() {
 tokenInput.addEventListener("input", tokenChanged);
 tokenInput.addEventListener("change", tokenChanged);
 tokenInput.value = sessionStorage.getItem(STORAGE) || "";
+tokenInUse = tokenInput.value.trim();
 poll();
