@@ -98,7 +98,7 @@ function renderStats(stats, now) {
     s.textContent = percent(hb.successRate, 2);
     s.className = "value" + (hb.successRate < 0.95 ? " bad" : hb.successRate < 0.99 ? " warn" : "");
     text("hbDetail", num(hb.missed) + " missed of " + num(hb.answered + hb.missed) + " · " + num(hb.zombiesClosed)
-      + " zombies closed (" + percent(hb.zombieRate, 1) + " of closes)");
+      + (hb.zombiesClosed === 1 ? " zombie" : " zombies") + " closed (" + percent(hb.zombieRate, 1) + " of closes)");
   }
   const rtt = $("rtt");
   rtt.textContent = hb.rttSamples ? [hb.rttP50Ms, hb.rttP90Ms, hb.rttP99Ms].map(ms).join(" / ") + " ms" : DASH;
