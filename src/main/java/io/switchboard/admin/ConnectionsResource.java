@@ -31,7 +31,13 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** {@code /api/connections}: list, inspect, close and ask to reconnect this node's connections. */
+/**
+ * {@code /api/connections}: list, inspect, close and ask to reconnect this node's connections.
+ *
+ * <p>The list is ordered oldest first (then by id, so the order is stable between calls), filtered by
+ * {@code user} and {@code state}, and paged with {@code offset} (default 0) and {@code limit} (default
+ * 100); the {@value #TOTAL_HEADER} header says how many connections matched the filters in all.
+ */
 @Path("connections")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
@@ -39,6 +45,9 @@ public class ConnectionsResource {
 
     /** The most connections one list call returns, whatever {@code limit} asks for. */
     static final int MAX_LIMIT = 10_000;
+
+    /** The response header with the number of connections that matched, before paging. */
+    static final String TOTAL_HEADER = "X-Total-Count";
 
     @Inject
     SwitchboardRuntime runtime;
@@ -53,7 +62,9 @@ public class ConnectionsResource {
     public Response list(@Parameter(description = "Only this user's") @QueryParam("user") String user,
                          @Parameter(description = "Only in this state: CONNECTING, HANDSHAKING, AUTHENTICATING, OPEN, VIOLATION, CLOSING, CLOSED") @QueryParam("state") String state,
                          @Parameter(description = "At most this many, 1 to 10000", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "100"))
-                         @QueryParam("limit") @DefaultValue("100") String limit) {
+                         @QueryParam("limit") @DefaultValue("100") String limit,
+                         @Parameter(description = "Skip this many first (paging; the X-Total-Count header gives the total)", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "0"))
+                         @QueryParam("offset") @DefaultValue("0") String offset) {
         Optional<ConnectionState> wanted;
         try {
             wanted = state == null || state.isBlank()
@@ -71,14 +82,22 @@ public class ConnectionsResource {
         if (max < 1 || max > MAX_LIMIT) {
             return ApiError.badRequest("limit must be between 1 and " + MAX_LIMIT);
         }
-        List<ConnectionView> views = hub().registry().all().stream()
-                .filter(c -> user == null || user.equals(c.userId()))
+        int skip;
+        try {
+            skip = Integer.parseInt(offset.trim());
+        } catch (NumberFormatException e) {
+            return ApiError.badRequest("offset must be a whole number between 0 and " + Integer.MAX_VALUE);
+        }
+        if (skip < 0) {
+            return ApiError.badRequest("offset must be a whole number between 0 and " + Integer.MAX_VALUE);
+        }
+        List<ManagedConnection> matching = hub().registry().all().stream()
+                .filter(c -> user == null || user.isEmpty() || user.equals(c.userId()))
                 .filter(c -> wanted.isEmpty() || wanted.get() == c.state())
-                .sorted(Comparator.comparingLong(ManagedConnection::connectedAtMillis))
-                .limit(max)
-                .map(ConnectionView::of)
+                .sorted(Comparator.comparingLong(ManagedConnection::connectedAtMillis).thenComparing(ManagedConnection::id))
                 .toList();
-        return Response.ok(views).build();
+        List<ConnectionView> views = matching.stream().skip(skip).limit(max).map(ConnectionView::of).toList();
+        return Response.ok(views).header(TOTAL_HEADER, matching.size()).build();
     }
 
     @GET

@@ -4,9 +4,11 @@ import io.switchboard.lifecycle.DrainService;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -25,6 +27,9 @@ public class StatsResource {
     @Inject
     DrainService drains;
 
+    @Context
+    ServletContext servletContext;
+
     @GET
     @Operation(summary = "The figures to watch and alert on: pool, heartbeat, messages, limits, rejections, closes, drain")
     @APIResponse(responseCode = "200", description = "The node's figures",
@@ -32,6 +37,6 @@ public class StatsResource {
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public StatsView stats() {
-        return StatsView.of(runtime.hub(), drains.drain());
+        return StatsView.of(runtime.hub(), drains.drain(), NodeInfo.of(runtime, servletContext));
     }
 }

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code GET /api/stats}: the figures an operator watches and alerts on (operations.md). */
-public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages messages, Map<String, Long> closesByCode,
+public record StatsView(NodeInfo node, Pool pool, Heartbeat heartbeat, Messages messages, Map<String, Long> closesByCode,
                         Map<String, Long> rejectionsByReason, Limits limits, History history, DrainState drain,
                         Tokens tokens) {
 
@@ -59,11 +59,16 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
     public record History(boolean enabled, long channels, long messages, long bytes, long maxBytes,
                           Map<String, Long> evictions, long recovered, long recoveryFailed) { }
 
-    /** Where the drain is, and how the last one went ({@code -1} before the first). */
-    public record DrainState(String phase, boolean draining, long lastDurationMs, int lastLeftOnTheirOwn,
-                             int lastClosed, int lastAborted) { }
+    /**
+     * Where the drain is and how far it has got (while one runs: its reason, time since it started,
+     * its {@code drain-timeout}, connections at its start and notified; {@code pool.active} is what is
+     * left), and how the last one went ({@code -1} before the first).
+     */
+    public record DrainState(String phase, boolean draining, String reason, long elapsedMs, long timeoutMs,
+                             int connectionsAtStart, int notified,
+                             long lastDurationMs, int lastLeftOnTheirOwn, int lastClosed, int lastAborted) { }
 
-    public static StatsView of(Hub hub, Drain drain) {
+    public static StatsView of(Hub hub, Drain drain, NodeInfo node) {
         int max = hub.settings().limits().maxConnections();
         Map<String, Integer> byState = new LinkedHashMap<>();
         hub.registry().countByState().forEach((state, n) -> {
@@ -97,7 +102,7 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
                 hb.zombiesClosed(), allCloses == 0 ? 0.0 : Math.round(10_000.0 * hb.zombiesClosed() / allCloses) / 10_000.0,
                 hb.idleClosed(), hb.clockSkewClosed(), hb.aborted(),
                 hb.rtt().count(), hb.rtt().p50(), hb.rtt().p90(), hb.rtt().p99());
-        return new StatsView(hub.settings().nodeId(),
+        return new StatsView(node,
                 new Pool(active, max, Math.round(10_000.0 * active / max) / 10_000.0, byState, top),
                 heartbeat,
                 new Messages(c.messagesIn(), c.messagesOut(), c.bytesIn(), c.bytesOut(), c.badMessages()),
@@ -105,7 +110,7 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
                 rejections,
                 new Limits(c.rateLimitedMessages(), c.rateLimitCloses(), c.slowConsumerCloses(), c.largeMessages()),
                 history(hub),
-                drainState(drain),
+                drainState(hub, drain),
                 new Tokens(c.refreshNotices(), c.refreshesOk(), c.refreshesFailed(), c.expiryCloses(),
                         c.revokedConnections(), c.revokedTokens()));
     }
@@ -121,9 +126,12 @@ public record StatsView(String node, Pool pool, Heartbeat heartbeat, Messages me
                 hub.counters().recoveriesOk(), hub.counters().recoveriesFailed());
     }
 
-    private static DrainState drainState(Drain drain) {
+    private static DrainState drainState(Hub hub, Drain drain) {
         Drain.Result last = drain.lastResult();
-        return new DrainState(drain.phase().name(), drain.phase() != Drain.Phase.IDLE, last == null ? -1 : last.durationMs(),
+        Drain.Progress now = drain.progress(hub.clock().nanoTime());
+        return new DrainState(now.phase().name(), now.phase() != Drain.Phase.IDLE, now.reason(), now.elapsedMs(),
+                hub.settings().shutdown().drainTimeout().toMillis(), now.connectionsAtStart(), now.notified(),
+                last == null ? -1 : last.durationMs(),
                 last == null ? -1 : last.leftOnTheirOwn(), last == null ? -1 : last.closed(),
                 last == null ? -1 : last.aborted());
     }

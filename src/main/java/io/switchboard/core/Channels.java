@@ -1,5 +1,8 @@
 package io.switchboard.core;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -319,6 +322,23 @@ public final class Channels {
                 hub.send(c, new Outbound.Unsubscribed(p, null, Outbound.Unsubscribed.NOT_ALLOWED));
             }
         }
+    }
+
+    /**
+     * How many connections of this node hold each subscription pattern, as subscribed ({@code news.*}
+     * counts under {@code news.*}, not under the channels it matches). One pass over the registry.
+     */
+    public Map<String, Integer> subscriberCounts() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (ManagedConnection c : hub.registry().all()) {
+            if (c.state() == ConnectionState.CLOSED) {
+                continue;
+            }
+            for (String pattern : c.subscriptions()) {
+                counts.merge(pattern, 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     /** Whether no connection holds any subscription (every release cleaned up after itself). */

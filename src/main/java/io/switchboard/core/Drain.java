@@ -93,6 +93,26 @@ public final class Drain {
         return phase;
     }
 
+    /**
+     * Where a drain is at one moment, for an operator watching it.
+     *
+     * @param elapsedMs          since the drain started; 0 when idle
+     * @param connectionsAtStart connections when it started (0 when idle)
+     * @param notified           of them, sent a {@code shutdown} notice
+     * @param remaining          connections still in the registry
+     */
+    public record Progress(Phase phase, String reason, long elapsedMs, int connectionsAtStart, int notified,
+                           int remaining) { }
+
+    /** The drain's progress at monotonic time {@code now}. */
+    public synchronized Progress progress(long now) {
+        int remaining = hub.registry().size();
+        if (phase == Phase.IDLE) {
+            return new Progress(phase, "", 0, 0, 0, remaining);
+        }
+        return new Progress(phase, reason, Math.max(0, (now - startedNanos) / 1_000_000L), atStart, notified, remaining);
+    }
+
     /** The figures of the last finished drain, or {@code null}. */
     public Result lastResult() {
         return last;

@@ -30,11 +30,16 @@ public class SwitchboardRuntime {
     TokenVerifier verifier;
 
     private Hub hub;
+    /** When the hub was built: wall-clock for people, monotonic for the uptime. Set once in start(). */
+    private long startedAtMillis;
+    private long startedNanos;
 
     @PostConstruct
     void start() {
         Settings settings = config.settings();
         hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec());
+        startedAtMillis = SystemClock.INSTANCE.epochMillis();
+        startedNanos = SystemClock.INSTANCE.nanoTime();
         hub.gatekeeper().useVerifier(verifier);
         LOG.info("Switchboard started on node " + settings.nodeId() + " with " + settings);
     }
@@ -46,5 +51,15 @@ public class SwitchboardRuntime {
 
     public Hub hub() {
         return hub;
+    }
+
+    /** Wall-clock time the application started, in milliseconds since the epoch. */
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    /** How long the application has been running, in milliseconds. */
+    public long uptimeMillis() {
+        return Math.max(0, (hub.clock().nanoTime() - startedNanos) / 1_000_000L);
     }
 }

@@ -178,4 +178,18 @@ class ChannelsTest {
         assertEquals(java.util.List.of("1008 auth required"), t.closes);
         assertTrue(hub.channels().isEmpty());
     }
+
+    @Test
+    void subscriberCountsArePerPatternAsSubscribedAndForgetReleasedConnections() {
+        ManagedConnection a = open(new RecordingConnection(), "alice");
+        ManagedConnection b = open(new RecordingConnection(), "bob");
+        hub.onText(a, "{\"type\":\"subscribe\",\"channel\":\"news.*\"}");
+        hub.onText(a, "{\"type\":\"subscribe\",\"channel\":\"chat.room1\"}");
+        hub.onText(b, "{\"type\":\"subscribe\",\"channel\":\"news.*\"}");
+
+        assertEquals(Map.of("news.*", 2, "chat.room1", 1), hub.channels().subscriberCounts());
+
+        hub.onTransportClosed(a, 1000, "");
+        assertEquals(Map.of("news.*", 1), hub.channels().subscriberCounts());
+    }
 }

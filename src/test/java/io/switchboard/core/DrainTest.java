@@ -176,4 +176,19 @@ class DrainTest {
 
         assertEquals(1, t.sent.size(), "only the welcome");
     }
+
+    @Test
+    void progressTellsThePhaseReasonElapsedTimeAndWhoIsLeft() {
+        ManagedConnection a = connect();
+        connect();
+        assertEquals(new Drain.Progress(Drain.Phase.IDLE, "", 0, 0, 0, 2), drain.progress(clock.nanoTime()));
+
+        drain.start("deploy", clock.nanoTime());
+        clock.advance(Duration.ofMillis(1_500));
+        hub.onTransportClosed(a, 1000, "");
+
+        assertEquals(new Drain.Progress(Drain.Phase.WAITING, "deploy", 1_500, 2, 2, 1), drain.progress(clock.nanoTime()));
+        assertTrue(drain.cancel());
+        assertEquals(Drain.Phase.IDLE, drain.progress(clock.nanoTime()).phase());
+    }
 }

@@ -148,9 +148,50 @@ public final class Chromium implements AutoCloseable {
 
     /** Opens {@code url} and waits until it has loaded. */
     public void open(String url) throws Exception {
+        open(url, url);
+    }
+
+    /** Opens {@code url} and waits until the page that loads (after any redirect) is {@code landing}. */
+    public void open(String url, String landing) throws Exception {
         command("Page.navigate", Json.createObjectBuilder().add("url", url).build());
-        String loaded = "location.href === " + Json.createValue(url) + " && document.readyState === 'complete'";
+        String loaded = "location.href === " + Json.createValue(landing) + " && document.readyState === 'complete'";
         await(loaded, JsonValue.TRUE::equals);
+    }
+
+    /** Makes the page's window this size (CSS pixels, scale 1), as a desktop or a narrow phone would. */
+    public void viewport(int width, int height) throws Exception {
+        command("Emulation.setDeviceMetricsOverride", Json.createObjectBuilder().add("width", width).add("height", height)
+                .add("deviceScaleFactor", 1).add("mobile", false).build());
+    }
+
+    /** Types {@code text} into the focused element as one input event, the way a paste arrives. */
+    public void insertText(String text) throws Exception {
+        command("Input.insertText", Json.createObjectBuilder().add("text", text).build());
+    }
+
+    /** Cuts the page off the network (its requests fail as when the server is gone), or reconnects it. */
+    public void offline(boolean offline) throws Exception {
+        command("Network.enable", JsonValue.EMPTY_JSON_OBJECT);
+        command("Network.emulateNetworkConditions", Json.createObjectBuilder().add("offline", offline).add("latency", 0)
+                .add("downloadThroughput", -1).add("uploadThroughput", -1).build());
+    }
+
+    /**
+     * A PNG of the whole page (at most 8000 px tall), or of the window only when {@code wholePage} is
+     * false (a modal dialog is centred in the window: a whole-page shot would move it), written to
+     * {@code file} and returned decoded.
+     */
+    public java.awt.image.BufferedImage screenshot(Path file, boolean wholePage) throws Exception {
+        JsonObject size = eval("({w: window.innerWidth, h: " + (wholePage ? "document.documentElement.scrollHeight" : "window.innerHeight")
+                + "})").asJsonObject();
+        JsonObject clip = Json.createObjectBuilder().add("x", 0).add("y", 0)
+                .add("width", size.getInt("w")).add("height", Math.min(size.getInt("h"), 8000)).add("scale", 1).build();
+        JsonObject shot = command("Page.captureScreenshot", Json.createObjectBuilder().add("format", "png")
+                .add("captureBeyondViewport", wholePage).add("clip", clip).build());
+        byte[] png = java.util.Base64.getDecoder().decode(shot.getString("data"));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, png);
+        return javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
     }
 
     @Override
