@@ -91,10 +91,18 @@ class AsyncApiDocumentTest {
                 new Outbound.Error(Outbound.Error.BAD_REQUEST, "not valid JSON", null),
                 new Outbound.Subscribed("news.*", "1"),
                 new Outbound.Unsubscribed("news.*", null),
-                new Outbound.Published("news.sport", "\"x\""));
+                new Outbound.Published("news.sport", "\"x\""),
+                new Outbound.Subscribed("news.sport", "2", true, 41L, "e-1"),
+                new Outbound.Subscribed("news.sport", "3", false, 90L, "e-2"),
+                new Outbound.Unsubscribed("news.sport", null, Outbound.Unsubscribed.NOT_ALLOWED),
+                new Outbound.Refresh(1763800060000L),
+                new Outbound.Refreshed(1763800120000L, "4"),
+                new Outbound.Error(Outbound.Error.INVALID_TOKEN, "the new token is not valid", "4"),
+                new Outbound.Resync("news.sport"));
         List<String> texts = new ArrayList<>(samples.stream().map(codec::encode).toList());
         texts.add(codec.prepare("news.sport", "{\"text\":\"hello\"}").text(3));
         texts.add(codec.prepare(null, "[1,2,3]").text(0));
+        texts.add(codec.prepare("news.sport", "{\"text\":\"hello\"}", 42L, "e-1").text(4));
         for (String text : texts) {
             assertEquals(List.of(), schemas.problemsOfServerMessage(text), text);
         }
