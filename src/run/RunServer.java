@@ -95,15 +95,21 @@ public final class RunServer {
 
     /** On Ctrl-C or SIGTERM: let the server finish its own shutdown, then end without an error status. */
     private static void stop(Process process) {
+        // WildFly's standalone.sh may end before its server JVM: wait for the whole tree
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         if (process.isAlive()) {
             process.destroy(); // SIGTERM, in case the signal was sent to this process alone
         }
-        try {
-            if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+        tree.add(0, process.toHandle());
+        for (ProcessHandle p : tree) {
+            try {
+                p.onExit().get(90, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                p.destroyForcibly();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         System.out.println("[switchboard] server stopped");
         System.out.flush();

@@ -148,6 +148,15 @@ public final class ProtocolSchemas {
     public static final class Recorder {
         private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
 
+        /**
+         * Reads the document now, on the caller's thread: loading it on first use inside a WebSocket
+         * listener held that client's reading up for seconds on a busy machine, long enough for the
+         * server's heartbeat to declare it a zombie.
+         */
+        public Recorder() {
+            get();
+        }
+
         public void check(String text) {
             List<String> problems;
             try {
