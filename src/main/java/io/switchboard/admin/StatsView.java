@@ -45,7 +45,7 @@ public record StatsView(NodeInfo node, Pool pool, Heartbeat heartbeat, Messages 
                             long rttSamples, double rttP50Ms, double rttP90Ms, double rttP99Ms) { }
 
     /**
-     * Token lifetime (section 3a): refresh notices sent, in-band refreshes accepted and refused,
+     * Token lifetime (protocol.md, token lifetime): refresh notices sent, in-band refreshes accepted and refused,
      * connections closed with 4001 {@code token expired}, connections closed by revoking their user,
      * and tokens the verifier refused as revoked.
      */
@@ -53,7 +53,7 @@ public record StatsView(NodeInfo node, Pool pool, Heartbeat heartbeat, Messages 
                          long revokedConnections, long revokedTokens) { }
 
     /**
-     * Channel history (section 14): whether it is on, what it retains, what it dropped by cause, and
+     * Channel history (protocol.md, history): whether it is on, what it retains, what it dropped by cause, and
      * subscribes with {@code since} that continued without a gap ({@code recovered}) or could not.
      */
     public record History(boolean enabled, long channels, long messages, long bytes, long maxBytes,

@@ -25,7 +25,7 @@ public interface ClientListener {
      * none (refused, dropped, unresponsive server, handshake rejected; {@code reason} says which).
      */
     /**
-     * The answer to a resubscription from the last message seen (CONTRACT.md section 14): with
+     * The answer to a resubscription from the last message seen (protocol.md, history): with
      * {@code recovered} true every message missed meanwhile has been delivered, in order, before this
      * call; with false some were lost (another epoch, too old, too many) and the application should
      * reload its state of {@code channel}. {@code subscribed} carries the channel's current offset and epoch.

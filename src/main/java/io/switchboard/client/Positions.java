@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The last position seen per exact channel the client subscribed to (CONTRACT.md section 14): the
+ * The last position seen per exact channel the client subscribed to (protocol.md, history): the
  * offset and epoch of the last message delivered to the application, or of the {@code subscribed}
  * reply, after which every message has a greater offset. A resubscription sends it as {@code since},
  * and a message at or below it in the same epoch is a duplicate and is not delivered again.

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * and puts it on each recipient's bounded queue ({@link Delivery}): each recipient gets a message
  * once however many of its patterns match, with its own {@code seq} per channel.
  *
- * <p>With history on (CONTRACT.md section 14) every publish goes through the {@link HistoryStore},
+ * <p>With history on (protocol.md, history) every publish goes through the {@link HistoryStore},
  * which gives it the channel's next offset and hands it back to {@link #fanOut}; a subscribe to an
  * exact channel catches up ({@link CatchUp}): it may replay what the client missed since its
  * {@code since}, then answers {@code subscribed} with the channel's position, then goes live.

@@ -17,7 +17,7 @@ public enum Deadline {
     TIME_ANSWER,
     /** The next time-sync request is due. */
     TIME_SYNC,
-    /** The token's refresh notice is due, or its {@code exp} plus leeway has passed (section 3a). */
+    /** The token's refresh notice is due, or its {@code exp} plus leeway has passed (protocol.md, token lifetime). */
     EXPIRY,
     /** A client told to reconnect has not closed by now. */
     RECONNECT,

@@ -5,8 +5,7 @@ import java.util.Set;
 
 /**
  * Why Switchboard closes a connection: the close code and the reason sent in the close frame. This is
- * the one catalogue of close codes and reasons; the contract's reason strings (CONTRACT.md sections 3
- * to 5, 10, 11) are spelled here and nowhere else, and {@link #adviceFor} is the one place the server
+ * the one catalogue of close codes and reasons; the documented reason strings (protocol.md, close codes) are spelled here and nowhere else, and {@link #adviceFor} is the one place the server
  * says what a client does after a close (the clients keep the same table, tested against this one).
  *
  * @param code   the WebSocket close code
@@ -35,7 +34,7 @@ public record Disconnect(int code, String reason) {
     public static final Disconnect INVALID_TOKEN = new Disconnect(1008, "invalid token");
     public static final Disconnect AUTH_TIMEOUT = new Disconnect(1008, "auth timeout");
     public static final Disconnect AUTH_REQUIRED = new Disconnect(1008, "auth required");
-    /** An in-band refresh presented a token of another user (section 3a). */
+    /** An in-band refresh presented a token of another user (protocol.md, token lifetime). */
     public static final Disconnect USER_CHANGED = new Disconnect(1008, "user changed");
     public static final Disconnect TOO_MANY_CONNECTIONS = new Disconnect(1008, "too many connections");
     public static final Disconnect REPLACED = new Disconnect(1008, "replaced by newer connection");
@@ -44,7 +43,7 @@ public record Disconnect(int code, String reason) {
     public static final Disconnect CLOCK_SKEW = new Disconnect(1008, "clock skew");
     public static final Disconnect MESSAGE_TOO_BIG = new Disconnect(1009, "message too big");
     public static final Disconnect INTERNAL_ERROR = new Disconnect(1011, "internal error");
-    /** The token's {@code exp} plus the leeway has passed without a refresh (section 3a). */
+    /** The token's {@code exp} plus the leeway has passed without a refresh (protocol.md, token lifetime). */
     public static final Disconnect TOKEN_EXPIRED = new Disconnect(4001, "token expired");
 
     /**

@@ -234,7 +234,7 @@ public final class Gatekeeper {
         if (message instanceof Inbound.Pong || state != ConnectionState.OPEN) {
             return true;
         }
-        // an auth message on an OPEN connection is a refresh (section 3a): it counts against the rate like any other
+        // an auth message on an OPEN connection is a refresh (protocol.md, token lifetime): it counts against the rate like any other
         long now = clock.nanoTime();
         if (limits.allowMessage(c.userId(), now)) {
             return true;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where channel history lives (CONTRACT.md section 14): every publish to a channel goes through
+ * Where channel history lives (protocol.md, history): every publish to a channel goes through
  * {@link #publish}, which gives the message the channel's next offset, retains it, and hands it to
  * the node's {@link Sink} — the local fan-out — in offset order per channel. Reading
  * ({@link #read}) answers both a client's recovery and the admin API.

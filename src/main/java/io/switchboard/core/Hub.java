@@ -102,7 +102,7 @@ public final class Hub {
         return gatekeeper;
     }
 
-    /** Token expiry, refresh notices and in-band refresh of open connections (section 3a). */
+    /** Token expiry, refresh notices and in-band refresh of open connections (protocol.md, token lifetime). */
     TokenLifetime tokenLifetime() {
         return tokenLifetime;
     }

@@ -30,7 +30,7 @@ public sealed interface Inbound {
     /**
      * {@code {"type":"subscribe","channel":"news.*"}}, optionally with
      * {@code "since":{"offset":N,"epoch":"E"}}: the last message the client saw of an exact channel
-     * (section 14); {@code since} is null without it.
+     * (protocol.md, history); {@code since} is null without it.
      */
     record Subscribe(String id, String channel, Since since) implements ChannelRequest {
         public Subscribe(String id, String channel) {

@@ -26,7 +26,7 @@ public interface MessageCodec {
     PreparedMessage prepare(String channel, String data);
 
     /**
-     * A channel {@code message} with history on (section 14):
+     * A channel {@code message} with history on (protocol.md, history):
      * {@code {"type":"message","channel":...,"data":...,"offset":N,"epoch":"E","seq":N}}.
      */
     PreparedMessage prepare(String channel, String data, long offset, String epoch);

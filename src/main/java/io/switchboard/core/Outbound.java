@@ -53,7 +53,7 @@ public sealed interface Outbound {
      * The reply to a {@code subscribe}: the pattern is now in force. With history on, a subscription
      * to an exact channel also carries the channel's position ({@code offset}, {@code epoch}): every
      * message after this reply has a greater offset. {@code recovered} answers a {@code since}
-     * (section 14). Fields that do not apply are null and left out.
+     * (protocol.md, history). Fields that do not apply are null and left out.
      */
     record Subscribed(String channel, String ref, Boolean recovered, Long offset, String epoch) implements Outbound {
         public Subscribed(String channel, String ref) {
@@ -63,7 +63,7 @@ public sealed interface Outbound {
 
     /**
      * The live stream of {@code channel} may have lost messages: the client resubscribes with
-     * {@code since} (section 14). A lone node never has to send it; a cluster does.
+     * {@code since} (protocol.md, history). A lone node never has to send it; a cluster does.
      */
     record Resync(String channel) implements Outbound { }
 
@@ -80,7 +80,7 @@ public sealed interface Outbound {
         }
     }
 
-    /** The token expires at {@code expiresAt} (epoch ms): send a new one in an {@code auth} message (section 3a). */
+    /** The token expires at {@code expiresAt} (epoch ms): send a new one in an {@code auth} message (protocol.md, token lifetime). */
     record Refresh(long expiresAt) implements Outbound { }
 
     /**

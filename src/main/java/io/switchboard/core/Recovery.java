@@ -3,8 +3,8 @@ package io.switchboard.core;
 import java.util.List;
 
 /**
- * Whether a client that last saw {@code since} can continue from there without a gap (CONTRACT.md
- * section 14), decided from one {@link HistoryStore.Page} read at {@code since.offset}: it can when
+ * Whether a client that last saw {@code since} can continue from there without a gap (protocol.md,
+ * history), decided from one {@link HistoryStore.Page} read at {@code since.offset}: it can when
  * the epoch is the same, the offset is not ahead of the channel, at most {@code max-recover}
  * messages are missing, and every missing message is still retained. Then {@code replay} holds
  * exactly the missing messages, oldest first; otherwise it is empty.

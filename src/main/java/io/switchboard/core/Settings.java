@@ -102,7 +102,7 @@ public record Settings(
     public record TimeSync(Duration interval, Duration maxOffset) { }
 
     /**
-     * Channel history (section 14): at most {@code size} messages per channel ({@code 0} turns history
+     * Channel history (protocol.md, history): at most {@code size} messages per channel ({@code 0} turns history
      * off), none older than {@code ttl}, at most {@code maxBytes} of message data on this node, and at
      * most {@code maxRecover} messages replayed to one resubscribing client.
      */

@@ -154,7 +154,7 @@ public class SwitchboardMetrics {
         }
     }
 
-    /** Channel history (section 14): what it holds, what it dropped and why, and how recoveries went. */
+    /** Channel history (protocol.md, history): what it holds, what it dropped and why, and how recoveries went. */
     private void bindHistory(Hub hub, Counters counters) {
         Channels channels = hub.channels();
         Gauge.builder("switchboard.history.channels", channels, c -> c.historyStats().channels())

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java client's side of channel history (CONTRACT.md section 14) against a scripted peer, for
+ * The Java client's side of channel history (protocol.md, history) against a scripted peer, for
  * what a real server cannot be made to send on demand: a duplicate, a {@code resync}, a refused
  * recovery.
  */

@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Offsets on channel messages, recovery on subscribe and its merge with the live stream (CONTRACT.md section 14). */
+/** Offsets on channel messages, recovery on subscribe and its merge with the live stream (protocol.md, history). */
 class ChannelHistoryTest {
 
     private final FakeClock clock = new FakeClock();

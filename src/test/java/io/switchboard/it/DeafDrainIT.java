@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Stopping a server whose clients never leave (section 10), in a JVM that has done nothing before the
+ * Stopping a server whose clients never leave (protocol.md, drain), in a JVM that has done nothing before the
  * stop but accept their handshakes and welcome them: no connection has been closed, no drain has run,
  * so every class the drain, the close and the abort need is one the application loaded when it
  * started (Payara Micro closes the application's class loader while its shutdown hook runs). Every

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Channel history and recovery on a lone node (CONTRACT.md section 14): offsets and epochs on
+ * Channel history and recovery on a lone node (protocol.md, history): offsets and epochs on
  * channel messages, a resubscription with {@code since} that gets exactly what it missed, refusals
  * when it cannot, the admin view, both clients across a reconnect, and a new epoch after the
  * application restarts (a new Payara Micro process; a redeploy on WildFly).
