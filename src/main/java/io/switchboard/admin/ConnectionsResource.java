@@ -1,5 +1,6 @@
 package io.switchboard.admin;
 
+import io.switchboard.core.ClusterRouter;
 import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Disconnect;
 import io.switchboard.core.Hub;
@@ -77,10 +78,6 @@ public class ConnectionsResource {
     @Path("{id}")
     public Response close(@PathParam("id") String id, @QueryParam("code") @DefaultValue("1000") String code,
                           @QueryParam("reason") @DefaultValue("") String reason) {
-        Optional<ManagedConnection> found = hub().registry().find(id);
-        if (found.isEmpty()) {
-            return ApiError.notFound("no connection " + id);
-        }
         Disconnect why;
         try {
             why = Disconnect.byOperator(Integer.parseInt(code.trim()), reason);
@@ -89,8 +86,15 @@ public class ConnectionsResource {
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }
-        hub().close(found.get(), why);
-        return Response.accepted(ConnectionView.of(found.get())).build();
+        Optional<ManagedConnection> found = hub().registry().find(id);
+        if (found.isPresent()) {
+            hub().close(found.get(), why);
+            return Response.accepted(ConnectionView.of(found.get())).build();
+        }
+        // another node's connection: that node closes it (CONTRACT.md section 13)
+        return hub().cluster().close(id, why) == ClusterRouter.Outcome.FORWARDED
+                ? Response.accepted(new Forwarded(id, "forwarded")).build()
+                : ApiError.notFound("no connection " + id);
     }
 
     /** Service-initiated reconnect (CONTRACT.md section 11); closed by the server if the client has not left in time. */
@@ -98,21 +102,24 @@ public class ConnectionsResource {
     @Path("{id}/reconnect")
     @Consumes(MediaType.WILDCARD)
     public Response reconnect(@PathParam("id") String id, String body) {
-        Optional<ManagedConnection> found = hub().registry().find(id);
-        if (found.isEmpty()) {
-            return ApiError.notFound("no connection " + id);
-        }
         ReconnectRequest request;
         try {
             request = ReconnectRequest.parse(body);
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }
-        if (!hub().heartbeats().requestReconnect(found.get(), request.reason(), request.afterMs(), request.url())) {
-            return ApiError.response(Response.Status.CONFLICT, "not_live", "connection " + id + " is already closing");
-        }
-        return Response.accepted(ConnectionView.of(found.get())).build();
+        Optional<ManagedConnection> found = hub().registry().find(id);
+        ClusterRouter.Outcome outcome = hub().cluster().reconnect(id, request.reason(), request.afterMs(), request.url());
+        return switch (outcome) {
+            case NOT_FOUND -> ApiError.notFound("no connection " + id);
+            case NOT_OPEN -> ApiError.response(Response.Status.CONFLICT, "not_live", "connection " + id + " is already closing");
+            case DELIVERED -> Response.accepted(found.map(ConnectionView::of).orElse(null)).build();
+            case FORWARDED -> Response.accepted(new Forwarded(id, "forwarded")).build();
+        };
     }
+
+    /** The answer when another node holds the connection and was asked to act. */
+    public record Forwarded(String id, String status) { }
 
     private Hub hub() {
         return runtime.hub();

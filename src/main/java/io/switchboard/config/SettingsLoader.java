@@ -94,7 +94,34 @@ public final class SettingsLoader {
                 compression,
                 shutdown,
                 timeSync,
-                r.optional("switchboard.admin.token"));
+                r.optional("switchboard.admin.token"),
+                cluster(r));
+    }
+
+    private static Settings.Cluster cluster(ConfigReader r) {
+        Optional<String> uri = r.optional("switchboard.cluster.redis.uri").filter(u -> !u.isBlank()).map(String::trim);
+        uri.ifPresent(RedisUris::check);
+        String name = r.optional("switchboard.cluster.name").orElse("switchboard").trim();
+        if (name.isEmpty() || name.length() > 64 || !name.matches("[A-Za-z0-9_.-]+")) {
+            throw ConfigReader.invalid("switchboard.cluster.name", name,
+                    "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        Optional<String> publicUrl = r.optional("switchboard.node.public-url").filter(u -> !u.isBlank()).map(String::trim);
+        publicUrl.ifPresent(u -> {
+            String scheme = null;
+            try {
+                scheme = java.net.URI.create(u).getScheme();
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+                throw ConfigReader.invalid("switchboard.node.public-url", u, "must be a ws:// or wss:// URL");
+            }
+        });
+        return new Settings.Cluster(uri, name, publicUrl,
+                r.positiveDuration("switchboard.cluster.node-timeout", "10s"),
+                r.positiveDuration("switchboard.cluster.request-timeout", "5s"),
+                r.positiveDuration("switchboard.cluster.redis-timeout", "2s"));
     }
 
     private static String hostName() {

@@ -66,13 +66,19 @@ public final class Channels {
         }
         // interned: thousands of connections subscribe to the same few channels, and each keeps its
         // patterns for its life (the JVM drops an interned string once nothing refers to it)
-        c.addSubscription(request.channel().intern());
+        boolean added = c.addSubscription(request.channel().intern());
         index.subscribe(pattern, c);
         if (c.state() == ConnectionState.CLOSED) {
             release(c); // released while we subscribed: undo, or the index would keep it
             return;
         }
-        hub.send(c, new Outbound.Subscribed(request.channel(), request.id()));
+        if (!added) {
+            hub.send(c, new Outbound.Subscribed(request.channel(), request.id()));
+            return;
+        }
+        // in a cluster, "subscribed" once other nodes' publishes reach this node too
+        hub.cluster().subscribed(request.channel(), ChannelNames.isPattern(pattern))
+                .whenComplete((ok, failed) -> hub.send(c, new Outbound.Subscribed(request.channel(), request.id())));
     }
 
     private void unsubscribe(ManagedConnection c, Inbound.Unsubscribe request) {
@@ -82,6 +88,7 @@ public final class Channels {
         }
         if (c.removeSubscription(request.channel())) {
             index.unsubscribe(pattern, c);
+            hub.cluster().unsubscribed(request.channel(), ChannelNames.isPattern(pattern));
         }
         hub.send(c, new Outbound.Unsubscribed(request.channel(), request.id()));
     }
@@ -95,7 +102,12 @@ public final class Channels {
             refuse(c, request, Outbound.Error.FORBIDDEN, "not allowed to publish to '" + request.channel() + "'");
             return;
         }
-        deliver(request.channel(), name, request.data());
+        try {
+            publish(request.channel(), name, request.data());
+        } catch (ClusterUnavailableException e) {
+            refuse(c, request, Outbound.Error.UNAVAILABLE, e.getMessage());
+            return;
+        }
         hub.send(c, new Outbound.Published(request.channel(), request.id()));
     }
 
@@ -114,16 +126,31 @@ public final class Channels {
     }
 
     /**
-     * Publishes {@code data} (JSON text) to every subscriber of {@code channel} on this node.
+     * Publishes {@code data} (JSON text) to every subscriber of {@code channel}, on this node and, in a
+     * cluster, on the others.
      *
-     * @return how many connections it was queued to
-     * @throws IllegalArgumentException when {@code channel} is not a valid channel name
+     * @return how many connections of this node it was queued to
+     * @throws IllegalArgumentException    when {@code channel} is not a valid channel name
+     * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
      */
     public int publish(String channel, String data) {
-        return deliver(channel, ChannelNames.name(channel), data);
+        return publish(channel, ChannelNames.name(channel), data);
     }
 
-    private int deliver(String channel, String[] name, String data) {
+    /**
+     * The one way a channel message enters Switchboard, from a client or the API: a message is
+     * numbered, kept or sent to other nodes here and nowhere else.
+     */
+    private int publish(String channel, String[] name, String data) {
+        ClusterRouter cluster = hub.cluster();
+        cluster.checkAvailable();
+        int queued = deliverLocal(channel, name, data);
+        cluster.publishChannel(channel, name, data);
+        return queued;
+    }
+
+    /** Delivers a channel message to this node's subscribers only (it came from another node, or is local). */
+    int deliverLocal(String channel, String[] name, String data) {
         Set<ManagedConnection> targets = index.match(name);
         if (targets.isEmpty()) {
             return 0;
@@ -143,13 +170,37 @@ public final class Channels {
         return c.state() == ConnectionState.OPEN && delivery.send(c, null, codec.prepare(null, data));
     }
 
-    /** Sends {@code data} to every open connection of {@code userId} on this node; returns how many. */
+    /**
+     * Sends {@code data} to every open connection of {@code userId}, on every node; returns how many
+     * of this node's it was queued to.
+     *
+     * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
+     */
     public int sendToUser(String userId, String data) {
+        hub.cluster().checkAvailable();
+        int queued = sendToUserLocal(userId, data);
+        hub.cluster().publishUser(userId, data);
+        return queued;
+    }
+
+    int sendToUserLocal(String userId, String data) {
         return sendToAll(c -> userId.equals(c.userId()), data);
     }
 
-    /** Sends {@code data} to every open connection on this node, serialised once; returns how many. */
+    /**
+     * Sends {@code data} to every open connection of every node, serialised once per node; returns how
+     * many of this node's it was queued to.
+     *
+     * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
+     */
     public int broadcast(String data) {
+        hub.cluster().checkAvailable();
+        int queued = broadcastLocal(data);
+        hub.cluster().publishBroadcast(data);
+        return queued;
+    }
+
+    int broadcastLocal(String data) {
         return sendToAll(c -> true, data);
     }
 
@@ -179,7 +230,9 @@ public final class Channels {
         Objects.requireNonNull(c, "c").outbox().shut();
         for (String p : c.subscriptions()) {
             if (c.removeSubscription(p)) {
-                index.unsubscribe(ChannelNames.pattern(p), c);
+                String[] pattern = ChannelNames.pattern(p);
+                index.unsubscribe(pattern, c);
+                hub.cluster().unsubscribed(p, ChannelNames.isPattern(pattern));
             }
         }
     }

@@ -33,8 +33,15 @@ public final class Hub {
     private final Delivery delivery;
     private final Channels channels;
     private final Gatekeeper gatekeeper;
+    private final ClusterRouter cluster;
 
+    /** A node alone (no cluster). */
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
+        this(settings, clock, codec, ClusterLink.alone());
+    }
+
+    /** A node that reaches the others through {@code link}; call {@link ClusterRouter#start()} once built. */
+    public Hub(Settings settings, Clock clock, MessageCodec codec, ClusterLink link) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -43,6 +50,12 @@ public final class Hub {
         this.delivery = new Delivery(this, settings.send());
         this.channels = new Channels(this, delivery, codec);
         this.gatekeeper = new Gatekeeper(this, settings, clock);
+        this.cluster = new ClusterRouter(this, Objects.requireNonNull(link, "link"));
+    }
+
+    /** The other nodes, if any (CONTRACT.md section 13). */
+    public ClusterRouter cluster() {
+        return cluster;
     }
 
     /** The one timer of all connections; the shell calls {@link Sweeper#sweep()} every tick. */
@@ -135,6 +148,7 @@ public final class Hub {
         counters.entered(ConnectionState.OPEN);
         log.transition(c, ConnectionState.OPEN);
         heartbeats.opened(c);
+        cluster.opened(c);
         Settings.Heartbeat hb = settings.heartbeat();
         Settings.Limits limits = settings.limits();
         Settings.Rate rate = settings.rate();

@@ -43,6 +43,8 @@ public sealed interface Outbound {
         /** A subscribe over {@link Channels#MAX_SUBSCRIPTIONS}. */
         public static final String TOO_MANY_SUBSCRIPTIONS = "too_many_subscriptions";
         public static final String RATE_LIMITED = "rate_limited";
+        /** A publish that must reach other nodes while the cluster cannot carry it (section 13). */
+        public static final String UNAVAILABLE = "unavailable";
     }
 
     /** The reply to a {@code subscribe}: the pattern is now in force. */

@@ -21,7 +21,8 @@ public record Settings(
         Compression compression,
         Shutdown shutdown,
         TimeSync timeSync,
-        Optional<String> adminToken) {
+        Optional<String> adminToken,
+        Cluster cluster) {
 
     public Settings {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -33,7 +34,7 @@ public record Settings(
         return "Settings[nodeId=" + nodeId + ", " + auth + ", allowedOrigins=" + allowedOrigins
                 + ", " + heartbeat + ", idleTimeout=" + idleTimeout + ", closeTimeout=" + closeTimeout
                 + ", " + limits + ", " + rate + ", " + send + ", " + compression + ", " + shutdown
-                + ", " + timeSync + ", adminToken=" + (adminToken.isPresent() ? "set" : "unset") + "]";
+                + ", " + timeSync + ", adminToken=" + (adminToken.isPresent() ? "set" : "unset") + ", " + cluster + "]";
     }
 
     /** How clients authenticate (section 3). */
@@ -96,4 +97,23 @@ public record Settings(
 
     /** Time sync (section 11); an {@code interval} of zero turns it off. */
     public record TimeSync(Duration interval, Duration maxOffset) { }
+
+    /**
+     * More than one node (section 13). {@code redisUri} empty means a node alone; it may carry a
+     * password and is never printed.
+     */
+    public record Cluster(Optional<String> redisUri, String name, Optional<String> publicUrl,
+                          Duration nodeTimeout, Duration requestTimeout, Duration redisTimeout) {
+
+        public boolean enabled() {
+            return redisUri.isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return "Cluster[redis=" + (redisUri.isPresent() ? "set" : "unset") + ", name=" + name
+                    + ", publicUrl=" + publicUrl.orElse("unset") + ", nodeTimeout=" + nodeTimeout
+                    + ", requestTimeout=" + requestTimeout + ", redisTimeout=" + redisTimeout + "]";
+        }
+    }
 }
