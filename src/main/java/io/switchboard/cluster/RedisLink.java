@@ -47,6 +47,18 @@ public final class RedisLink implements ClusterLink {
     static final String KEY = "switchboard.cluster.redis.uri";
     private static final int QUEUE = 100_000;
     private static final int BATCH = 1024;
+    /**
+     * Removes a node from the node table with its registry entries (those still naming it) in one
+     * step. KEYS: connections hash, the node's set of connection ids, node table; ARGV: node id.
+     */
+    private static final String FORGET_NODE = String.join("\n",
+            "local ids = redis.call('SMEMBERS', KEYS[2])",
+            "for _, id in ipairs(ids) do",
+            "  if redis.call('HGET', KEYS[1], id) == ARGV[1] then redis.call('HDEL', KEYS[1], id) end",
+            "end",
+            "redis.call('DEL', KEYS[2])",
+            "redis.call('HDEL', KEYS[3], ARGV[1])",
+            "return #ids");
 
     /** One outbound operation; {@code done} is completed for subscribes. */
     private record Op(char what, String topic, String payload, CompletableFuture<Void> done) { }
@@ -215,6 +227,49 @@ public final class RedisLink implements ClusterLink {
     }
 
     @Override
+    public void presence(String node, String record, long ttlMillis) {
+        queue(new Op('N', node, record, null));
+    }
+
+    @Override
+    public java.util.Map<String, String> nodes() {
+        if (!isAvailable()) {
+            throw new ClusterUnavailableException("the node table cannot be reached");
+        }
+        return await(commands.async().hgetall(prefix + "nodes"));
+    }
+
+    @Override
+    public void forgetNode(String node) {
+        queue(new Op('F', node, null, null));
+    }
+
+    @Override
+    public void renew() {
+        StatefulRedisPubSubConnection<String, String> dead;
+        synchronized (this) {
+            dead = pubsub;
+            pubsub = null;
+        }
+        lost("the pub/sub probe did not come back");
+        if (dead != null) {
+            dead.closeAsync();
+        }
+    }
+
+    private <T> T await(io.lettuce.core.RedisFuture<T> answer) {
+        try {
+            commands.flushCommands();
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailableException("interrupted");
+        } catch (Exception e) {
+            throw new ClusterUnavailableException("Redis did not answer within " + timeout.toMillis() + "ms");
+        }
+    }
+
+    @Override
     public void unregistered(String connectionId) {
         queue(new Op('D', connectionId, null, null));
     }
@@ -237,16 +292,7 @@ public final class RedisLink implements ClusterLink {
         if (!isAvailable()) {
             throw new ClusterUnavailableException("the cluster registry cannot be reached");
         }
-        try {
-            var answer = commands.async().hget(prefix + "connections", connectionId);
-            commands.flushCommands();
-            return Optional.ofNullable(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterUnavailableException("interrupted");
-        } catch (Exception e) {
-            throw new ClusterUnavailableException("the cluster registry did not answer within " + timeout.toMillis() + "ms");
-        }
+        return Optional.ofNullable(await(commands.async().hget(prefix + "connections", connectionId)));
     }
 
     @Override
@@ -257,8 +303,13 @@ public final class RedisLink implements ClusterLink {
     /** Drains the outbound queue in batches, one pipeline per batch; retries the connection while it is down. */
     private void sendLoop() {
         List<Op> batch = new ArrayList<>(BATCH);
+        long lastTick = System.nanoTime();
         while (!stopped) {
             try {
+                if (System.nanoTime() - lastTick >= 1_000_000_000L) {
+                    lastTick = System.nanoTime();
+                    tick();
+                }
                 if (commands == null || pubsub == null) {
                     Thread.sleep(1000);
                     try {
@@ -285,6 +336,14 @@ public final class RedisLink implements ClusterLink {
         }
     }
 
+    private void tick() {
+        try {
+            receiver.tick();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cluster tick failed", e);
+        }
+    }
+
     private void write(List<Op> batch) {
         RedisAsyncCommands<String, String> async = commands.async();
         List<String> subscribe = new ArrayList<>();
@@ -293,8 +352,18 @@ public final class RedisLink implements ClusterLink {
         for (Op op : batch) {
             switch (op.what()) {
                 case 'P' -> async.publish(prefix + op.topic(), op.payload());
-                case 'R' -> async.hset(prefix + "connections", op.topic(), op.payload());
-                case 'D' -> async.hdel(prefix + "connections", op.topic());
+                case 'R' -> {
+                    async.hset(prefix + "connections", op.topic(), op.payload());
+                    async.sadd(prefix + "node:" + nodeId + ":connections", op.topic());
+                }
+                case 'D' -> {
+                    async.hdel(prefix + "connections", op.topic());
+                    async.srem(prefix + "node:" + nodeId + ":connections", op.topic());
+                }
+                case 'N' -> async.hset(prefix + "nodes", op.topic(), op.payload());
+                case 'F' -> async.eval(FORGET_NODE, io.lettuce.core.ScriptOutputType.INTEGER,
+                        new String[] {prefix + "connections", prefix + "node:" + op.topic() + ":connections", prefix + "nodes"},
+                        op.topic());
                 case 'S' -> {
                     subscribe.add(prefix + op.topic());
                     subscribed.add(op.done());

@@ -24,6 +24,9 @@ public interface ClusterLink {
 
         /** The link is (again) connected: re-announce what the other nodes must know. */
         void linkUp();
+
+        /** Called about once a second by the link's own thread: presence and the pub/sub probe. */
+        void tick();
     }
 
     /** Connects (or starts trying to) and from now on hands inbound payloads to {@code receiver}. */
@@ -52,6 +55,25 @@ public interface ClusterLink {
      * @throws ClusterUnavailableException when the registry cannot be asked
      */
     Optional<String> ownerOf(String connectionId);
+
+    /** Writes this node's presence record (an expiring entry of the node table). */
+    void presence(String nodeId, String record, long ttlMillis);
+
+    /**
+     * Every node's presence record; may wait up to the implementation's timeout.
+     *
+     * @throws ClusterUnavailableException when the table cannot be read
+     */
+    java.util.Map<String, String> nodes();
+
+    /** Removes a dead node's presence, its registry entries and whatever else it held. */
+    void forgetNode(String nodeId);
+
+    /**
+     * The pub/sub link stopped delivering (a probe did not come back): drop it and connect afresh,
+     * subscribing everything again.
+     */
+    void renew();
 
     /** What the link dropped or failed to carry since it started (bounded queues overflowing). */
     long dropped();
@@ -104,6 +126,23 @@ public interface ClusterLink {
         @Override
         public Optional<String> ownerOf(String connectionId) {
             return Optional.empty();
+        }
+
+        @Override
+        public void presence(String nodeId, String record, long ttlMillis) {
+        }
+
+        @Override
+        public java.util.Map<String, String> nodes() {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public void forgetNode(String nodeId) {
+        }
+
+        @Override
+        public void renew() {
         }
 
         @Override

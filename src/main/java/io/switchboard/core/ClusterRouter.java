@@ -68,12 +68,14 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
+    private final ClusterPresence presence;
 
     ClusterRouter(Hub hub, ClusterLink link) {
         this.hub = hub;
         this.link = link;
         this.nodeId = hub.settings().nodeId();
         this.origin = nodeId + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.presence = new ClusterPresence(hub, link, this);
         hub.onRelease(this::released);
     }
 
@@ -82,8 +84,17 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         return link != ClusterLink.alone();
     }
 
+    /** Whether messages can cross to the other nodes now: the link is up and its last probe came back. */
     public boolean isAvailable() {
-        return link.isAvailable();
+        return link.isAvailable() && presence.isHealthy();
+    }
+
+    /** Why the cluster is not available, for readiness; empty when it is. */
+    public String unavailableReason() {
+        if (!link.isAvailable()) {
+            return "redis unreachable";
+        }
+        return presence.isHealthy() ? "" : "pub/sub probe lost";
     }
 
     public ClusterLink link() {
@@ -96,6 +107,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             return;
         }
         patternsByNode.put(nodeId, ConcurrentHashMap.newKeySet());
+        // a restarted node with the same id inherits nothing of its previous life
+        link.forgetNode(nodeId);
         link.start(this);
         synchronized (this) {
             for (String topic : List.of(nodeTopic(nodeId), BROADCAST, CONTROL)) {
@@ -264,7 +277,9 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     public Outcome reconnect(String id, String reason, long afterMs, String url) {
         Optional<ManagedConnection> local = hub.registry().find(id);
         if (local.isPresent()) {
-            return hub.heartbeats().requestReconnect(local.get(), reason, afterMs, url) ? Outcome.DELIVERED : Outcome.NOT_OPEN;
+            // without a URL of the caller's: the least-loaded other node, when one is known
+            String to = url != null ? url : bestOtherNode().orElse(null);
+            return hub.heartbeats().requestReconnect(local.get(), reason, afterMs, to) ? Outcome.DELIVERED : Outcome.NOT_OPEN;
         }
         return forward(id, Envelope.RECONNECT, reason, Long.toString(afterMs), url == null ? "" : url);
     }
@@ -329,6 +344,33 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     }
 
     @Override
+    public void tick() {
+        if (isClustered()) {
+            presence.tick();
+        }
+    }
+
+    /** This node as it announces itself. */
+    public NodeInfo self() {
+        return presence.self();
+    }
+
+    /** See {@link ClusterPresence#nodes()}. */
+    public List<NodeInfo> nodes() {
+        return isClustered() ? presence.nodes() : List.of(presence.self());
+    }
+
+    /** See {@link ClusterPresence#bestOtherNode()}. */
+    public Optional<String> bestOtherNode() {
+        return presence.bestOtherNode();
+    }
+
+    /** Sends this node's pub/sub probe to its own topic; called by {@link ClusterPresence}. */
+    synchronized void sendProbe() {
+        send(nodeTopic(nodeId), Envelope.PROBE, nodeId);
+    }
+
+    @Override
     public void receive(String topic, String payload) {
         Envelope e;
         try {
@@ -339,6 +381,9 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             return;
         }
         if (e.origin().equals(origin)) {
+            if (e.kind() == Envelope.PROBE) {
+                presence.probeReturned();
+            }
             return;
         }
         Long last = lastSeen.get(e.origin());
@@ -362,8 +407,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             case Envelope.USER -> hub.channels().sendToUserLocal(e.target(), e.rest(0));
             case Envelope.BROADCAST -> hub.channels().broadcastLocal(e.rest(0));
             case Envelope.TO_CONNECTION -> hub.registry().find(e.target()).ifPresent(c -> hub.channels().sendTo(c, e.rest(0)));
-            case Envelope.RECONNECT -> hub.registry().find(e.target()).ifPresent(c -> hub.heartbeats().requestReconnect(
-                    c, e.rest(0), Long.parseLong(e.rest(1)), e.rest(2).isEmpty() ? null : e.rest(2)));
+            case Envelope.RECONNECT -> reconnect(e.target(), e.rest(0), Long.parseLong(e.rest(1)),
+                    e.rest(2).isEmpty() ? null : e.rest(2));
             case Envelope.CLOSE -> hub.registry().find(e.target()).ifPresent(c -> hub.close(
                     c, Disconnect.byOperator(Integer.parseInt(e.rest(0)), e.rest(1))));
             case Envelope.PATTERN -> patternChanged(e.target(), e.rest(0).equals("+"), e.rest(1));
@@ -373,6 +418,7 @@ public final class ClusterRouter implements ClusterLink.Receiver {
                     send(CONTROL, Envelope.PATTERNS, nodeId, patternsByNode.get(nodeId).toArray(String[]::new));
                 }
             }
+            case Envelope.PROBE -> { } // another node's probe on a topic it shares with this one: nothing to do
             default -> malformed.incrementAndGet();
         }
     }
@@ -429,8 +475,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
 
     /** Figures for stats and metrics. */
     public Stats stats() {
-        return new Stats(isClustered(), isClustered() && link.isAvailable(), received.get(), duplicates.get(),
-                malformed.get(), unavailable.get(), link.dropped(), countPatterns());
+        return new Stats(isClustered(), isClustered() && isAvailable(), received.get(), duplicates.get(),
+                malformed.get(), unavailable.get(), link.dropped(), presence.probesLost(), countPatterns());
     }
 
     private int countPatterns() {
@@ -445,5 +491,5 @@ public final class ClusterRouter implements ClusterLink.Receiver {
 
     /** What the cluster router counted: messages received, dropped duplicates, refusals. */
     public record Stats(boolean clustered, boolean available, long received, long duplicates, long malformed,
-                        long unavailable, long dropped, int remotePatterns) { }
+                        long unavailable, long dropped, long probesLost, int remotePatterns) { }
 }

@@ -23,6 +23,8 @@ record Envelope(char kind, String origin, long seq, String target, List<String> 
     static final char PATTERNS = 'S';
     /** A node (re)joined: every node answers with {@link #PATTERNS}. */
     static final char HELLO = 'H';
+    /** A node's probe of its own pub/sub subscription. */
+    static final char PROBE = 'Q';
 
     static String encode(char kind, String origin, long seq, String target, String... rest) {
         StringBuilder b = new StringBuilder(64 + (rest.length == 0 ? 0 : rest[rest.length - 1].length()));

@@ -13,7 +13,7 @@ public sealed interface Outbound {
      * The drain notice (section 10): the server is going away; reconnect after {@code reconnectAfterMs},
      * and expect to be closed after {@code drainMs}.
      */
-    record Shutdown(String reason, long reconnectAfterMs, long drainMs) implements Outbound { }
+    record Shutdown(String reason, long reconnectAfterMs, long drainMs, String url) implements Outbound { }
     /** An app-level heartbeat ping ({@code ?heartbeat=app}); the client answers with a pong of the same id. */
     record Ping(long id) implements Outbound { }
 

@@ -26,7 +26,8 @@ class ClusterRoutingTest {
     private final Hub c = node("c", linkC);
 
     private Hub node(String id, FakeClusterBus.Link link) {
-        Hub hub = new Hub(TestSettings.with(Map.of("switchboard.node.id", id)), clock, new JsonMessageCodec(), link);
+        Hub hub = new Hub(TestSettings.with(Map.of("switchboard.node.id", id,
+                "switchboard.node.public-url", "ws://" + id + ".example/ws")), clock, new JsonMessageCodec(), link);
         hub.cluster().start();
         return hub;
     }
@@ -197,5 +198,59 @@ class ClusterRoutingTest {
         assertEquals(1, alone.channels().publish("a.b", "1"));
         assertEquals(ClusterRouter.Outcome.NOT_FOUND, alone.cluster().toConnection("nope", "1"));
         assertEquals(false, alone.cluster().isClustered());
+    }
+
+    private void tickAll() {
+        for (Hub h : List.of(a, b, c)) {
+            h.cluster().tick();
+        }
+        bus.pump();
+    }
+
+    @Test
+    void aSubscriptionThatSilentlyStopsDeliveringIsDetectedByTheProbeAndRenewed() {
+        tickAll();
+        assertTrue(b.cluster().isAvailable());
+        linkB.delivering = false;
+
+        tickAll(); // a probe goes out and does not come back
+        clock.advance(java.time.Duration.ofMillis(2001));
+        tickAll();
+        assertEquals(false, b.cluster().isAvailable());
+        assertEquals("pub/sub probe lost", b.cluster().unavailableReason());
+        assertEquals(1, linkB.renewals);
+        assertEquals(1, b.cluster().stats().probesLost());
+        assertTrue(b.gatekeeper().checkHandshake("10.0.0.1", null, null).refusal() == Admission.Refusal.CLUSTER_UNAVAILABLE);
+
+        linkB.delivering = true;
+        tickAll();
+        assertTrue(b.cluster().isAvailable());
+    }
+
+    @Test
+    void aSilentNodeIsRemovedWithItsRegistryEntriesAndDrainsPointAtTheLeastLoadedLiveNode() {
+        ManagedConnection onC = open(c, new RecordingConnection(), "carol");
+        open(b, new RecordingConnection(), "bob");
+        open(b, new RecordingConnection(), "bob2");
+        tickAll();
+        assertEquals(List.of("a", "b", "c"), a.cluster().nodes().stream().map(NodeInfo::id).sorted().toList());
+        assertEquals(java.util.Optional.of("ws://c.example/ws"), a.cluster().bestOtherNode(), "c holds fewer connections than b");
+
+        // c goes silent; a and b keep announcing themselves
+        for (int i = 0; i < 11; i++) {
+            clock.advance(java.time.Duration.ofSeconds(1));
+            a.cluster().tick();
+            b.cluster().tick();
+            bus.pump();
+        }
+        assertEquals(List.of("a", "b"), a.cluster().nodes().stream().map(NodeInfo::id).sorted().toList());
+        assertEquals(ClusterRouter.Outcome.NOT_FOUND, a.cluster().toConnection(onC.id(), "1"), "no ghost of c's connection");
+
+        RecordingConnection draining = new RecordingConnection();
+        open(a, draining, "dave");
+        new Drain(a, () -> 0L).start("maintenance", clock.nanoTime());
+        JsonObject notice = json(draining.lastSent());
+        assertEquals("shutdown", notice.getString("type"));
+        assertEquals("ws://b.example/ws", notice.getString("url"));
     }
 }

@@ -22,6 +22,8 @@ final class FakeClusterBus {
     private final Map<String, Set<Link>> subscribers = new HashMap<>();
     private final Queue<String[]> inFlight = new ArrayDeque<>();
     private final Map<String, String> registry = new HashMap<>();
+    /** The node table: node id to presence record. */
+    final Map<String, String> nodes = new HashMap<>();
 
     Link link(String node) {
         return new Link(node);
@@ -32,6 +34,9 @@ final class FakeClusterBus {
         String[] m;
         while ((m = inFlight.poll()) != null) {
             for (Link l : List.copyOf(subscribers.getOrDefault(m[0], Set.of()))) {
+                if (!l.delivering) {
+                    continue;
+                }
                 l.received.add(m[0]);
                 l.receiver.receive(m[0], m[1]);
             }
@@ -45,6 +50,9 @@ final class FakeClusterBus {
         final List<String> unsubscribeCalls = new ArrayList<>();
         final List<String> published = new ArrayList<>();
         boolean available = true;
+        /** When false, this link's pub/sub delivers nothing (a silently dead subscription). */
+        boolean delivering = true;
+        int renewals;
         Receiver receiver;
 
         Link(String node) {
@@ -101,6 +109,27 @@ final class FakeClusterBus {
         @Override
         public Optional<String> ownerOf(String connectionId) {
             return Optional.ofNullable(registry.get(connectionId));
+        }
+
+        @Override
+        public void presence(String nodeId, String record, long ttlMillis) {
+            nodes.put(nodeId, record);
+        }
+
+        @Override
+        public Map<String, String> nodes() {
+            return Map.copyOf(nodes);
+        }
+
+        @Override
+        public void forgetNode(String nodeId) {
+            nodes.remove(nodeId);
+            registry.values().removeIf(nodeId::equals);
+        }
+
+        @Override
+        public void renew() {
+            renewals++;
         }
 
         @Override

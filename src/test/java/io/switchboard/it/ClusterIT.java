@@ -15,13 +15,17 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A mixed cluster of real processes: one Payara Micro node and one WildFly node sharing one real
  * {@code redis-server}. Every delivery path crosses from one node to the other. Runs once, in the
  * Payara Micro run of the suite (it starts both servers itself).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
     private static final String ADMIN = "cluster-admin-token";
@@ -36,16 +40,21 @@ class ClusterIT {
     static void startCluster() throws Exception {
         Assumptions.assumeTrue(Servers.name().equals("payara"), "runs once, in the Payara Micro run");
         redis = RedisProcess.start(null);
-        payara = ServerProcess.launch("payara", node("p1"), PayaraMicroProcess.freePort() - 8080);
-        wildfly = ServerProcess.launch("wildfly", node("w1"), freeWildFlyOffset());
+        int payaraPort = PayaraMicroProcess.freePort();
+        int wildflyOffset = freeWildFlyOffset();
+        payara = ServerProcess.launch("payara", node("p1", "ws://127.0.0.1:" + payaraPort + "/ws"), payaraPort - 8080);
+        wildfly = ServerProcess.launch("wildfly", node("w1", "ws://127.0.0.1:" + (8080 + wildflyOffset) + "/ws"), wildflyOffset);
         payara.awaitReady(Duration.ofMinutes(4));
         wildfly.awaitReady(Duration.ofMinutes(4));
         payaraApi = new Api(payara.base(), ADMIN);
         wildflyApi = new Api(wildfly.base(), ADMIN);
     }
 
-    private static Map<String, String> node(String id) {
+    private static Map<String, String> node(String id, String publicUrl) {
         Map<String, String> s = new TreeMap<>();
+        s.put("switchboard.node.public-url", publicUrl);
+        s.put("switchboard.cluster.node-timeout", "4s");
+        s.put("switchboard.cluster.redis-timeout", "1s");
         s.put("switchboard.cluster.redis.uri", redis.uri());
         s.put("switchboard.cluster.name", "it" + redis.port());
         s.put("switchboard.node.id", id);
@@ -121,6 +130,7 @@ class ClusterIT {
     }
 
     @Test
+    @Order(1)
     void clientAndApiPublishesCrossNodesBothWaysInOrderAndWildcardsMatch() throws Exception {
         try (TestClient onWildFly = TestClient.connect(ws(wildfly));
              TestClient wildcardOnWildFly = TestClient.connect(ws(wildfly));
@@ -156,6 +166,7 @@ class ClusterIT {
     }
 
     @Test
+    @Order(2)
     void userConnectionAndBroadcastMessagesAndOperatorCallsReachAConnectionOnTheOtherNode() throws Exception {
         try (TestClient bob = TestClient.connectAs(ws(wildfly), "bob-cluster");
              TestClient other = TestClient.connect(ws(payara))) {
@@ -188,9 +199,10 @@ class ClusterIT {
     }
 
     @Test
+    @Order(10)
     void aWrongPasswordStopsTheDeploymentWithOneLineNamingTheKeyAndNotThePassword() throws Exception {
         try (RedisProcess guarded = RedisProcess.start("right-password-1234")) {
-            Map<String, String> settings = new TreeMap<>(node("w-bad"));
+            Map<String, String> settings = new TreeMap<>(node("w-bad", "ws://127.0.0.1:1/ws"));
             settings.put("switchboard.cluster.redis.uri", "redis://:wrong-password-5678@127.0.0.1:" + guarded.port());
             try (ServerProcess bad = ServerProcess.launch("wildfly", settings, freeWildFlyOffset())) {
                 String line = bad.awaitLogLine("switchboard.cluster.redis.uri", Duration.ofMinutes(2));
@@ -204,5 +216,133 @@ class ClusterIT {
                 assertEquals(List.of(), leaks, "the password must never be logged");
             }
         }
+    }
+
+    private static int readiness(ServerProcess node) throws Exception {
+        return Http.get(node.readiness()).statusCode();
+    }
+
+    private static void awaitReadiness(ServerProcess node, int status) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        int last = -1;
+        while (System.nanoTime() - deadline < 0) {
+            last = readiness(node);
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("readiness stayed " + last + ", expected " + status + ": " + Http.get(node.readiness()).body());
+    }
+
+    /** Publishes through Payara until the WildFly subscriber gets one: the cluster delivers again. */
+    private static void awaitCrossing(TestClient subscriber, String channel) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (payaraApi.call("POST", "/channels/" + channel + "/messages", "{\"data\":\"again\"}").statusCode() == 202) {
+                try {
+                    nextOn(subscriber, channel);
+                    return;
+                } catch (AssertionError notYet) {
+                    // resubscription still under way
+                }
+            } else {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("messages never crossed again");
+    }
+
+    @Test
+    @Order(3)
+    void theNodesListBothNodesWithTheirPublicUrls() throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        jakarta.json.JsonArray nodes;
+        do {
+            nodes = Api.json(payaraApi.get("/nodes")).asJsonArray();
+            Thread.sleep(200);
+        } while (nodes.size() < 2 && System.nanoTime() - deadline < 0);
+        assertEquals(2, nodes.size(), nodes.toString());
+        assertEquals("p1", nodes.getJsonObject(0).getString("id"));
+        assertTrue(nodes.getJsonObject(0).getBoolean("self"));
+        assertEquals("w1", nodes.getJsonObject(1).getString("id"));
+        assertEquals(Servers.webSocket(wildfly.base(), null).toString(), nodes.getJsonObject(1).getString("publicUrl"));
+        assertFalse(nodes.getJsonObject(1).getBoolean("draining"));
+    }
+
+    @Test
+    @Order(4)
+    void whenRedisFreezesOrDiesANodeRefusesWhatItCannotCarryKeepsItsConnectionsAndRecoversWithoutRestart() throws Exception {
+        try (TestClient onWildFly = TestClient.connectAs(ws(wildfly), "outage-w");
+             TestClient onPayara = TestClient.connectAs(ws(payara), "outage-p")) {
+            String wildflyId = onWildFly.next("welcome").getString("connectionId");
+            onPayara.next("welcome");
+            subscribe(onWildFly, "outage.news");
+
+            redis.freeze();
+            awaitReadiness(payara, 503);
+            assertTrue(Http.get(payara.readiness()).body().contains("pub/sub probe lost")
+                    || Http.get(payara.readiness()).body().contains("redis unreachable"), Http.get(payara.readiness()).body());
+            Http.Answer refused = Http.upgrade(payara.base());
+            assertEquals(503, refused.statusCode());
+            assertTrue(refused.header("Retry-After").isPresent());
+            assertEquals(503, payaraApi.call("POST", "/channels/outage.news/messages", "{\"data\":1}").statusCode());
+            onPayara.send("{\"type\":\"publish\",\"channel\":\"outage.news\",\"data\":1,\"id\":5}");
+            JsonObject error = onPayara.next("error");
+            assertEquals("unavailable", error.getString("code"));
+            // the open connection is kept and served locally
+            onPayara.send("{\"type\":\"ping\",\"id\":6}");
+            assertEquals("pong", onPayara.next("pong").getString("type"));
+
+            redis.thaw();
+            awaitReadiness(payara, 200);
+            awaitReadiness(wildfly, 200);
+            awaitCrossing(onWildFly, "outage.news");
+
+            redis.kill();
+            awaitReadiness(payara, 503);
+            assertEquals(503, payaraApi.call("POST", "/broadcast", "{\"data\":1}").statusCode());
+            redis.launch();
+            awaitReadiness(payara, 200);
+            awaitReadiness(wildfly, 200);
+            // the empty Redis was filled again: subscriptions and the registry of connections opened before
+            awaitCrossing(onWildFly, "outage.news");
+            assertEquals(202, payaraApi.call("POST", "/connections/" + wildflyId + "/messages", "{\"data\":\"still here\"}").statusCode());
+            assertEquals("still here", onWildFly.next("message").getString("data"));
+            assertFalse(onWildFly.isClosed());
+            assertFalse(onPayara.isClosed());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aDrainingNodeSendsItsClientsToTheOtherNode() throws Exception {
+        try (TestClient onWildFly = TestClient.connect(ws(wildfly))) {
+            onWildFly.next("welcome");
+            Thread.sleep(6000); // the node table is read every five seconds
+            assertEquals(202, wildflyApi.call("POST", "/drain", null).statusCode());
+            JsonObject notice = onWildFly.next("shutdown");
+            assertEquals(Servers.webSocket(payara.base(), null).toString(), notice.getString("url"));
+        } finally {
+            wildflyApi.call("DELETE", "/drain", null);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aKilledNodeDisappearsWithItsConnectionsWithinTheNodeTimeout() throws Exception {
+        TestClient onWildFly = TestClient.connect(ws(wildfly));
+        String id = onWildFly.next("welcome").getString("connectionId");
+        assertEquals(202, payaraApi.call("POST", "/connections/" + id + "/messages", "{\"data\":1}").statusCode());
+        wildfly.close(); // SIGKILL
+        onWildFly.close();
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        jakarta.json.JsonArray nodes;
+        do {
+            Thread.sleep(500);
+            nodes = Api.json(payaraApi.get("/nodes")).asJsonArray();
+        } while (nodes.size() > 1 && System.nanoTime() - deadline < 0);
+        assertEquals(1, nodes.size(), nodes.toString());
+        assertEquals(404, payaraApi.call("POST", "/connections/" + id + "/messages", "{\"data\":1}").statusCode());
     }
 }
