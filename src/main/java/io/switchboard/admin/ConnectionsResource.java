@@ -1,5 +1,6 @@
 package io.switchboard.admin;
 
+import io.switchboard.core.ClusterConnection;
 import io.switchboard.core.ClusterRouter;
 import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Disconnect;
@@ -38,7 +39,8 @@ public class ConnectionsResource {
 
     @GET
     public Response list(@QueryParam("user") String user, @QueryParam("state") String state,
-                         @QueryParam("limit") @DefaultValue("100") String limit) {
+                         @QueryParam("limit") @DefaultValue("100") String limit,
+                         @QueryParam("scope") @DefaultValue("node") String scope) {
         Optional<ConnectionState> wanted;
         try {
             wanted = state == null || state.isBlank()
@@ -56,6 +58,16 @@ public class ConnectionsResource {
         if (max < 1 || max > MAX_LIMIT) {
             return ApiError.badRequest("limit must be between 1 and " + MAX_LIMIT);
         }
+        if (scope.equals("cluster")) {
+            // every node's connections from the cluster registry: who holds them, user, address, since
+            return Response.ok(hub().cluster().all(MAX_LIMIT).stream()
+                    .filter(c -> user == null || user.equals(c.userId()))
+                    .limit(max)
+                    .map(RemoteView::of)
+                    .toList()).build();
+        } else if (!scope.equals("node")) {
+            return ApiError.badRequest("scope must be node or cluster");
+        }
         List<ConnectionView> views = hub().registry().all().stream()
                 .filter(c -> user == null || user.equals(c.userId()))
                 .filter(c -> wanted.isEmpty() || wanted.get() == c.state())
@@ -69,9 +81,22 @@ public class ConnectionsResource {
     @GET
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
-        return hub().registry().find(id)
-                .map(c -> Response.ok(ConnectionView.of(c)).build())
+        Optional<ManagedConnection> local = hub().registry().find(id);
+        if (local.isPresent()) {
+            return Response.ok(ConnectionView.of(local.get())).build();
+        }
+        // another node's: what the cluster registry knows of it
+        return hub().cluster().find(id)
+                .map(c -> Response.ok(RemoteView.of(c)).build())
                 .orElseGet(() -> ApiError.notFound("no connection " + id));
+    }
+
+    /** A connection as the cluster registry knows it: the node that holds it has the live figures. */
+    public record RemoteView(String id, String node, String userId, String ip, String connectedAt) {
+        static RemoteView of(ClusterConnection c) {
+            return new RemoteView(c.id(), c.node(), c.userId().isEmpty() ? null : c.userId(),
+                    c.ip().isEmpty() ? null : c.ip(), java.time.Instant.ofEpochMilli(c.connectedAtMillis()).toString());
+        }
     }
 
     @DELETE

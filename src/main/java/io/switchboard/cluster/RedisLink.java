@@ -49,12 +49,13 @@ public final class RedisLink implements ClusterLink {
     private static final int BATCH = 1024;
     /**
      * Removes a node from the node table with its registry entries (those still naming it) in one
-     * step. KEYS: connections hash, the node's set of connection ids, node table; ARGV: node id.
+     * step. KEYS: connections hash, the node's set of connection ids, node table; ARGV: node id, the start of its registry values.
      */
     private static final String FORGET_NODE = String.join("\n",
             "local ids = redis.call('SMEMBERS', KEYS[2])",
             "for _, id in ipairs(ids) do",
-            "  if redis.call('HGET', KEYS[1], id) == ARGV[1] then redis.call('HDEL', KEYS[1], id) end",
+            "  local v = redis.call('HGET', KEYS[1], id)",
+            "  if v and string.sub(v, 1, #ARGV[2]) == ARGV[2] then redis.call('HDEL', KEYS[1], id) end",
             "end",
             "redis.call('DEL', KEYS[2])",
             "redis.call('HDEL', KEYS[3], ARGV[1])",
@@ -222,8 +223,8 @@ public final class RedisLink implements ClusterLink {
     }
 
     @Override
-    public void registered(String connectionId) {
-        queue(new Op('R', connectionId, nodeId, null));
+    public void registered(String connectionId, String record) {
+        queue(new Op('R', connectionId, record, null));
     }
 
     @Override
@@ -251,7 +252,8 @@ public final class RedisLink implements ClusterLink {
             dead = pubsub;
             pubsub = null;
         }
-        lost("the pub/sub probe did not come back");
+        up.set(false); // the core logged this outage already
+        quiet.set(false);
         if (dead != null) {
             dead.closeAsync();
         }
@@ -288,11 +290,31 @@ public final class RedisLink implements ClusterLink {
     }
 
     @Override
-    public Optional<String> ownerOf(String connectionId) {
+    public Optional<String> recordOf(String connectionId) {
         if (!isAvailable()) {
             throw new ClusterUnavailableException("the cluster registry cannot be reached");
         }
         return Optional.ofNullable(await(commands.async().hget(prefix + "connections", connectionId)));
+    }
+
+    @Override
+    public java.util.Map<String, String> records(int limit) {
+        if (!isAvailable()) {
+            throw new ClusterUnavailableException("the cluster registry cannot be reached");
+        }
+        java.util.Map<String, String> found = new java.util.HashMap<>();
+        io.lettuce.core.MapScanCursor<String, String> cursor = null;
+        do {
+            cursor = await(cursor == null
+                    ? commands.async().hscan(prefix + "connections", io.lettuce.core.ScanArgs.Builder.limit(1000))
+                    : commands.async().hscan(prefix + "connections", cursor, io.lettuce.core.ScanArgs.Builder.limit(1000)));
+            for (var e : cursor.getMap().entrySet()) {
+                if (found.size() < limit) {
+                    found.put(e.getKey(), e.getValue());
+                }
+            }
+        } while (!cursor.isFinished() && found.size() < limit);
+        return found;
     }
 
     @Override
@@ -308,6 +330,9 @@ public final class RedisLink implements ClusterLink {
             try {
                 if (System.nanoTime() - lastTick >= 1_000_000_000L) {
                     lastTick = System.nanoTime();
+                    if (!up.get() && commands != null && pubsub != null && commands.isOpen() && pubsub.isOpen()) {
+                        back(); // both reconnected without a callback seeing both open at once
+                    }
                     tick();
                 }
                 if (commands == null || pubsub == null) {
@@ -363,7 +388,7 @@ public final class RedisLink implements ClusterLink {
                 case 'N' -> async.hset(prefix + "nodes", op.topic(), op.payload());
                 case 'F' -> async.eval(FORGET_NODE, io.lettuce.core.ScriptOutputType.INTEGER,
                         new String[] {prefix + "connections", prefix + "node:" + op.topic() + ":connections", prefix + "nodes"},
-                        op.topic());
+                        op.topic(), io.switchboard.core.ClusterConnection.prefixOf(op.topic()));
                 case 'S' -> {
                     subscribe.add(prefix + op.topic());
                     subscribed.add(op.done());

@@ -43,18 +43,25 @@ public interface ClusterLink {
     /** Whether the link can carry messages now. */
     boolean isAvailable();
 
-    /** Records that this node holds connection {@code id} (the cluster registry). */
-    void registered(String connectionId);
+    /** Records that this node holds connection {@code id} (the cluster registry), with its record. */
+    void registered(String connectionId, String record);
 
     void unregistered(String connectionId);
 
     /**
-     * The node holding connection {@code id}, as recorded by {@link #registered}; may wait for an
-     * answer up to the implementation's timeout.
+     * The record {@link #registered} wrote for connection {@code id}; may wait for an answer up to the
+     * implementation's timeout.
      *
      * @throws ClusterUnavailableException when the registry cannot be asked
      */
-    Optional<String> ownerOf(String connectionId);
+    Optional<String> recordOf(String connectionId);
+
+    /**
+     * Up to {@code limit} records of the registry, by connection id (any order).
+     *
+     * @throws ClusterUnavailableException when the registry cannot be read
+     */
+    java.util.Map<String, String> records(int limit);
 
     /** Writes this node's presence record (an expiring entry of the node table). */
     void presence(String nodeId, String record, long ttlMillis);
@@ -116,7 +123,7 @@ public interface ClusterLink {
         }
 
         @Override
-        public void registered(String connectionId) {
+        public void registered(String connectionId, String record) {
         }
 
         @Override
@@ -124,8 +131,13 @@ public interface ClusterLink {
         }
 
         @Override
-        public Optional<String> ownerOf(String connectionId) {
+        public Optional<String> recordOf(String connectionId) {
             return Optional.empty();
+        }
+
+        @Override
+        public java.util.Map<String, String> records(int limit) {
+            return java.util.Map.of();
         }
 
         @Override

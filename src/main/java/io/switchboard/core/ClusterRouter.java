@@ -177,7 +177,7 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         if (!isClustered() || !registered.add(c.id())) {
             return;
         }
-        link.registered(c.id());
+        link.registered(c.id(), ClusterConnection.of(c, nodeId).encode());
         synchronized (this) {
             if (acquire(userTopic(c.userId()))) {
                 link.subscribe(userTopic(c.userId()));
@@ -298,13 +298,52 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         if (!isClustered()) {
             return Outcome.NOT_FOUND;
         }
-        checkAvailable();
-        Optional<String> owner = link.ownerOf(id);
-        if (owner.isEmpty() || owner.get().equals(nodeId)) {
+        Optional<ClusterConnection> found = find(id);
+        if (found.isEmpty() || found.get().node().equals(nodeId)) {
             return Outcome.NOT_FOUND;
         }
-        sendChecked(nodeTopic(owner.get()), kind, id, rest);
+        sendChecked(nodeTopic(found.get().node()), kind, id, rest);
         return Outcome.FORWARDED;
+    }
+
+    /**
+     * Connection {@code id} as the cluster registry records it (whichever node holds it); empty when
+     * unknown or without a cluster.
+     *
+     * @throws ClusterUnavailableException when the registry cannot be asked
+     */
+    public Optional<ClusterConnection> find(String id) {
+        if (!isClustered()) {
+            return Optional.empty();
+        }
+        checkAvailable();
+        return link.recordOf(id).flatMap(value -> decodeRecord(id, value));
+    }
+
+    /**
+     * Up to {@code limit} connections of the whole cluster from its registry, oldest first.
+     *
+     * @throws ClusterUnavailableException when the registry cannot be read
+     */
+    public List<ClusterConnection> all(int limit) {
+        if (!isClustered()) {
+            return hub.registry().all().stream().map(c -> ClusterConnection.of(c, nodeId))
+                    .sorted(java.util.Comparator.comparingLong(ClusterConnection::connectedAtMillis)).limit(limit).toList();
+        }
+        checkAvailable();
+        return link.records(limit).entrySet().stream()
+                .flatMap(e -> decodeRecord(e.getKey(), e.getValue()).stream())
+                .sorted(java.util.Comparator.comparingLong(ClusterConnection::connectedAtMillis))
+                .toList();
+    }
+
+    private Optional<ClusterConnection> decodeRecord(String id, String value) {
+        try {
+            return Optional.of(ClusterConnection.decode(id, value));
+        } catch (IllegalArgumentException e) {
+            malformed.incrementAndGet();
+            return Optional.empty();
+        }
     }
 
     private void sendChecked(String topic, char kind, String target, String... rest) {
@@ -330,7 +369,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     @Override
     public void linkUp() {
         for (String id : registered) {
-            link.registered(id); // Redis may have lost them (a restart without persistence)
+            // Redis may have lost them (a restart without persistence)
+            hub.registry().find(id).ifPresent(c -> link.registered(id, ClusterConnection.of(c, nodeId).encode()));
         }
         synchronized (this) {
             interest.forEach((topic, n) -> {

@@ -150,6 +150,22 @@ class ClusterRoutingTest {
     }
 
     @Test
+    void theRegistryFindsAndListsEveryNodesConnections() {
+        ManagedConnection bob = open(b, new RecordingConnection(), "bob");
+        clock.advance(java.time.Duration.ofSeconds(1));
+        ManagedConnection carol = open(c, new RecordingConnection(), "carol");
+
+        ClusterConnection found = a.cluster().find(bob.id()).orElseThrow();
+        assertEquals("b", found.node());
+        assertEquals("bob", found.userId());
+        assertEquals("127.0.0.1", found.ip());
+        assertEquals(List.of(bob.id(), carol.id()), a.cluster().all(100).stream().map(ClusterConnection::id).toList());
+
+        c.onTransportClosed(carol, 1000, "");
+        assertEquals(List.of(bob.id()), a.cluster().all(100).stream().map(ClusterConnection::id).toList());
+    }
+
+    @Test
     void subscriptionsAreCountedSoEachTopicIsAskedForOnce() {
         ManagedConnection one = open(b, new RecordingConnection(), "u1");
         ManagedConnection two = open(b, new RecordingConnection(), "u2");

@@ -97,8 +97,8 @@ final class FakeClusterBus {
         }
 
         @Override
-        public void registered(String connectionId) {
-            registry.put(connectionId, node);
+        public void registered(String connectionId, String record) {
+            registry.put(connectionId, record);
         }
 
         @Override
@@ -107,8 +107,13 @@ final class FakeClusterBus {
         }
 
         @Override
-        public Optional<String> ownerOf(String connectionId) {
+        public Optional<String> recordOf(String connectionId) {
             return Optional.ofNullable(registry.get(connectionId));
+        }
+
+        @Override
+        public Map<String, String> records(int limit) {
+            return Map.copyOf(registry);
         }
 
         @Override
@@ -124,7 +129,7 @@ final class FakeClusterBus {
         @Override
         public void forgetNode(String nodeId) {
             nodes.remove(nodeId);
-            registry.values().removeIf(nodeId::equals);
+            registry.values().removeIf(v -> v.startsWith(ClusterConnection.prefixOf(nodeId)));
         }
 
         @Override

@@ -44,8 +44,8 @@ class ClusterIT {
         int wildflyOffset = freeWildFlyOffset();
         payara = ServerProcess.launch("payara", node("p1", "ws://127.0.0.1:" + payaraPort + "/ws"), payaraPort - 8080);
         wildfly = ServerProcess.launch("wildfly", node("w1", "ws://127.0.0.1:" + (8080 + wildflyOffset) + "/ws"), wildflyOffset);
-        payara.awaitReady(Duration.ofMinutes(4));
-        wildfly.awaitReady(Duration.ofMinutes(4));
+        payara.awaitReady(Duration.ofMinutes(8));
+        wildfly.awaitReady(Duration.ofMinutes(8));
         payaraApi = new Api(payara.base(), ADMIN);
         wildflyApi = new Api(wildfly.base(), ADMIN);
     }
@@ -185,6 +185,14 @@ class ClusterIT {
 
             assertEquals(404, payaraApi.call("POST", "/connections/no-such-connection/messages", "{\"data\":1}").statusCode());
 
+            // the registry: WildFly's connection is found and listed through Payara
+            JsonObject remote = Api.json(payaraApi.get("/connections/" + bobId)).asJsonObject();
+            assertEquals("w1", remote.getString("node"));
+            assertEquals("bob-cluster", remote.getString("userId"));
+            jakarta.json.JsonArray all = Api.json(payaraApi.get("/connections?scope=cluster&user=bob-cluster")).asJsonArray();
+            assertEquals(1, all.size(), all.toString());
+            assertEquals(bobId, all.getJsonObject(0).getString("id"));
+
             assertEquals(202, payaraApi.call("POST", "/connections/" + bobId + "/reconnect",
                     "{\"reason\":\"rebalance\",\"url\":\"ws://elsewhere.example/ws\"}").statusCode());
             JsonObject reconnect = bob.next("reconnect");
@@ -205,7 +213,7 @@ class ClusterIT {
             Map<String, String> settings = new TreeMap<>(node("w-bad", "ws://127.0.0.1:1/ws"));
             settings.put("switchboard.cluster.redis.uri", "redis://:wrong-password-5678@127.0.0.1:" + guarded.port());
             try (ServerProcess bad = ServerProcess.launch("wildfly", settings, freeWildFlyOffset())) {
-                String line = bad.awaitLogLine("switchboard.cluster.redis.uri", Duration.ofMinutes(2));
+                String line = bad.awaitLogLine("switchboard.cluster.redis.uri", Duration.ofMinutes(6));
                 assertTrue(line.contains("password"), line);
                 List<String> leaks = new ArrayList<>();
                 for (String l : bad.logLines()) {
