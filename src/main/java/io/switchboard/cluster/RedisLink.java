@@ -71,6 +71,11 @@ public final class RedisLink implements ClusterLink {
     private final BlockingQueue<Op> outbound = new ArrayBlockingQueue<>(QUEUE);
     private final BlockingQueue<String[]> inbound = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
+    private final java.util.function.BiConsumer<Long, Throwable> countFailure = (receivers, failure) -> {
+        if (failure != null) {
+            dropped.incrementAndGet();
+        }
+    };
     /** True from a successful connect until the command or pub/sub connection reports a disconnect. */
     private final AtomicBoolean up = new AtomicBoolean();
     /** True until the first outage is logged; set again when the link is back. */
@@ -318,6 +323,11 @@ public final class RedisLink implements ClusterLink {
     }
 
     @Override
+    public int backlog() {
+        return outbound.size() + inbound.size();
+    }
+
+    @Override
     public long dropped() {
         return dropped.get();
     }
@@ -376,7 +386,9 @@ public final class RedisLink implements ClusterLink {
         List<String> unsubscribe = new ArrayList<>();
         for (Op op : batch) {
             switch (op.what()) {
-                case 'P' -> async.publish(prefix + op.topic(), op.payload());
+                // a publish that times out (Redis or this process starved for longer than redis-timeout)
+                // is never written: counted as dropped, never silent
+                case 'P' -> async.publish(prefix + op.topic(), op.payload()).whenComplete(countFailure);
                 case 'R' -> {
                     async.hset(prefix + "connections", op.topic(), op.payload());
                     async.sadd(prefix + "node:" + nodeId + ":connections", op.topic());

@@ -82,6 +82,9 @@ public interface ClusterLink {
      */
     void renew();
 
+    /** Messages waiting in the link's own queues, both ways: a probe behind them is late, not lost. */
+    int backlog();
+
     /** What the link dropped or failed to carry since it started (bounded queues overflowing). */
     long dropped();
 
@@ -155,6 +158,11 @@ public interface ClusterLink {
 
         @Override
         public void renew() {
+        }
+
+        @Override
+        public int backlog() {
+            return 0;
         }
 
         @Override

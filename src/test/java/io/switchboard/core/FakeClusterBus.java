@@ -138,6 +138,11 @@ final class FakeClusterBus {
         }
 
         @Override
+        public int backlog() {
+            return 0;
+        }
+
+        @Override
         public long dropped() {
             return 0;
         }
