@@ -29,6 +29,8 @@ final class ClusterPresence {
     private volatile boolean probeHealthy = true;
     /** The live nodes as last read, for {@link #bestOtherNode()}. */
     private volatile List<NodeInfo> lastNodes = List.of();
+    /** False while the link resubscribes after (re)connecting: no probe is sent then. */
+    private volatile boolean probeReady = true;
     /** Ticks since start, to read the node table every few seconds; only the tick thread touches it. */
     private long ticks;
 
@@ -47,6 +49,15 @@ final class ClusterPresence {
 
     long probesLost() {
         return probesLost.get();
+    }
+
+    void pauseProbe() {
+        probeReady = false;
+        probeSentAt = 0;
+    }
+
+    void resumeProbe() {
+        probeReady = true;
     }
 
     /** This node's own probe came back through pub/sub. */
@@ -87,7 +98,7 @@ final class ClusterPresence {
             link.renew();
             return;
         }
-        if (sent == 0) {
+        if (sent == 0 && probeReady) {
             probeSentAt = now == 0 ? 1 : now;
             router.sendProbe();
         }

@@ -373,11 +373,20 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             hub.registry().find(id).ifPresent(c -> link.registered(id, ClusterConnection.of(c, nodeId).encode()));
         }
         synchronized (this) {
+            // no probe until this node's own topic is subscribed again, or the probe would be lost to
+            // the resubscription itself and renew the link once more
+            presence.pauseProbe();
             interest.forEach((topic, n) -> {
                 if (n > 0) {
-                    link.subscribe(topic);
+                    CompletionStage<Void> done = link.subscribe(topic);
+                    if (topic.equals(nodeTopic(nodeId))) {
+                        done.whenComplete((ok, failed) -> presence.resumeProbe());
+                    }
                 }
             });
+            if (interest.getOrDefault(nodeTopic(nodeId), 0) <= 0) {
+                presence.resumeProbe(); // not started yet: start() subscribes it
+            }
             send(CONTROL, Envelope.HELLO, nodeId);
             send(CONTROL, Envelope.PATTERNS, nodeId, patternsByNode.get(nodeId).toArray(String[]::new));
         }
