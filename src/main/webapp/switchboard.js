@@ -96,7 +96,8 @@
     this.state = 'idle';           // idle, connecting, open, reconnecting, closed (final)
     this.connectionId = null;
     this.stats = { opens: 0, pingsAnswered: 0, timeAnswered: 0, refreshes: 0 };
-    this._target = url;            // a reconnect notice with a url changes it
+    this._target = url;            // the configured URL: every attempt goes there...
+    this._next = null;             // ...except the one right after a notice with a url, which tries it first
     this._handlers = {};
     this._ws = null;               // the current socket; events of older sockets are ignored
     this._attempt = 0;             // retries since the last stable connection
@@ -188,7 +189,8 @@
 
   Switchboard.prototype._dial = function (token) {
     var self = this;
-    var url = withQuery(this._target, 'heartbeat', 'app');
+    var url = withQuery(this._next || this._target, 'heartbeat', 'app');
+    this._next = null;
     if (token && this.options.tokenIn === 'query') {
       url = withQuery(url, 'access_token', token);
     }
@@ -328,7 +330,7 @@
           this._emit('message', m);
         }
         break;
-      case 'shutdown': this._planReconnect(ws, m.reconnectAfterMs, null); this._emit('message', m); break;
+      case 'shutdown': this._planReconnect(ws, m.reconnectAfterMs, m.url); this._emit('message', m); break;
       case 'reconnect': this._planReconnect(ws, m.afterMs, m.url); this._emit('message', m); break;
       default: this._emit('message', m);
     }
@@ -368,7 +370,7 @@
 
   Switchboard.prototype._planReconnect = function (ws, afterMs, url) {
     if (typeof url === 'string' && url) {
-      this._target = url;
+      this._next = url;
     }
     var delay = Math.max(0, Number(afterMs) || 0);
     this._plannedAt = Date.now() + delay;

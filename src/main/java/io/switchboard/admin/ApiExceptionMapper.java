@@ -27,6 +27,11 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
                             ? Response.Status.BAD_REQUEST : Response.Status.fromStatusCode(status.getStatusCode()),
                     code, status.getReasonPhrase());
         }
+        if (error instanceof io.switchboard.core.ClusterUnavailableException unavailable) {
+            // the cluster cannot be reached: nothing was delivered; the balancer or caller may retry
+            return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE, "unavailable",
+                    unavailable.getMessage())).header("Retry-After", "5").build();
+        }
         LOG.log(Level.WARNING, "admin API call failed", error);
         return ApiError.response(Response.Status.INTERNAL_SERVER_ERROR, "internal_error", "the server failed; see its log");
     }

@@ -1,7 +1,7 @@
 package io.switchboard.admin;
 
 import io.switchboard.core.Hub;
-import io.switchboard.core.ManagedConnection;
+import io.switchboard.core.ClusterRouter;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -44,14 +44,12 @@ public class ConnectionMessagesResource {
         if (request.error != null) {
             return request.error;
         }
-        Optional<ManagedConnection> target = hub.registry().find(id);
-        if (target.isEmpty()) {
-            return ApiError.notFound("no connection " + id);
-        }
-        if (!hub.channels().sendTo(target.get(), request.data)) {
-            return ApiError.response(Response.Status.CONFLICT, "not_open",
-                    "connection " + id + " is " + target.get().state() + ", not OPEN");
-        }
-        return PublishRequest.accepted(1);
+        ClusterRouter.Outcome outcome = hub.cluster().toConnection(id, request.data);
+        return switch (outcome) {
+            case NOT_FOUND -> ApiError.notFound("no connection " + id);
+            case NOT_OPEN -> ApiError.response(Response.Status.CONFLICT, "not_open", "connection " + id + " is not OPEN");
+            // FORWARDED: the node holding it sends it (CONTRACT.md section 13)
+            case DELIVERED, FORWARDED -> PublishRequest.accepted(1);
+        };
     }
 }

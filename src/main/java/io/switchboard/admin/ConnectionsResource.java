@@ -1,5 +1,7 @@
 package io.switchboard.admin;
 
+import io.switchboard.core.ClusterConnection;
+import io.switchboard.core.ClusterRouter;
 import io.switchboard.core.ConnectionState;
 import io.switchboard.core.Disconnect;
 import io.switchboard.core.Hub;
@@ -64,7 +66,9 @@ public class ConnectionsResource {
                          @Parameter(description = "At most this many, 1 to 10000", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "100"))
                          @QueryParam("limit") @DefaultValue("100") String limit,
                          @Parameter(description = "Skip this many first (paging; the X-Total-Count header gives the total)", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "0"))
-                         @QueryParam("offset") @DefaultValue("0") String offset) {
+                         @QueryParam("offset") @DefaultValue("0") String offset,
+                         @Parameter(description = "node (default): this node's connections; cluster: every node's, from the cluster registry (id, node, user, address, since)")
+                         @QueryParam("scope") @DefaultValue("node") String scope) {
         Optional<ConnectionState> wanted;
         try {
             wanted = state == null || state.isBlank()
@@ -81,6 +85,16 @@ public class ConnectionsResource {
         }
         if (max < 1 || max > MAX_LIMIT) {
             return ApiError.badRequest("limit must be between 1 and " + MAX_LIMIT);
+        }
+        if (scope.equals("cluster")) {
+            // every node's connections from the cluster registry: who holds them, user, address, since
+            return Response.ok(hub().cluster().all(MAX_LIMIT).stream()
+                    .filter(c -> user == null || user.isEmpty() || user.equals(c.userId()))
+                    .limit(max)
+                    .map(RemoteView::of)
+                    .toList()).build();
+        } else if (!scope.equals("node")) {
+            return ApiError.badRequest("scope must be node or cluster");
         }
         int skip;
         try {
@@ -108,9 +122,22 @@ public class ConnectionsResource {
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
     public Response get(@PathParam("id") String id) {
-        return hub().registry().find(id)
-                .map(c -> Response.ok(ConnectionView.of(c)).build())
+        Optional<ManagedConnection> local = hub().registry().find(id);
+        if (local.isPresent()) {
+            return Response.ok(ConnectionView.of(local.get())).build();
+        }
+        // another node's: what the cluster registry knows of it
+        return hub().cluster().find(id)
+                .map(c -> Response.ok(RemoteView.of(c)).build())
                 .orElseGet(() -> ApiError.notFound("no connection " + id));
+    }
+
+    /** A connection as the cluster registry knows it: the node that holds it has the live figures. */
+    public record RemoteView(String id, String node, String userId, String ip, String connectedAt) {
+        static RemoteView of(ClusterConnection c) {
+            return new RemoteView(c.id(), c.node(), c.userId().isEmpty() ? null : c.userId(),
+                    c.ip().isEmpty() ? null : c.ip(), java.time.Instant.ofEpochMilli(c.connectedAtMillis()).toString());
+        }
     }
 
     @DELETE
@@ -125,10 +152,6 @@ public class ConnectionsResource {
                           @Parameter(description = "A close code a server may send: 1000, 1001, 1003, 1007-1014, 3000-4999", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "1000"))
                           @QueryParam("code") @DefaultValue("1000") String code,
                           @Parameter(description = "At most 123 bytes of UTF-8") @QueryParam("reason") @DefaultValue("") String reason) {
-        Optional<ManagedConnection> found = hub().registry().find(id);
-        if (found.isEmpty()) {
-            return ApiError.notFound("no connection " + id);
-        }
         Disconnect why;
         try {
             why = Disconnect.byOperator(Integer.parseInt(code.trim()), reason);
@@ -137,8 +160,15 @@ public class ConnectionsResource {
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }
-        hub().close(found.get(), why);
-        return Response.accepted(ConnectionView.of(found.get())).build();
+        Optional<ManagedConnection> found = hub().registry().find(id);
+        if (found.isPresent()) {
+            hub().close(found.get(), why);
+            return Response.accepted(ConnectionView.of(found.get())).build();
+        }
+        // another node's connection: that node closes it (protocol.md, cluster)
+        return hub().cluster().close(id, why) == ClusterRouter.Outcome.FORWARDED
+                ? Response.accepted(new Forwarded(id, "forwarded")).build()
+                : ApiError.notFound("no connection " + id);
     }
 
     /** Service-initiated reconnect (protocol.md); closed by the server if the client has not left in time. */
@@ -158,21 +188,24 @@ public class ConnectionsResource {
                 @SchemaProperty(name = "afterMs", type = SchemaType.INTEGER, description = "0 to 3600000"),
                 @SchemaProperty(name = "url", type = SchemaType.STRING, description = "A ws:// or wss:// URL to reconnect to")})))
             String body) {
-        Optional<ManagedConnection> found = hub().registry().find(id);
-        if (found.isEmpty()) {
-            return ApiError.notFound("no connection " + id);
-        }
         ReconnectRequest request;
         try {
             request = ReconnectRequest.parse(body);
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }
-        if (!hub().heartbeats().requestReconnect(found.get(), request.reason(), request.afterMs(), request.url())) {
-            return ApiError.response(Response.Status.CONFLICT, "not_live", "connection " + id + " is already closing");
-        }
-        return Response.accepted(ConnectionView.of(found.get())).build();
+        Optional<ManagedConnection> found = hub().registry().find(id);
+        ClusterRouter.Outcome outcome = hub().cluster().reconnect(id, request.reason(), request.afterMs(), request.url());
+        return switch (outcome) {
+            case NOT_FOUND -> ApiError.notFound("no connection " + id);
+            case NOT_OPEN -> ApiError.response(Response.Status.CONFLICT, "not_live", "connection " + id + " is already closing");
+            case DELIVERED -> Response.accepted(found.map(ConnectionView::of).orElse(null)).build();
+            case FORWARDED -> Response.accepted(new Forwarded(id, "forwarded")).build();
+        };
     }
+
+    /** The answer when another node holds the connection and was asked to act. */
+    public record Forwarded(String id, String status) { }
 
     private Hub hub() {
         return runtime.hub();

@@ -46,8 +46,12 @@ public final class SwitchboardClient implements AutoCloseable {
     private final Link.Events linkEvents = new LinkEvents();
 
     // Everything below is touched on the serial executor only (volatile where read by getters).
-    /** Where the next connection goes; a {@code reconnect} notice with a url changes it. */
-    private URI target;
+    /**
+     * Where the next connection attempt goes instead of the configured URI, once: the {@code url} of a
+     * {@code shutdown} or {@code reconnect} notice. Null otherwise; every later attempt goes back to
+     * the configured URI (a load balancer, typically).
+     */
+    private URI next;
     private volatile State state = State.IDLE;
     /** The current connection, or null between connections; events of older links are ignored. */
     private Link link;
@@ -68,7 +72,6 @@ public final class SwitchboardClient implements AutoCloseable {
         this.dialer = new Dialer(options);
         this.serial = new SerialExecutor(options.workersOrDefault());
         this.timers = options.timersOrDefault();
-        this.target = options.uri;
     }
 
     /** Options for a client of the endpoint at {@code uri}, such as {@code ws://host:8080/ws}. */
@@ -223,7 +226,9 @@ public final class SwitchboardClient implements AutoCloseable {
         setState(State.CONNECTING);
         Dialer.Dialing dialing;
         try {
-            dialing = dialer.dial(target, l);
+            URI to = next != null ? next : options.uri;
+            next = null;
+            dialing = dialer.dial(to, l);
         } catch (RuntimeException e) {
             // a token supplier that failed, or a URI the JDK refuses: try again later, like a refused connection
             lost(l, Link.NO_CLOSE_FRAME, "could not start a connection: " + e, false, 0);
@@ -331,7 +336,7 @@ public final class SwitchboardClient implements AutoCloseable {
                 }
             }
             case "shutdown" -> {
-                planReconnect(l, message.get("reconnectAfterMs"), null);
+                planReconnect(l, message.get("reconnectAfterMs"), message.get("url"));
                 notify(() -> listener.onMessage(message));
             }
             case "reconnect" -> {
@@ -372,10 +377,10 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
-    /** A shutdown or reconnect notice: leave after its delay, then connect again (to its url, if any). */
+    /** A shutdown or reconnect notice: leave after its delay, then connect again (to its url first, if any). */
     private void planReconnect(Link l, JsonValue afterMs, JsonValue url) {
         long delayMs = afterMs instanceof JsonNumber n ? Math.max(0, n.longValue()) : 0;
-        target = Wire.reconnectTarget(url, target);
+        next = Wire.reconnectTarget(url, null);
         schedule.plan(delayMs);
         restartLinkTimer(Duration.ofMillis(delayMs), () -> {
             l.close(1000, "reconnecting");

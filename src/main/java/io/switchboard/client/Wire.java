@@ -78,7 +78,7 @@ final class Wire {
                 .add("t1", receivedMillis).add("t2", nowMillis).build().toString();
     }
 
-    /** The {@code url} of a {@code reconnect} notice, or {@code current} when it has none or it is not a URI. */
+    /** The {@code url} of a {@code shutdown} or {@code reconnect} notice, or {@code current} when it has none or it is not a URI. */
     static URI reconnectTarget(JsonValue url, URI current) {
         if (url instanceof JsonString s && !s.getString().isBlank()) {
             try {

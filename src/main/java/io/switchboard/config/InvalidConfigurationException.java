@@ -22,6 +22,6 @@ public final class InvalidConfigurationException extends RuntimeException {
 
     /** Secrets are never echoed, not even when they are malformed. */
     private static String display(String key, String value) {
-        return key.endsWith(".secret") || key.endsWith(".token") ? "<hidden>" : "'" + value + "'";
+        return key.endsWith(".secret") || key.endsWith(".token") || key.endsWith(".uri") ? "<hidden>" : "'" + value + "'";
     }
 }

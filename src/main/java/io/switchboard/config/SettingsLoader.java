@@ -106,7 +106,39 @@ public final class SettingsLoader {
                 shutdown,
                 timeSync,
                 history,
-                r.optional("switchboard.admin.token"));
+                r.optional("switchboard.admin.token"),
+                cluster(r, history));
+    }
+
+    private static Settings.Cluster cluster(ConfigReader r, Settings.History history) {
+        Optional<String> uri = r.optional("switchboard.cluster.redis.uri").filter(u -> !u.isBlank()).map(String::trim);
+        uri.ifPresent(RedisUris::check);
+        if (uri.isPresent() && history.enabled()) {
+            // each node would number a channel's messages on its own: offsets would differ between nodes
+            throw ConfigReader.invalid("switchboard.history.size", Integer.toString(history.size()),
+                    "must be 0 while switchboard.cluster.redis.uri is set (history shared by a cluster is not built yet)");
+        }
+        String name = r.optional("switchboard.cluster.name").orElse("switchboard").trim();
+        if (name.isEmpty() || name.length() > 64 || !name.matches("[A-Za-z0-9_.-]+")) {
+            throw ConfigReader.invalid("switchboard.cluster.name", name,
+                    "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        Optional<String> publicUrl = r.optional("switchboard.node.public-url").filter(u -> !u.isBlank()).map(String::trim);
+        publicUrl.ifPresent(u -> {
+            String scheme = null;
+            try {
+                scheme = java.net.URI.create(u).getScheme();
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+                throw ConfigReader.invalid("switchboard.node.public-url", u, "must be a ws:// or wss:// URL");
+            }
+        });
+        return new Settings.Cluster(uri, name, publicUrl,
+                r.positiveDuration("switchboard.cluster.node-timeout", "10s"),
+                r.positiveDuration("switchboard.cluster.request-timeout", "5s"),
+                r.positiveDuration("switchboard.cluster.redis-timeout", "2s"));
     }
 
     private static String hostName() {

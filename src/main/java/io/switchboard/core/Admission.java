@@ -15,6 +15,8 @@ public record Admission(Reservation reservation, Refusal refusal, long retryAfte
     /** Why a connection was not admitted; each maps to one row of protocol.md. */
     public enum Refusal {
         DRAINING("draining", 503),
+        /** The cluster's shared state (limits, registry) cannot be reached (CONTRACT.md section 13). */
+        CLUSTER_UNAVAILABLE("cluster unavailable", 503),
         GLOBAL_LIMIT("global connection limit", 503),
         IP_LIMIT("per-ip connection limit", 429),
         USER_LIMIT("per-user connection limit", 429),

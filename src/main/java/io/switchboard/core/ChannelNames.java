@@ -89,4 +89,14 @@ public final class ChannelNames {
         }
         return granted.length == wanted.length;
     }
+
+    /** Whether a parsed pattern holds a wildcard segment, so that it can match more than one name. */
+    public static boolean isPattern(String[] segments) {
+        for (String s : segments) {
+            if (s.equals(ONE) || s.equals(REST)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -90,7 +90,7 @@ public final class Channels {
                     "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
             return;
         }
-        boolean exact = isExact(pattern);
+        boolean exact = !ChannelNames.isPattern(pattern);
         if (request.since() != null && !exact) {
             hub.counters().badMessage();
             refuse(c, request, Outbound.Error.BAD_REQUEST, "\"since\" needs an exact channel name, not a pattern");
@@ -105,7 +105,7 @@ public final class Channels {
         }
         // interned: thousands of connections subscribe to the same few channels, and each keeps its
         // patterns for its life (the JVM drops an interned string once nothing refers to it)
-        c.addSubscription(request.channel().intern());
+        boolean added = c.addSubscription(request.channel().intern());
         index.subscribe(pattern, c);
         if (c.state() == ConnectionState.CLOSED) {
             release(c); // released while we subscribed: undo, or the index would keep it
@@ -116,8 +116,12 @@ public final class Channels {
         } else if (request.since() != null) {
             hub.counters().recovery(false); // history is off: nothing to recover from
             hub.send(c, new Outbound.Subscribed(request.channel(), request.id(), false, null, null));
-        } else {
+        } else if (!added) {
             hub.send(c, new Outbound.Subscribed(request.channel(), request.id()));
+        } else {
+            // in a cluster, "subscribed" once other nodes' publishes reach this node too
+            hub.cluster().subscribed(request.channel(), ChannelNames.isPattern(pattern))
+                    .whenComplete((ok, failed) -> hub.send(c, new Outbound.Subscribed(request.channel(), request.id())));
         }
     }
 
@@ -171,15 +175,6 @@ public final class Channels {
         }
     }
 
-    private static boolean isExact(String[] pattern) {
-        for (String segment : pattern) {
-            if (segment.equals(ChannelNames.ONE) || segment.equals(ChannelNames.REST)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void unsubscribe(ManagedConnection c, Inbound.Unsubscribe request) {
         String[] pattern = parse(c, request, true);
         if (pattern == null) {
@@ -187,6 +182,7 @@ public final class Channels {
         }
         if (c.removeSubscription(request.channel())) {
             index.unsubscribe(pattern, c);
+            hub.cluster().unsubscribed(request.channel(), ChannelNames.isPattern(pattern));
         }
         hub.send(c, new Outbound.Unsubscribed(request.channel(), request.id()));
     }
@@ -200,7 +196,12 @@ public final class Channels {
             refuse(c, request, Outbound.Error.FORBIDDEN, "not allowed to publish to '" + request.channel() + "'");
             return;
         }
-        deliver(request.channel(), name, request.data());
+        try {
+            publish(request.channel(), name, request.data());
+        } catch (ClusterUnavailableException e) {
+            refuse(c, request, Outbound.Error.UNAVAILABLE, e.getMessage());
+            return;
+        }
         hub.send(c, new Outbound.Published(request.channel(), request.id()));
     }
 
@@ -219,13 +220,32 @@ public final class Channels {
     }
 
     /**
-     * Publishes {@code data} (JSON text) to every subscriber of {@code channel} on this node.
+     * Publishes {@code data} (JSON text) to every subscriber of {@code channel}, on this node and, in a
+     * cluster, on the others.
      *
-     * @return how many connections it was queued to
-     * @throws IllegalArgumentException when {@code channel} is not a valid channel name
+     * @return how many connections of this node it was queued to
+     * @throws IllegalArgumentException    when {@code channel} is not a valid channel name
+     * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
      */
     public int publish(String channel, String data) {
-        return deliver(channel, ChannelNames.name(channel), data);
+        return publish(channel, ChannelNames.name(channel), data);
+    }
+
+    /**
+     * The one way a channel message enters Switchboard, from a client or the API: a message is
+     * numbered, kept or sent to other nodes here and nowhere else.
+     */
+    private int publish(String channel, String[] name, String data) {
+        ClusterRouter cluster = hub.cluster();
+        cluster.checkAvailable();
+        int queued = deliver(channel, name, data);
+        cluster.publishChannel(channel, name, data);
+        return queued;
+    }
+
+    /** Delivers a channel message that came from another node to this node's subscribers. */
+    int deliverLocal(String channel, String[] name, String data) {
+        return fanOut(channel, name, data, 0, null);
     }
 
     /** The one way a channel message leaves: through the history when it is on, straight out otherwise. */
@@ -277,13 +297,37 @@ public final class Channels {
         return c.state() == ConnectionState.OPEN && delivery.send(c, null, codec.prepare(null, data));
     }
 
-    /** Sends {@code data} to every open connection of {@code userId} on this node; returns how many. */
+    /**
+     * Sends {@code data} to every open connection of {@code userId}, on every node; returns how many
+     * of this node's it was queued to.
+     *
+     * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
+     */
     public int sendToUser(String userId, String data) {
+        hub.cluster().checkAvailable();
+        int queued = sendToUserLocal(userId, data);
+        hub.cluster().publishUser(userId, data);
+        return queued;
+    }
+
+    int sendToUserLocal(String userId, String data) {
         return sendToAll(c -> userId.equals(c.userId()), data);
     }
 
-    /** Sends {@code data} to every open connection on this node, serialised once; returns how many. */
+    /**
+     * Sends {@code data} to every open connection of every node, serialised once per node; returns how
+     * many of this node's it was queued to.
+     *
+     * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
+     */
     public int broadcast(String data) {
+        hub.cluster().checkAvailable();
+        int queued = broadcastLocal(data);
+        hub.cluster().publishBroadcast(data);
+        return queued;
+    }
+
+    int broadcastLocal(String data) {
         return sendToAll(c -> true, data);
     }
 
@@ -353,7 +397,9 @@ public final class Channels {
                 catchingUp.remove(new CatchUp.Key(c, p));
             }
             if (c.removeSubscription(p)) {
-                index.unsubscribe(ChannelNames.pattern(p), c);
+                String[] pattern = ChannelNames.pattern(p);
+                index.unsubscribe(pattern, c);
+                hub.cluster().unsubscribed(p, ChannelNames.isPattern(pattern));
             }
         }
     }

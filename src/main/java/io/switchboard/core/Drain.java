@@ -143,9 +143,11 @@ public final class Drain {
                 + " drainTimeoutMs=" + settings.drainTimeout().toMillis());
         int sent = 0;
         if (settings.notifyClients()) {
+            // in a cluster: the least-loaded node that is not draining, where clients should go first
+            String url = hub.cluster().bestOtherNode().orElse(null);
             for (ManagedConnection c : toNotify) {
                 if (c.state() == ConnectionState.OPEN) {
-                    hub.send(c, new Outbound.Shutdown(why, jitterMs.getAsLong(), settings.drainTimeout().toMillis()));
+                    hub.send(c, new Outbound.Shutdown(why, jitterMs.getAsLong(), settings.drainTimeout().toMillis(), url));
                     sent++;
                 }
             }

@@ -85,6 +85,9 @@ public final class Gatekeeper {
         if (limits.isDraining()) {
             return refuse(ip, Admission.Refusal.DRAINING, ConnectionLimits.RETRY_AFTER_UNAVAILABLE_SECONDS, "");
         }
+        if (!hub.cluster().isAvailable()) {
+            return refuse(ip, Admission.Refusal.CLUSTER_UNAVAILABLE, ConnectionLimits.RETRY_AFTER_UNAVAILABLE_SECONDS, "");
+        }
         if (!originAllowed(origin)) {
             return refuse(ip, Admission.Refusal.FORBIDDEN_ORIGIN, 0, "");
         }

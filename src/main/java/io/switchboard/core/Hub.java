@@ -37,26 +37,37 @@ public final class Hub {
     private final Channels channels;
     private final Gatekeeper gatekeeper;
     private final TokenLifetime tokenLifetime;
+    private final ClusterRouter cluster;
 
-    /** A hub whose channel history, when {@code switchboard.history.size} is above 0, is in this node's memory. */
+    /**
+     * A node alone (no cluster) whose channel history, when {@code switchboard.history.size} is above 0,
+     * is in this node's memory.
+     */
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
-        this(settings, clock, codec, settings.history().enabled()
-                ? sink -> new MemoryHistory(settings.history(), clock, MemoryHistory.newNodeEpoch(), sink)
-                : null);
+        this(settings, clock, codec, memoryHistory(settings, clock), ClusterLink.alone(), new LifecycleLog());
     }
 
     /**
-     * @param historyStore builds the channel history around this node's fan-out, or null when history
-     *                     is off; a cluster passes its shared store here
+     * A node alone with the channel history {@code historyStore} builds around this node's fan-out, or
+     * none when it is null.
      */
     public Hub(Settings settings, Clock clock, MessageCodec codec,
                Function<HistoryStore.Sink, HistoryStore> historyStore) {
-        this(settings, clock, codec, historyStore, new LifecycleLog());
+        this(settings, clock, codec, historyStore, ClusterLink.alone(), new LifecycleLog());
+    }
+
+    /**
+     * A node that reaches the others through {@code link}; call {@link ClusterRouter#start()} once built.
+     * Channel history in a cluster needs a store shared by every node, which does not exist yet: the
+     * settings refuse history with a cluster, so this hub keeps none.
+     */
+    public Hub(Settings settings, Clock clock, MessageCodec codec, ClusterLink link) {
+        this(settings, clock, codec, null, link, new LifecycleLog());
     }
 
     /** A hub whose lifecycle lines go to {@code log} instead of the lifecycle logger. */
     Hub(Settings settings, Clock clock, MessageCodec codec,
-        Function<HistoryStore.Sink, HistoryStore> historyStore, LifecycleLog log) {
+        Function<HistoryStore.Sink, HistoryStore> historyStore, ClusterLink link, LifecycleLog log) {
         this.log = Objects.requireNonNull(log, "log");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -67,9 +78,16 @@ public final class Hub {
         this.channels = new Channels(this, delivery, codec, historyStore);
         this.tokenLifetime = new TokenLifetime(this, sweeper);
         this.gatekeeper = new Gatekeeper(this, settings, clock);
+        this.cluster = new ClusterRouter(this, Objects.requireNonNull(link, "link"));
         if (channels.history() != null) {
             sweeper.schedule(this::expireHistory, clock.nanoTime() + HISTORY_EXPIRY_PERIOD);
         }
+    }
+
+    private static Function<HistoryStore.Sink, HistoryStore> memoryHistory(Settings settings, Clock clock) {
+        return settings.history().enabled()
+                ? sink -> new MemoryHistory(settings.history(), clock, MemoryHistory.newNodeEpoch(), sink)
+                : null;
     }
 
     /** How often retained messages past the ttl are dropped when nothing reads or publishes. */
@@ -81,6 +99,11 @@ public final class Hub {
         } finally {
             sweeper.schedule(this::expireHistory, clock.nanoTime() + HISTORY_EXPIRY_PERIOD);
         }
+    }
+
+    /** The other nodes, if any (protocol.md, cluster). */
+    public ClusterRouter cluster() {
+        return cluster;
     }
 
     /** The one timer of all connections; the shell calls {@link Sweeper#sweep()} every tick. */
@@ -182,6 +205,7 @@ public final class Hub {
         counters.entered(ConnectionState.OPEN);
         log.transition(c, ConnectionState.OPEN);
         heartbeats.opened(c);
+        cluster.opened(c);
         Settings.Heartbeat hb = settings.heartbeat();
         Settings.Limits limits = settings.limits();
         Settings.Rate rate = settings.rate();

@@ -13,7 +13,7 @@ public sealed interface Outbound {
      * The drain notice (protocol.md, drain): the server is going away; reconnect after {@code reconnectAfterMs},
      * and expect to be closed after {@code drainMs}.
      */
-    record Shutdown(String reason, long reconnectAfterMs, long drainMs) implements Outbound { }
+    record Shutdown(String reason, long reconnectAfterMs, long drainMs, String url) implements Outbound { }
     /** An app-level heartbeat ping ({@code ?heartbeat=app}); the client answers with a pong of the same id. */
     record Ping(long id) implements Outbound { }
 
@@ -45,7 +45,10 @@ public sealed interface Outbound {
         public static final String RATE_LIMITED = "rate_limited";
         /** A refresh token that did not verify; the connection keeps its old token's expiry. */
         public static final String INVALID_TOKEN = "invalid_token";
-        /** Something the request needs (such as a channel's history) cannot be reached now. */
+        /**
+         * Something the request needs cannot be reached now: a channel's history, or the other nodes of
+         * a cluster for a publish that must reach them (protocol.md, cluster).
+         */
         public static final String UNAVAILABLE = "unavailable";
     }
 

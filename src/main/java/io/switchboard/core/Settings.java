@@ -22,7 +22,8 @@ public record Settings(
         Shutdown shutdown,
         TimeSync timeSync,
         History history,
-        Optional<String> adminToken) {
+        Optional<String> adminToken,
+        Cluster cluster) {
 
     public Settings {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -34,7 +35,7 @@ public record Settings(
         return "Settings[nodeId=" + nodeId + ", " + auth + ", allowedOrigins=" + allowedOrigins
                 + ", " + heartbeat + ", idleTimeout=" + idleTimeout + ", closeTimeout=" + closeTimeout
                 + ", " + limits + ", " + rate + ", " + send + ", " + compression + ", " + shutdown
-                + ", " + timeSync + ", " + history + ", adminToken=" + (adminToken.isPresent() ? "set" : "unset") + "]";
+                + ", " + timeSync + ", " + history + ", adminToken=" + (adminToken.isPresent() ? "set" : "unset") + ", " + cluster + "]";
     }
 
     /**
@@ -109,6 +110,25 @@ public record Settings(
     public record History(int size, Duration ttl, int maxRecover, long maxBytes) {
         public boolean enabled() {
             return size > 0;
+        }
+    }
+
+    /**
+     * More than one node (section 13). {@code redisUri} empty means a node alone; it may carry a
+     * password and is never printed.
+     */
+    public record Cluster(Optional<String> redisUri, String name, Optional<String> publicUrl,
+                          Duration nodeTimeout, Duration requestTimeout, Duration redisTimeout) {
+
+        public boolean enabled() {
+            return redisUri.isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return "Cluster[redis=" + (redisUri.isPresent() ? "set" : "unset") + ", name=" + name
+                    + ", publicUrl=" + publicUrl.orElse("unset") + ", nodeTimeout=" + nodeTimeout
+                    + ", requestTimeout=" + requestTimeout + ", redisTimeout=" + redisTimeout + "]";
         }
     }
 }

@@ -33,7 +33,7 @@ public final class StopRehearsal {
         quiet.setUseParentHandlers(false);
         quiet.setLevel(Level.ALL); // every line is formatted, as a real drain's would be, and then dropped
         SteppingClock clock = new SteppingClock();
-        Hub hub = new Hub(settings, clock, codec, null, new LifecycleLog(quiet));
+        Hub hub = new Hub(settings, clock, codec, null, ClusterLink.alone(), new LifecycleLog(quiet));
         Drain drain = new Drain(hub, Drain.uniformJitter(settings.shutdown().reconnectJitter(), new Random()));
         drain.logTo(quiet::info);
         List<String> cleanups = new ArrayList<>();

@@ -146,6 +146,9 @@ public final class JsonMessageCodec implements MessageCodec {
             } else if (message instanceof Outbound.Shutdown d) {
                 g.write("type", "shutdown").write("reason", d.reason())
                         .write("reconnectAfterMs", d.reconnectAfterMs()).write("drainMs", d.drainMs());
+                if (d.url() != null) {
+                    g.write("url", d.url());
+                }
             } else if (message instanceof Outbound.Ping p) {
                 g.write("type", "ping").write("id", p.id());
             } else if (message instanceof Outbound.Time t) {

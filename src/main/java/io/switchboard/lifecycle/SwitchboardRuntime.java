@@ -1,11 +1,14 @@
 package io.switchboard.lifecycle;
 
+import io.switchboard.cluster.RedisLink;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.core.ClusterLink;
 import io.switchboard.core.Hub;
 import io.switchboard.core.Settings;
 import io.switchboard.core.TokenVerifier;
 import io.switchboard.endpoint.JsonMessageCodec;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -37,11 +40,24 @@ public class SwitchboardRuntime {
     @PostConstruct
     void start() {
         Settings settings = config.settings();
-        hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec());
+        ClusterLink link = settings.cluster().enabled()
+                ? new RedisLink(settings.cluster(), settings.nodeId()) : ClusterLink.alone();
+        hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec(), link);
         startedAtMillis = SystemClock.INSTANCE.epochMillis();
         startedNanos = SystemClock.INSTANCE.nanoTime();
         hub.gatekeeper().useVerifier(verifier);
+        hub.cluster().start();
         LOG.info("Switchboard started on node " + settings.nodeId() + " with " + settings);
+    }
+
+    @PreDestroy
+    void stop() {
+        try {
+            hub.cluster().stop();
+        } catch (Throwable e) {
+            // Payara may already have closed the class loader; the process is going anyway
+            LOG.fine("cluster link stop: " + e);
+        }
     }
 
     /** Forces creation at deployment time. */

@@ -97,7 +97,8 @@ class BrowserClientProtocolTest {
             awaitLog("open c2");
             assertTrue(moved.next().contains("\"type\":\"ping\""), "a probe after interval + timeout/2 of silence");
             awaitLog("close 1006 server unresponsive");
-            other.next().send(welcome("c3", 30_000, 10_000));
+            // the url was for one attempt: the next goes back to the configured URL
+            server.next().send(welcome("c3", 30_000, 10_000));
             awaitLog("open c3");
         }
     }

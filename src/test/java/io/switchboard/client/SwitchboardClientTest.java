@@ -106,6 +106,25 @@ class SwitchboardClientTest {
     }
 
     @Test
+    void aShutdownNoticeWithAUrlIsTriedFirstAndTheConfiguredUrlIsTheFallback() throws Exception {
+        FakeServer other = new FakeServer();
+        connect(SwitchboardClient.builder(server.uri()));
+        FakeServer.Peer first = server.next();
+        first.send(welcome("c1", 30_000, 10_000));
+        events.next("open");
+
+        first.send("{\"type\":\"shutdown\",\"reason\":\"maintenance\",\"reconnectAfterMs\":0,\"drainMs\":30000,\"url\":\""
+                + other.uri() + "\"}");
+        FakeServer.Peer moved = other.next();
+        other.close(); // the named node goes away before it welcomes the client
+        moved.drop();
+
+        FakeServer.Peer back = server.next();
+        back.send(welcome("c2", 30_000, 10_000));
+        assertEquals("open c2", events.next("open"));
+    }
+
+    @Test
     void aSilentServerIsProbedThenDroppedAndReconnectedTo() throws Exception {
         connect(SwitchboardClient.builder(server.uri()));
         FakeServer.Peer first = server.next();

@@ -105,4 +105,44 @@ class SettingsLoaderTest {
         assertFalse(s.toString().contains("adm1n-token"));
         assertTrue(s.toString().contains("jwtSecret=set"));
     }
+
+    @Test
+    void clusterSettingsDefaultToANodeAlone() {
+        Settings.Cluster c = load(Map.of()).cluster();
+        assertFalse(c.enabled());
+        assertEquals("switchboard", c.name());
+        assertEquals(Duration.ofSeconds(10), c.nodeTimeout());
+        assertEquals(Duration.ofSeconds(5), c.requestTimeout());
+        assertEquals(Duration.ofSeconds(2), c.redisTimeout());
+        assertTrue(c.publicUrl().isEmpty());
+    }
+
+    @Test
+    void aBadRedisUriNamesTheKeyAndNeverEchoesThePassword() {
+        for (String bad : List.of("http://:s3cr3t-pw@localhost:6379", "redis://:s3cr3t-pw@/0", "redis://:s3cr3t-pw@h:6379/db",
+                "redis://:s3cr3t-pw@h:6379 /0")) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> load(Map.of("switchboard.cluster.redis.uri", bad)), bad);
+            assertEquals("switchboard.cluster.redis.uri", e.key());
+            assertTrue(e.getMessage().contains("switchboard.cluster.redis.uri"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+        }
+        Settings ok = load(Map.of("switchboard.cluster.redis.uri", "redis://:pw@127.0.0.1:6379/2"));
+        assertTrue(ok.cluster().enabled());
+        assertFalse(ok.toString().contains("pw@"), ok.toString());
+        assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("switchboard.node.public-url", "http://example/ws")));
+        assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("switchboard.cluster.name", "has space")));
+    }
+
+    @Test
+    void historyWithAClusterIsRefusedNamingTheKey() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> load(Map.of("switchboard.cluster.redis.uri", "redis://:s3cr3t-pw@127.0.0.1:6379",
+                        "switchboard.history.size", "100")));
+        assertEquals("switchboard.history.size", e.key());
+        assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+        assertTrue(load(Map.of("switchboard.history.size", "100")).history().enabled());
+    }
 }

@@ -39,7 +39,7 @@ class CountersTest {
 
     @Test
     void everyRejectionReasonIsKnownAndInBandFailuresAreCountedWithTheHandshakeOnes() {
-        assertEquals(List.of("draining", "global connection limit", "per-ip connection limit", "per-user connection limit",
+        assertEquals(List.of("draining", "cluster unavailable", "global connection limit", "per-ip connection limit", "per-user connection limit",
                 "handshake rate per ip", "origin not allowed", "invalid token", "no token", "auth required", "auth timeout"),
                 Counters.REJECTION_REASONS);
 

@@ -79,7 +79,8 @@ class AsyncApiDocumentTest {
         JsonMessageCodec codec = new JsonMessageCodec();
         List<Outbound> samples = List.of(
                 new Outbound.Welcome("c-1", "alice", "node-1", HeartbeatMode.APP, 30000, 10000, 1048576, 20, 40, 1763800000000L),
-                new Outbound.Shutdown("server shutting down", 1200, 30000),
+                new Outbound.Shutdown("server shutting down", 1200, 30000, null),
+                new Outbound.Shutdown("server shutting down", 1200, 30000, "ws://node-2:8080/ws"),
                 new Outbound.Ping(7),
                 new Outbound.Time(1763800000000L, null, null),
                 new Outbound.Time(1763800000000L, 1763800000001L, 1763800000002L),

@@ -44,12 +44,27 @@ public final class ServerProcess implements AutoCloseable {
      * application's class files with it).
      */
     public static ServerProcess start(Map<String, String> settings, int portOffset, boolean ownRootDir) throws Exception {
+        ServerProcess server = launch(Servers.name(), settings, portOffset, ownRootDir);
+        server.awaitReady(Duration.ofMinutes(3));
+        return server;
+    }
+
+    /**
+     * Starts {@code server} ({@code payara} or {@code wildfly}, whichever the test run is for) without
+     * waiting: Payara Micro on HTTP port 8080 + {@code portOffset}, WildFly with that port offset.
+     */
+    public static ServerProcess launch(String server, Map<String, String> settings, int portOffset) throws Exception {
+        return launch(server, settings, portOffset, true);
+    }
+
+    private static ServerProcess launch(String server, Map<String, String> settings, int portOffset,
+                                        boolean ownRootDir) throws Exception {
         Path work = Files.createTempDirectory("switchboard-e2e");
         Path log = work.resolve("server.log");
         List<String> command = new ArrayList<>();
         URL base;
         URI readiness;
-        if (Servers.name().equals("wildfly")) {
+        if (server.equals("wildfly")) {
             Path home = Path.of(System.getProperty("jboss.home"));
             Path standalone = work.resolve("standalone");
             copyTree(home.resolve("standalone"), standalone);
@@ -80,14 +95,26 @@ public final class ServerProcess implements AutoCloseable {
         // settings as environment variables: SWITCHBOARD_SHUTDOWN_DRAIN_TIMEOUT for switchboard.shutdown.drain-timeout
         all.forEach((key, value) ->
                 builder.environment().put(key.toUpperCase().replace('.', '_').replace('-', '_'), value));
-        if (Servers.name().equals("wildfly")) {
+        if (server.equals("wildfly")) {
             // WildFly waits for suspendable activities on SIGTERM only with a suspend timeout (default 0)
             builder.environment().put("JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -Dorg.wildfly.sigterm.suspend.timeout="
                     + sigtermGraceSeconds(settings));
         }
-        ServerProcess server = new ServerProcess(builder.start(), base, readiness, log);
-        server.awaitReady(Duration.ofMinutes(3));
-        return server;
+        return new ServerProcess(builder.start(), base, readiness, log);
+    }
+
+    /** The log line that matches, waiting for it; fails when none appears in time. */
+    public String awaitLogLine(String contains, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            for (String line : logLines()) {
+                if (line.contains(contains)) {
+                    return line;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no log line with '" + contains + "' within " + limit + ":\n" + logTail());
     }
 
     /** drain-timeout plus close.timeout plus five seconds, in whole seconds: the grace a container must give. */
@@ -152,7 +179,7 @@ public final class ServerProcess implements AutoCloseable {
         return all;
     }
 
-    private void awaitReady(Duration limit) throws Exception {
+    public void awaitReady(Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() - deadline < 0) {
             if (!process.isAlive()) {

@@ -1,0 +1,468 @@
+package io.switchboard.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.switchboard.config.InvalidConfigurationException;
+import io.switchboard.core.ClusterLink;
+import io.switchboard.core.ClusterUnavailableException;
+import io.switchboard.core.Settings;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The cluster port on a real Redis, with Lettuce: topics are Redis pub/sub channels named
+ * {@code <cluster.name>:<topic>}, the registry is the hash {@code <cluster.name>:connections}.
+ *
+ * <p>Two connections: one for pub/sub, one for commands. Nothing the core calls waits for Redis:
+ * outbound operations go to a bounded queue that one sender thread drains in batches, writing each
+ * batch as one pipeline (auto-flush off, one flush per batch); inbound messages go from Lettuce's
+ * event loop to a bounded queue that one dispatcher thread hands to the core in arrival order. A full
+ * queue drops and counts ({@link #dropped()}); it never blocks Lettuce's event loop.
+ */
+public final class RedisLink implements ClusterLink {
+
+    private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
+    static final String KEY = "switchboard.cluster.redis.uri";
+    private static final int QUEUE = 100_000;
+    private static final int BATCH = 1024;
+    /**
+     * Removes a node from the node table with its registry entries (those still naming it) in one
+     * step. KEYS: connections hash, the node's set of connection ids, node table; ARGV: node id, the start of its registry values.
+     */
+    private static final String FORGET_NODE = String.join("\n",
+            "local ids = redis.call('SMEMBERS', KEYS[2])",
+            "for _, id in ipairs(ids) do",
+            "  local v = redis.call('HGET', KEYS[1], id)",
+            "  if v and string.sub(v, 1, #ARGV[2]) == ARGV[2] then redis.call('HDEL', KEYS[1], id) end",
+            "end",
+            "redis.call('DEL', KEYS[2])",
+            "redis.call('HDEL', KEYS[3], ARGV[1])",
+            "return #ids");
+
+    /** One outbound operation; {@code done} is completed for subscribes. */
+    private record Op(char what, String topic, String payload, CompletableFuture<Void> done) { }
+
+    private final Settings.Cluster settings;
+    private final String nodeId;
+    private final String prefix;
+    private final Duration timeout;
+    private final BlockingQueue<Op> outbound = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<String[]> inbound = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicLong dropped = new AtomicLong();
+    private final java.util.function.BiConsumer<Long, Throwable> countFailure = (receivers, failure) -> {
+        if (failure != null) {
+            dropped.incrementAndGet();
+        }
+    };
+    /** True from a successful connect until the command or pub/sub connection reports a disconnect. */
+    private final AtomicBoolean up = new AtomicBoolean();
+    /** True until the first outage is logged; set again when the link is back. */
+    private final AtomicBoolean quiet = new AtomicBoolean(true);
+    private volatile boolean stopped;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> commands;
+    private StatefulRedisPubSubConnection<String, String> pubsub;
+    private Receiver receiver;
+    private Thread sender;
+    private Thread dispatcher;
+
+    public RedisLink(Settings.Cluster settings, String nodeId) {
+        this.settings = settings;
+        this.nodeId = nodeId;
+        this.prefix = settings.name() + ":";
+        this.timeout = settings.redisTimeout();
+    }
+
+    /**
+     * Connects both connections, or stops the deployment when Redis refuses the password. Redis not
+     * reachable at all is not fatal: the node starts unavailable and keeps trying.
+     */
+    @Override
+    public void start(Receiver receiver) {
+        this.receiver = receiver;
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(settings.redisUri().orElseThrow());
+        } catch (IllegalArgumentException e) {
+            throw InvalidConfigurationException.of(KEY, "", "not a Redis URI");
+        }
+        uri.setTimeout(timeout);
+        client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+                .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (commands != null && pubsub != null && commands.isOpen() && pubsub.isOpen()) {
+                    back();
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                lost("the connection to Redis closed");
+            }
+        });
+        sender = thread("switchboard-cluster-sender", this::sendLoop);
+        dispatcher = thread("switchboard-cluster-dispatcher", this::dispatchLoop);
+        try {
+            connect();
+        } catch (RuntimeException e) {
+            if (refusedCredentials(e)) {
+                stop();
+                throw InvalidConfigurationException.of(KEY, "", "Redis refused the user name or password");
+            }
+            lost("Redis cannot be reached (" + rootMessage(e) + ")");
+        }
+        sender.start();
+        dispatcher.start();
+    }
+
+    private synchronized void connect() {
+        if (commands == null) {
+            commands = client.connect();
+            commands.setAutoFlushCommands(false);
+        }
+        if (pubsub == null) {
+            pubsub = client.connectPubSub();
+            pubsub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    if (!inbound.offer(new String[] {channel.substring(prefix.length()), message})) {
+                        dropped.incrementAndGet();
+                    }
+                }
+            });
+        }
+        back();
+    }
+
+    private void back() {
+        if (up.compareAndSet(false, true)) {
+            if (!quiet.getAndSet(true)) {
+                LOG.info("event=cluster-up node=" + nodeId + " redis reachable again");
+            }
+            if (!inbound.offer(new String[] {null, null})) {
+                dropped.incrementAndGet();
+            }
+        }
+    }
+
+    private void lost(String why) {
+        up.set(false);
+        if (quiet.compareAndSet(true, false)) {
+            LOG.warning("event=cluster-down node=" + nodeId + " reason=\"" + why + "\"");
+        }
+    }
+
+    static boolean refusedCredentials(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid password")
+                    || m.contains("invalid username-password")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    private Thread thread(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(String topic) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!outbound.offer(new Op('S', topic, null, done))) {
+            dropped.incrementAndGet();
+            done.complete(null);
+        }
+        return done;
+    }
+
+    @Override
+    public void unsubscribe(String topic) {
+        queue(new Op('U', topic, null, null));
+    }
+
+    @Override
+    public boolean publish(String topic, String payload) {
+        return isAvailable() && queue(new Op('P', topic, payload, null));
+    }
+
+    @Override
+    public void registered(String connectionId, String record) {
+        queue(new Op('R', connectionId, record, null));
+    }
+
+    @Override
+    public void presence(String node, String record, long ttlMillis) {
+        queue(new Op('N', node, record, null));
+    }
+
+    @Override
+    public java.util.Map<String, String> nodes() {
+        if (!isAvailable()) {
+            throw new ClusterUnavailableException("the node table cannot be reached");
+        }
+        return await(commands.async().hgetall(prefix + "nodes"));
+    }
+
+    @Override
+    public void forgetNode(String node) {
+        queue(new Op('F', node, null, null));
+    }
+
+    @Override
+    public void renew() {
+        StatefulRedisPubSubConnection<String, String> dead;
+        synchronized (this) {
+            dead = pubsub;
+            pubsub = null;
+        }
+        up.set(false); // the core logged this outage already
+        quiet.set(false);
+        if (dead != null) {
+            dead.closeAsync();
+        }
+    }
+
+    private <T> T await(io.lettuce.core.RedisFuture<T> answer) {
+        try {
+            commands.flushCommands();
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailableException("interrupted");
+        } catch (Exception e) {
+            throw new ClusterUnavailableException("Redis did not answer within " + timeout.toMillis() + "ms");
+        }
+    }
+
+    @Override
+    public void unregistered(String connectionId) {
+        queue(new Op('D', connectionId, null, null));
+    }
+
+    private boolean queue(Op op) {
+        if (outbound.offer(op)) {
+            return true;
+        }
+        dropped.incrementAndGet();
+        return false;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return up.get() && commands != null && commands.isOpen() && pubsub != null && pubsub.isOpen();
+    }
+
+    @Override
+    public Optional<String> recordOf(String connectionId) {
+        if (!isAvailable()) {
+            throw new ClusterUnavailableException("the cluster registry cannot be reached");
+        }
+        return Optional.ofNullable(await(commands.async().hget(prefix + "connections", connectionId)));
+    }
+
+    @Override
+    public java.util.Map<String, String> records(int limit) {
+        if (!isAvailable()) {
+            throw new ClusterUnavailableException("the cluster registry cannot be reached");
+        }
+        java.util.Map<String, String> found = new java.util.HashMap<>();
+        io.lettuce.core.MapScanCursor<String, String> cursor = null;
+        do {
+            cursor = await(cursor == null
+                    ? commands.async().hscan(prefix + "connections", io.lettuce.core.ScanArgs.Builder.limit(1000))
+                    : commands.async().hscan(prefix + "connections", cursor, io.lettuce.core.ScanArgs.Builder.limit(1000)));
+            for (var e : cursor.getMap().entrySet()) {
+                if (found.size() < limit) {
+                    found.put(e.getKey(), e.getValue());
+                }
+            }
+        } while (!cursor.isFinished() && found.size() < limit);
+        return found;
+    }
+
+    @Override
+    public int backlog() {
+        return outbound.size() + inbound.size();
+    }
+
+    @Override
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Drains the outbound queue in batches, one pipeline per batch; retries the connection while it is down. */
+    private void sendLoop() {
+        List<Op> batch = new ArrayList<>(BATCH);
+        long lastTick = System.nanoTime();
+        while (!stopped) {
+            try {
+                if (System.nanoTime() - lastTick >= 1_000_000_000L) {
+                    lastTick = System.nanoTime();
+                    if (!up.get() && commands != null && pubsub != null && commands.isOpen() && pubsub.isOpen()) {
+                        back(); // both reconnected without a callback seeing both open at once
+                    }
+                    tick();
+                }
+                if (commands == null || pubsub == null) {
+                    Thread.sleep(1000);
+                    try {
+                        connect();
+                    } catch (RuntimeException e) {
+                        lost("Redis cannot be reached (" + rootMessage(e) + ")");
+                    }
+                    continue;
+                }
+                Op first = outbound.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outbound.drainTo(batch, BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "cluster batch failed", e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void tick() {
+        try {
+            receiver.tick();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "cluster tick failed", e);
+        }
+    }
+
+    private void write(List<Op> batch) {
+        RedisAsyncCommands<String, String> async = commands.async();
+        List<String> subscribe = new ArrayList<>();
+        List<CompletableFuture<Void>> subscribed = new ArrayList<>();
+        List<String> unsubscribe = new ArrayList<>();
+        for (Op op : batch) {
+            switch (op.what()) {
+                // a publish that times out (Redis or this process starved for longer than redis-timeout)
+                // is never written: counted as dropped, never silent
+                case 'P' -> async.publish(prefix + op.topic(), op.payload()).whenComplete(countFailure);
+                case 'R' -> {
+                    async.hset(prefix + "connections", op.topic(), op.payload());
+                    async.sadd(prefix + "node:" + nodeId + ":connections", op.topic());
+                }
+                case 'D' -> {
+                    async.hdel(prefix + "connections", op.topic());
+                    async.srem(prefix + "node:" + nodeId + ":connections", op.topic());
+                }
+                case 'N' -> async.hset(prefix + "nodes", op.topic(), op.payload());
+                case 'F' -> async.eval(FORGET_NODE, io.lettuce.core.ScriptOutputType.INTEGER,
+                        new String[] {prefix + "connections", prefix + "node:" + op.topic() + ":connections", prefix + "nodes"},
+                        op.topic(), io.switchboard.core.ClusterConnection.prefixOf(op.topic()));
+                case 'S' -> {
+                    subscribe.add(prefix + op.topic());
+                    subscribed.add(op.done());
+                }
+                case 'U' -> unsubscribe.add(prefix + op.topic());
+                default -> { }
+            }
+        }
+        commands.flushCommands();
+        if (!subscribe.isEmpty()) {
+            pubsub.async().subscribe(subscribe.toArray(String[]::new)).whenComplete((ok, failed) -> {
+                if (failed != null) {
+                    LOG.log(Level.FINE, "cluster subscribe failed", failed);
+                }
+                subscribed.forEach(f -> f.complete(null));
+            });
+        }
+        if (!unsubscribe.isEmpty()) {
+            pubsub.async().unsubscribe(unsubscribe.toArray(String[]::new));
+        }
+    }
+
+    /** Hands inbound messages to the core one at a time, in arrival order; a null topic means "link up". */
+    private void dispatchLoop() {
+        while (!stopped) {
+            try {
+                String[] m = inbound.poll(1, TimeUnit.SECONDS);
+                if (m == null) {
+                    continue;
+                }
+                if (m[0] == null) {
+                    receiver.linkUp();
+                } else {
+                    receiver.receive(m[0], m[1]);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cluster message dispatch failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        for (Thread t : new Thread[] {sender, dispatcher}) {
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+        try {
+            if (pubsub != null) {
+                pubsub.close();
+            }
+            if (commands != null) {
+                commands.close();
+            }
+        } finally {
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.switchboard.core;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * A clustered node's presence and health (CONTRACT.md section 13): it announces itself in the node
+ * table every second, reads the table to find dead nodes and the best node to send clients to, and
+ * probes its own pub/sub subscription so that a link that silently stopped delivering is noticed.
+ * Driven by {@link ClusterRouter#tick()} on the link's thread.
+ */
+final class ClusterPresence {
+
+    private static final Logger LOG = Logger.getLogger(ClusterPresence.class.getName());
+
+    private final Hub hub;
+    private final ClusterLink link;
+    private final ClusterRouter router;
+    private final String nodeId;
+    private final long probeTimeoutNanos;
+    private final long nodeTimeoutMillis;
+    private final AtomicLong probesLost = new AtomicLong();
+    /** When the outstanding probe was sent (clock nanos); 0 when none is outstanding. Written by the tick thread. */
+    private volatile long probeSentAt;
+    /** False from a probe that did not come back in time until one does: the pub/sub link is not delivering. */
+    private volatile boolean probeHealthy = true;
+    /** The live nodes as last read, for {@link #bestOtherNode()}. */
+    private volatile List<NodeInfo> lastNodes = List.of();
+    /** False while the link resubscribes after (re)connecting: no probe is sent then. */
+    private volatile boolean probeReady = true;
+    /** Ticks since start, to read the node table every few seconds; only the tick thread touches it. */
+    private long ticks;
+
+    ClusterPresence(Hub hub, ClusterLink link, ClusterRouter router) {
+        this.hub = hub;
+        this.link = link;
+        this.router = router;
+        this.nodeId = hub.settings().nodeId();
+        this.probeTimeoutNanos = hub.settings().cluster().redisTimeout().toNanos();
+        this.nodeTimeoutMillis = hub.settings().cluster().nodeTimeout().toMillis();
+    }
+
+    boolean isHealthy() {
+        return probeHealthy;
+    }
+
+    long probesLost() {
+        return probesLost.get();
+    }
+
+    void pauseProbe() {
+        probeReady = false;
+        probeSentAt = 0;
+    }
+
+    void resumeProbe() {
+        probeReady = true;
+    }
+
+    /** This node's own probe came back through pub/sub. */
+    void probeReturned() {
+        probeSentAt = 0;
+        if (!probeHealthy) {
+            probeHealthy = true;
+            LOG.info("event=cluster-up node=" + nodeId + " pub/sub delivers again");
+        }
+    }
+
+    /**
+     * Once a second: this node's presence; a probe through its own pub/sub topic (a probe not back within
+     * {@code redis-timeout} marks the cluster unavailable and renews the link: a subscription that
+     * silently stopped delivering must not look healthy); every five seconds, the node table, which
+     * also removes nodes silent for {@code node-timeout}.
+     */
+    void tick() {
+        long now = hub.clock().nanoTime();
+        if (!link.isAvailable()) {
+            probeSentAt = 0;
+            return;
+        }
+        long sent = probeSentAt;
+        if (sent != 0 && now - sent - probeTimeoutNanos > 0 && link.backlog() > 0) {
+            // the probe waits behind a burst in the link's own queues: late, not lost; give it the time again
+            probeSentAt = now;
+            sent = now;
+        }
+        if (sent != 0 && now - sent - probeTimeoutNanos > 0) {
+            probeSentAt = 0;
+            probesLost.incrementAndGet();
+            if (probeHealthy) {
+                probeHealthy = false;
+                LOG.warning("event=cluster-down node=" + nodeId + " reason=\"pub/sub probe not back within "
+                        + probeTimeoutNanos / 1_000_000 + "ms\"");
+            }
+            link.renew();
+            return;
+        }
+        if (sent == 0 && probeReady) {
+            probeSentAt = now == 0 ? 1 : now;
+            router.sendProbe();
+        }
+        link.presence(nodeId, self().encode(), nodeTimeoutMillis);
+        if (ticks++ % 5 == 0) {
+            try {
+                nodes();
+            } catch (ClusterUnavailableException e) {
+                // the next tick tries again
+            }
+        }
+    }
+
+    /** This node as it announces itself. */
+    NodeInfo self() {
+        return new NodeInfo(nodeId, hub.settings().cluster().publicUrl(), hub.registry().size(), hub.isDraining(),
+                hub.clock().epochMillis());
+    }
+
+    /**
+     * The live nodes, this one first; nodes silent for {@code node-timeout} are removed from the cluster
+     * with their registry entries (CONTRACT.md section 13).
+     *
+     * @throws ClusterUnavailableException when the node table cannot be read
+     */
+    List<NodeInfo> nodes() {
+        long now = hub.clock().epochMillis();
+        List<NodeInfo> live = new java.util.ArrayList<>();
+        live.add(self());
+        for (Map.Entry<String, String> entry : link.nodes().entrySet()) {
+            if (entry.getKey().equals(nodeId)) {
+                continue;
+            }
+            NodeInfo info;
+            try {
+                info = NodeInfo.decode(entry.getValue());
+            } catch (IllegalArgumentException e) {
+                link.forgetNode(entry.getKey());
+                continue;
+            }
+            if (now - info.lastSeenMillis() > nodeTimeoutMillis) {
+                LOG.warning("event=cluster-node-gone node=" + LifecycleLog.quote(info.id()) + " silentMs=" + (now - info.lastSeenMillis()));
+                link.forgetNode(info.id());
+                router.nodeGone(info.id());
+            } else {
+                live.add(info);
+            }
+        }
+        lastNodes = List.copyOf(live);
+        return lastNodes;
+    }
+
+    /**
+     * The public URL of the least-loaded other node that is not draining, as of the last read of the
+     * node table: where a drained or moved client should go first (CONTRACT.md sections 10 and 11).
+     */
+    Optional<String> bestOtherNode() {
+        return lastNodes.stream()
+                .filter(n -> !n.id().equals(nodeId) && !n.draining() && n.publicUrl().isPresent())
+                .min(java.util.Comparator.comparingInt(NodeInfo::connections))
+                .flatMap(NodeInfo::publicUrl);
+    }
+}

@@ -1,0 +1,356 @@
+package io.switchboard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A mixed cluster of real processes: one Payara Micro node and one WildFly node sharing one real
+ * {@code redis-server}. Every delivery path crosses from one node to the other. Runs once, in the
+ * Payara Micro run of the suite (it starts both servers itself).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final String ADMIN = "cluster-admin-token";
+
+    private static RedisProcess redis;
+    private static ServerProcess payara;
+    private static ServerProcess wildfly;
+    private static Api payaraApi;
+    private static Api wildflyApi;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Assumptions.assumeTrue(Servers.name().equals("payara"), "runs once, in the Payara Micro run");
+        redis = RedisProcess.start(null);
+        int payaraPort = PayaraMicroProcess.freePort();
+        int wildflyOffset = freeWildFlyOffset();
+        payara = ServerProcess.launch("payara", node("p1", "ws://127.0.0.1:" + payaraPort + "/ws"), payaraPort - 8080);
+        wildfly = ServerProcess.launch("wildfly", node("w1", "ws://127.0.0.1:" + (8080 + wildflyOffset) + "/ws"), wildflyOffset);
+        payara.awaitReady(Duration.ofMinutes(8));
+        wildfly.awaitReady(Duration.ofMinutes(8));
+        payaraApi = new Api(payara.base(), ADMIN);
+        wildflyApi = new Api(wildfly.base(), ADMIN);
+    }
+
+    private static Map<String, String> node(String id, String publicUrl) {
+        Map<String, String> s = new TreeMap<>();
+        s.put("switchboard.node.public-url", publicUrl);
+        s.put("switchboard.cluster.node-timeout", "4s");
+        s.put("switchboard.cluster.redis-timeout", "1s");
+        s.put("switchboard.cluster.redis.uri", redis.uri());
+        s.put("switchboard.cluster.name", "it" + redis.port());
+        s.put("switchboard.node.id", id);
+        s.put("switchboard.admin.token", ADMIN);
+        s.put("switchboard.rate.messages-per-second", "1000");
+        s.put("switchboard.rate.burst", "1000");
+        return s;
+    }
+
+    /** A WildFly port offset whose HTTP, HTTPS and management ports are all free now. */
+    private static int freeWildFlyOffset() throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int offset = PayaraMicroProcess.freePort() - 9990;
+            if (offset > 0 && offset < 50_000 && free(8080 + offset) && free(8443 + offset) && free(9993 + offset)) {
+                return offset;
+            }
+        }
+        throw new IllegalStateException("no free WildFly port offset");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {payara, wildfly, redis}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private static URI ws(ServerProcess node) {
+        return Servers.webSocket(node.base(), null);
+    }
+
+    private static JsonObject subscribe(TestClient client, String pattern) throws Exception {
+        client.send("{\"type\":\"subscribe\",\"channel\":\"" + pattern + "\",\"id\":\"s\"}");
+        return client.next("subscribed");
+    }
+
+    /** The next message on {@code channel}, skipping others (such as earlier probes). */
+    private static JsonObject nextOn(TestClient client, String channel) throws Exception {
+        while (true) {
+            JsonObject m = client.next("message");
+            if (channel.equals(m.getString("channel", null))) {
+                return m;
+            }
+        }
+    }
+
+    /**
+     * A wildcard subscription reaches the other nodes as an announcement: publish probes through
+     * {@code api} until one arrives, so the test starts once the pattern is known cluster-wide.
+     */
+    private static void awaitPatternKnown(Api api, TestClient client, String probeChannel) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            assertEquals(202, api.call("POST", "/channels/" + probeChannel + "/messages", "{\"data\":\"probe\"}").statusCode());
+            try {
+                client.next("message");
+                return;
+            } catch (AssertionError notYet) {
+                // the announcement had not arrived; the next probe will tell
+            }
+        }
+        throw new AssertionError("the pattern never became known on the other node");
+    }
+
+    @Test
+    @Order(1)
+    void clientAndApiPublishesCrossNodesBothWaysInOrderAndWildcardsMatch() throws Exception {
+        try (TestClient onWildFly = TestClient.connect(ws(wildfly));
+             TestClient wildcardOnWildFly = TestClient.connect(ws(wildfly));
+             TestClient onPayara = TestClient.connect(ws(payara))) {
+            onWildFly.next("welcome");
+            wildcardOnWildFly.next("welcome");
+            assertEquals("p1", onPayara.next("welcome").getString("node"));
+            subscribe(onWildFly, "scores.football");
+            subscribe(onPayara, "alerts.red");
+
+            // client publish through Payara, one publisher: every message, in order, on WildFly
+            for (int i = 1; i <= 100; i++) {
+                onPayara.send("{\"type\":\"publish\",\"channel\":\"scores.football\",\"data\":" + i + "}");
+            }
+            for (int i = 1; i <= 100; i++) {
+                JsonObject m = nextOn(onWildFly, "scores.football");
+                assertEquals(i, m.getInt("data"));
+                assertEquals(i, m.getInt("seq"));
+            }
+
+            // API publish through WildFly reaches the subscriber on Payara
+            assertEquals(202, wildflyApi.call("POST", "/channels/alerts.red/messages", "{\"data\":{\"level\":3}}").statusCode());
+            assertEquals(3, nextOn(onPayara, "alerts.red").getJsonObject("data").getInt("level"));
+
+            // wildcards: '*' and '>' on WildFly match a publish made through Payara
+            subscribe(wildcardOnWildFly, "scores.*");
+            awaitPatternKnown(payaraApi, wildcardOnWildFly, "scores.probe");
+            subscribe(wildcardOnWildFly, "scores.>");
+            onPayara.send("{\"type\":\"publish\",\"channel\":\"scores.tennis\",\"data\":\"ace\",\"id\":9}");
+            assertEquals("published", onPayara.next("published").getString("type"));
+            assertEquals("ace", nextOn(wildcardOnWildFly, "scores.tennis").getString("data"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void userConnectionAndBroadcastMessagesAndOperatorCallsReachAConnectionOnTheOtherNode() throws Exception {
+        try (TestClient bob = TestClient.connectAs(ws(wildfly), "bob-cluster");
+             TestClient other = TestClient.connect(ws(payara))) {
+            String bobId = bob.next("welcome").getString("connectionId");
+            other.next("welcome");
+
+            assertEquals(202, payaraApi.call("POST", "/users/bob-cluster/messages", "{\"data\":\"to bob\"}").statusCode());
+            assertEquals("to bob", bob.next("message").getString("data"));
+
+            assertEquals(202, payaraApi.call("POST", "/connections/" + bobId + "/messages", "{\"data\":\"to one\"}").statusCode());
+            assertEquals("to one", bob.next("message").getString("data"));
+
+            assertEquals(202, wildflyApi.call("POST", "/broadcast", "{\"data\":\"everyone\"}").statusCode());
+            assertEquals("everyone", bob.next("message").getString("data"));
+            assertEquals("everyone", other.next("message").getString("data"));
+
+            assertEquals(404, payaraApi.call("POST", "/connections/no-such-connection/messages", "{\"data\":1}").statusCode());
+
+            // the registry: WildFly's connection is found and listed through Payara
+            JsonObject remote = Api.json(payaraApi.get("/connections/" + bobId)).asJsonObject();
+            assertEquals("w1", remote.getString("node"));
+            assertEquals("bob-cluster", remote.getString("userId"));
+            jakarta.json.JsonArray all = Api.json(payaraApi.get("/connections?scope=cluster&user=bob-cluster")).asJsonArray();
+            assertEquals(1, all.size(), all.toString());
+            assertEquals(bobId, all.getJsonObject(0).getString("id"));
+
+            assertEquals(202, payaraApi.call("POST", "/connections/" + bobId + "/reconnect",
+                    "{\"reason\":\"rebalance\",\"url\":\"ws://elsewhere.example/ws\"}").statusCode());
+            JsonObject reconnect = bob.next("reconnect");
+            assertEquals("rebalance", reconnect.getString("reason"));
+            assertEquals("ws://elsewhere.example/ws", reconnect.getString("url"));
+        }
+        try (TestClient carol = TestClient.connectAs(ws(payara), "carol-cluster")) {
+            String id = carol.next("welcome").getString("connectionId");
+            assertEquals(202, wildflyApi.call("DELETE", "/connections/" + id + "?code=4000&reason=moved", null).statusCode());
+            assertEquals("4000 moved", carol.awaitClose());
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aWrongPasswordStopsTheDeploymentWithOneLineNamingTheKeyAndNotThePassword() throws Exception {
+        try (RedisProcess guarded = RedisProcess.start("right-password-1234")) {
+            Map<String, String> settings = new TreeMap<>(node("w-bad", "ws://127.0.0.1:1/ws"));
+            settings.put("switchboard.cluster.redis.uri", "redis://:wrong-password-5678@127.0.0.1:" + guarded.port());
+            try (ServerProcess bad = ServerProcess.launch("wildfly", settings, freeWildFlyOffset())) {
+                String line = bad.awaitLogLine("switchboard.cluster.redis.uri", Duration.ofMinutes(6));
+                assertTrue(line.contains("password"), line);
+                List<String> leaks = new ArrayList<>();
+                for (String l : bad.logLines()) {
+                    if (l.contains("wrong-password-5678")) {
+                        leaks.add(l);
+                    }
+                }
+                assertEquals(List.of(), leaks, "the password must never be logged");
+            }
+        }
+    }
+
+    private static int readiness(ServerProcess node) throws Exception {
+        return Http.get(node.readiness()).statusCode();
+    }
+
+    private static void awaitReadiness(ServerProcess node, int status) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        int last = -1;
+        while (System.nanoTime() - deadline < 0) {
+            last = readiness(node);
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("readiness stayed " + last + ", expected " + status + ": " + Http.get(node.readiness()).body());
+    }
+
+    /** Publishes through Payara until the WildFly subscriber gets one: the cluster delivers again. */
+    private static void awaitCrossing(TestClient subscriber, String channel) throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (payaraApi.call("POST", "/channels/" + channel + "/messages", "{\"data\":\"again\"}").statusCode() == 202) {
+                try {
+                    nextOn(subscriber, channel);
+                    return;
+                } catch (AssertionError notYet) {
+                    // resubscription still under way
+                }
+            } else {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("messages never crossed again");
+    }
+
+    @Test
+    @Order(3)
+    void theNodesListBothNodesWithTheirPublicUrls() throws Exception {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        jakarta.json.JsonArray nodes;
+        do {
+            nodes = Api.json(payaraApi.get("/nodes")).asJsonArray();
+            Thread.sleep(200);
+        } while (nodes.size() < 2 && System.nanoTime() - deadline < 0);
+        assertEquals(2, nodes.size(), nodes.toString());
+        assertEquals("p1", nodes.getJsonObject(0).getString("id"));
+        assertTrue(nodes.getJsonObject(0).getBoolean("self"));
+        assertEquals("w1", nodes.getJsonObject(1).getString("id"));
+        assertEquals(Servers.webSocket(wildfly.base(), null).toString(), nodes.getJsonObject(1).getString("publicUrl"));
+        assertFalse(nodes.getJsonObject(1).getBoolean("draining"));
+    }
+
+    @Test
+    @Order(4)
+    void whenRedisFreezesOrDiesANodeRefusesWhatItCannotCarryKeepsItsConnectionsAndRecoversWithoutRestart() throws Exception {
+        try (TestClient onWildFly = TestClient.connectAs(ws(wildfly), "outage-w");
+             TestClient onPayara = TestClient.connectAs(ws(payara), "outage-p")) {
+            String wildflyId = onWildFly.next("welcome").getString("connectionId");
+            onPayara.next("welcome");
+            subscribe(onWildFly, "outage.news");
+
+            redis.freeze();
+            awaitReadiness(payara, 503);
+            assertTrue(Http.get(payara.readiness()).body().contains("pub/sub probe lost")
+                    || Http.get(payara.readiness()).body().contains("redis unreachable"), Http.get(payara.readiness()).body());
+            Http.Answer refused = Http.upgrade(payara.base());
+            assertEquals(503, refused.statusCode());
+            assertTrue(refused.header("Retry-After").isPresent());
+            assertEquals(503, payaraApi.call("POST", "/channels/outage.news/messages", "{\"data\":1}").statusCode());
+            onPayara.send("{\"type\":\"publish\",\"channel\":\"outage.news\",\"data\":1,\"id\":5}");
+            JsonObject error = onPayara.next("error");
+            assertEquals("unavailable", error.getString("code"));
+            // the open connection is kept and served locally
+            onPayara.send("{\"type\":\"ping\",\"id\":6}");
+            assertEquals("pong", onPayara.next("pong").getString("type"));
+
+            redis.thaw();
+            awaitReadiness(payara, 200);
+            awaitReadiness(wildfly, 200);
+            awaitCrossing(onWildFly, "outage.news");
+
+            redis.kill();
+            awaitReadiness(payara, 503);
+            assertEquals(503, payaraApi.call("POST", "/broadcast", "{\"data\":1}").statusCode());
+            redis.launch();
+            awaitReadiness(payara, 200);
+            awaitReadiness(wildfly, 200);
+            // the empty Redis was filled again: subscriptions and the registry of connections opened before
+            awaitCrossing(onWildFly, "outage.news");
+            assertEquals(202, payaraApi.call("POST", "/connections/" + wildflyId + "/messages", "{\"data\":\"still here\"}").statusCode());
+            assertEquals("still here", onWildFly.next("message").getString("data"));
+            assertFalse(onWildFly.isClosed());
+            assertFalse(onPayara.isClosed());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aDrainingNodeSendsItsClientsToTheOtherNode() throws Exception {
+        try (TestClient onWildFly = TestClient.connect(ws(wildfly))) {
+            onWildFly.next("welcome");
+            Thread.sleep(6000); // the node table is read every five seconds
+            assertEquals(202, wildflyApi.call("POST", "/drain", null).statusCode());
+            JsonObject notice = onWildFly.next("shutdown");
+            assertEquals(Servers.webSocket(payara.base(), null).toString(), notice.getString("url"));
+        } finally {
+            wildflyApi.call("DELETE", "/drain", null);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aKilledNodeDisappearsWithItsConnectionsWithinTheNodeTimeout() throws Exception {
+        TestClient onWildFly = TestClient.connect(ws(wildfly));
+        String id = onWildFly.next("welcome").getString("connectionId");
+        assertEquals(202, payaraApi.call("POST", "/connections/" + id + "/messages", "{\"data\":1}").statusCode());
+        wildfly.close(); // SIGKILL
+        onWildFly.close();
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        jakarta.json.JsonArray nodes;
+        do {
+            Thread.sleep(500);
+            nodes = Api.json(payaraApi.get("/nodes")).asJsonArray();
+        } while (nodes.size() > 1 && System.nanoTime() - deadline < 0);
+        assertEquals(1, nodes.size(), nodes.toString());
+        assertEquals(404, payaraApi.call("POST", "/connections/" + id + "/messages", "{\"data\":1}").statusCode());
+    }
+}
