@@ -24,7 +24,7 @@ public class BroadcastResource {
     @POST
     public Response broadcast(String body) {
         Hub hub = runtime.hub();
-        PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
+        PublishRequest request = PublishRequest.parse(body, runtime.json(), hub.settings().limits().maxMessageSize());
         if (request.error != null) {
             return request.error;
         }

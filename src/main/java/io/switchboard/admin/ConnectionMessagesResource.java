@@ -27,7 +27,7 @@ public class ConnectionMessagesResource {
     @POST
     public Response send(@PathParam("id") String id, String body) {
         Hub hub = runtime.hub();
-        PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
+        PublishRequest request = PublishRequest.parse(body, runtime.json(), hub.settings().limits().maxMessageSize());
         if (request.error != null) {
             return request.error;
         }

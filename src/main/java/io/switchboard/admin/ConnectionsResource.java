@@ -104,7 +104,7 @@ public class ConnectionsResource {
         }
         ReconnectRequest request;
         try {
-            request = ReconnectRequest.parse(body);
+            request = ReconnectRequest.parse(body, runtime.json());
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }

@@ -29,7 +29,7 @@ public class UserMessagesResource {
     @POST
     public Response send(@PathParam("user") String user, String body) {
         Hub hub = runtime.hub();
-        PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
+        PublishRequest request = PublishRequest.parse(body, runtime.json(), hub.settings().limits().maxMessageSize());
         if (request.error != null) {
             return request.error;
         }

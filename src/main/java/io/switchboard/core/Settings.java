@@ -78,9 +78,12 @@ public record Settings(
         }
     }
 
-    /** Connection counts and message sizes (section 5). */
+    /**
+     * Connection counts, message sizes and how deeply a message's JSON may nest (section 5): a message
+     * nested deeper than {@code maxJsonDepth} arrays and objects is a malformed message.
+     */
     public record Limits(int maxConnections, int maxPerUser, int maxPerIp, PerUserPolicy perUserPolicy,
-                         long maxMessageSize, long messageWarnSize) { }
+                         long maxMessageSize, long messageWarnSize, int maxJsonDepth) { }
 
     /** The per-user token bucket and the per-IP handshake rate (section 5). */
     public record Rate(int messagesPerSecond, int burst, int maxViolations, int handshakesPerSecondPerIp) { }

@@ -4,6 +4,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.core.Hub;
 import io.switchboard.core.Settings;
 import io.switchboard.core.TokenVerifier;
+import io.switchboard.endpoint.BoundedJson;
 import io.switchboard.endpoint.JsonMessageCodec;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,11 +31,14 @@ public class SwitchboardRuntime {
     TokenVerifier verifier;
 
     private Hub hub;
+    /** The API's reader of request bodies, within {@code switchboard.limits.max-json-depth} like client messages. */
+    private BoundedJson json;
 
     @PostConstruct
     void start() {
         Settings settings = config.settings();
-        hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec());
+        hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec(settings.limits().maxJsonDepth()));
+        json = new BoundedJson(settings.limits().maxJsonDepth());
         hub.gatekeeper().useVerifier(verifier);
         LOG.info("Switchboard started on node " + settings.nodeId() + " with " + settings);
     }
@@ -46,5 +50,10 @@ public class SwitchboardRuntime {
 
     public Hub hub() {
         return hub;
+    }
+
+    /** Reads the API's JSON request bodies within the nesting limit. */
+    public BoundedJson json() {
+        return json;
     }
 }
