@@ -192,7 +192,10 @@ public final class Gatekeeper {
             ticket.cancelExpiry();
         }
         if (ticket == null) {
-            LOG.warning("connection " + c.id() + " arrived after its handshake ticket expired");
+            // expired (the upgrade took longer than TICKET_TTL) or cancelled (the filter saw the upgrade
+            // fail, typically a client gone mid-upgrade, yet the container still opened the session)
+            LOG.warning("connection " + c.id() + " arrived without a live handshake ticket (expired, or cancelled"
+                    + " because the upgrade failed)");
             hub.close(c, Disconnect.INTERNAL_ERROR);
             return;
         }

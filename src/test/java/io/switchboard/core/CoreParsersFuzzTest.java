@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -19,35 +18,46 @@ import java.time.Duration;
  */
 class CoreParsersFuzzTest {
 
+    /**
+     * Parts of messages against a random limit: a message comes out whole exactly when it is within the
+     * limit, and a message over it is refused once, at the part that passes the limit, and never comes out.
+     */
     @FuzzTest(maxDuration = "2m")
     void messageAssemblerKeepsTheSizeLimit(FuzzedDataProvider data) {
         long max = data.consumeLong(1, 200);
         MessageAssembler assembler = new MessageAssembler(max);
         StringBuilder message = new StringBuilder();
-        int parts = data.consumeInt(1, 8);
+        long bytes = 0;
+        int refusals = 0;
+        int parts = data.consumeInt(1, 12);
         for (int i = 0; i < parts; i++) {
             boolean last = i == parts - 1 || data.consumeBoolean();
             String part = data.consumeString(100);
             message.append(part);
+            long before = bytes;
+            bytes += Hub.utf8Length(part);
             MessageAssembler.Step step = assembler.append(part, last);
-            if (!last) {
+            if (step.tooBig()) {
+                refusals++;
+                assertTrue(before <= max && bytes > max, "refused at the part that passes the limit");
                 assertNull(step.message());
-                continue;
             }
-            long bytes = message.toString().getBytes(StandardCharsets.UTF_8).length;
-            boolean lone = message.chars().anyMatch(ch -> Character.isSurrogate((char) ch));
             if (step.message() != null) {
+                assertTrue(last && bytes <= max);
                 assertEquals(message.toString(), step.message());
-                assertTrue(lone || bytes <= max, bytes + " > " + max);
-            } else {
-                assertTrue(step.tooBig());
-                assertTrue(lone || bytes > max, bytes + " <= " + max);
             }
-            message.setLength(0);
+            if (last) {
+                assertEquals(bytes > max ? 1 : 0, refusals, "one refusal for a message over the limit");
+                assertEquals(bytes <= max, step.message() != null, "a message within the limit comes out");
+                message.setLength(0);
+                bytes = 0;
+                refusals = 0;
+            }
         }
         String whole = data.consumeRemainingAsString();
         MessageAssembler.Step step = MessageAssembler.whole(whole, max);
-        assertTrue(step.message() != null ^ step.tooBig());
+        assertEquals(Hub.utf8Length(whole) > max, step.tooBig());
+        assertEquals(step.tooBig() ? null : whole, step.message());
     }
 
     @FuzzTest(maxDuration = "2m")
