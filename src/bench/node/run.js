@@ -389,7 +389,7 @@ async function afterwards(o, target, empty, emptyThreads) {
     byStateAfter: JSON.stringify(stats.pool ? stats.pool.byState : {}),
     heapAfterKiB: heap, heapVsEmptyPct: r1((100 * (heap - empty.heap)) / empty.heap),
     threadsEmpty: emptyThreads, threadsAfter: T.threads(target.pid),
-    closesByCode: JSON.stringify(stats.closes || {}),
+    closesByCode: JSON.stringify(stats.closesByCode || {}),
   };
 }
 
