@@ -8,9 +8,11 @@ const path = require('path');
 const { SignJWT } = require('jose');
 const WebSocket = require('ws');
 const T = require('./targets');
+const { churn } = require('./churn');
 
-const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|client-cost> --target switchboard|bare|node
+const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|churn|client-cost> --target switchboard|bare|node
   [--runtime payara|wildfly] [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100]
+  [--cycles 1000000 --burst 5000 --pause 1000 --users 500]   (churn; soak and churn are for switchboard)
   [--histogram] [--dispatch-to-worker true|false]
   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default.
    --dispatch-to-worker: WildFly's websockets setting, for either target; by default each runs as
@@ -18,7 +20,8 @@ const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|client-c
 
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
-    inflight: 100, histogram: false, settle: 10, dispatchToWorker: undefined };
+    inflight: 100, histogram: false, settle: 10, dispatchToWorker: undefined,
+    cycles: 10000, burst: 2000, pause: 1000, users: 500 };
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (key === 'histogram') {
@@ -33,7 +36,7 @@ function parseArgs(argv) {
       throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
     }
   }
-  if (!['hold', 'handshake', 'broadcast', 'drain', 'all', 'client-cost'].includes(o.scenario)
+  if (!['hold', 'handshake', 'broadcast', 'drain', 'all', 'soak', 'churn', 'client-cost'].includes(o.scenario)
       || !['switchboard', 'bare', 'node'].includes(o.target) || !['payara', 'wildfly'].includes(o.runtime)) {
     throw new Error(USAGE);
   }
@@ -178,6 +181,47 @@ const scenarios = {
     return phases.drain(o, target, load, c);
   },
 
+  /**
+   * N connections held for --minutes with heartbeats, then all dropped at once: what the server keeps
+   * afterwards (registry, heap after GC and threads against the empty server) says whether anything leaked.
+   */
+  async soak(o, target, load) {
+    const empty = await baseline(o, target);
+    const emptyThreads = T.threads(target.pid);
+    const c = await loaded(o, target, load);
+    await sleep(o.settle * 1000);
+    const held = await phases.hold(o, target, load, empty, c);
+    await load.all({ cmd: 'closeAll' });
+    return { ...held, ...(await afterwards(o, target, empty, emptyThreads)) };
+  },
+
+  /**
+   * --cycles open/close cycles in bursts of --burst (clean closes, sockets reset mid-upgrade, sockets
+   * reset mid-message), then the same leak figures as soak, and whether the churned users can still
+   * open max-per-user connections each (their slots came back).
+   */
+  async churn(o, target) {
+    const empty = await baseline(o, target);
+    const emptyThreads = T.threads(target.pid);
+    const toks = await tokens(o.users, 'churn');
+    const cpu0 = T.cpuTicks(target.pid);
+    const r = await churn({ url: target.url, tokens: toks, cycles: o.cycles, burst: o.burst, inflight: o.inflight,
+      pauseMs: o.pause, localAddress: '127.0.0.11',
+      progress: (n) => console.log(`${n} cycles, server registry ${(await0(target))}`) });
+    const cpuPct = r1((T.cpuTicks(target.pid) - cpu0) / r.seconds);
+    const after = await afterwards(o, target, empty, emptyThreads);
+    const perUser = 5;
+    let reopened = 0;
+    for (let u = 0; u < 3; u++) {
+      const attempts = await Promise.all(Array.from({ length: perUser }, () => reconnect(target, toks[u])));
+      reopened += attempts.filter(Boolean).length;
+      attempts.forEach((ws) => ws && ws.terminate());
+    }
+    return { cycles: o.cycles, burst: o.burst, seconds: r1(r.seconds), cyclesPerSec: Math.round(o.cycles / r.seconds),
+      serverCpuPctOfCore: cpuPct, outcomes: JSON.stringify(r.outcomes), ...after,
+      slotsBack: `${reopened}/${3 * perUser}` };
+  },
+
   /** The four scenarios on one server: handshake (subscribing), hold, broadcast, then drain; a row each. */
   async all(o, target, load) {
     const empty = await baseline(o, target);
@@ -320,6 +364,43 @@ const phases = {
     };
   },
 };
+
+let lastActive = '?';
+/** The registry size, read in the background for progress lines (never awaited by the churn). */
+function await0(target) {
+  T.counters(target).then((s) => { lastActive = s.pool ? s.pool.active : '?'; });
+  return lastActive;
+}
+
+/** Registry, heap and threads once the server has had --settle seconds after the last connection went. */
+async function afterwards(o, target, empty, emptyThreads) {
+  const deadline = now() + 120000;
+  let stats = await T.counters(target);
+  while (stats.pool && stats.pool.active > 0 && now() < deadline) {
+    await sleep(1000);
+    stats = await T.counters(target);
+  }
+  const releasedAfterS = stats.pool && stats.pool.active === 0 ? sec(now() - (deadline - 120000)) : 'never';
+  await sleep(o.settle * 1000);
+  stats = await T.counters(target);
+  const heap = await T.heapAfterGcKiB(target);
+  return {
+    registryAfter: stats.pool ? stats.pool.active : 'n/a', registryEmptyAfterS: releasedAfterS,
+    byStateAfter: JSON.stringify(stats.pool ? stats.pool.byState : {}),
+    heapAfterKiB: heap, heapVsEmptyPct: r1((100 * (heap - empty.heap)) / empty.heap),
+    threadsEmpty: emptyThreads, threadsAfter: T.threads(target.pid),
+    closesByCode: JSON.stringify(stats.closesByCode || {}),
+  };
+}
+
+function reconnect(target, token) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${target.url}?access_token=${token}`, { perMessageDeflate: false });
+    ws.on('open', () => resolve(ws));
+    ws.on('error', () => resolve(null));
+    ws.on('unexpected-response', () => resolve(null));
+  });
+}
 
 function openPublisher(target) {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 package io.switchboard.admin;
 
 import io.switchboard.lifecycle.SwitchboardRuntime;
+import io.switchboard.core.LogValues;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -44,7 +45,8 @@ public class AdminAuthFilter implements ContainerRequestFilter {
                 ? header.substring(BEARER.length()).trim()
                 : null;
         if (presented == null || !matches(presented, configured.get())) {
-            LOG.info("event=reject api=" + request.getMethod() + " path=/" + request.getUriInfo().getPath()
+            LOG.info("event=reject api=" + LogValues.bare(request.getMethod())
+                    + " path=" + LogValues.bare("/" + request.getUriInfo().getPath())
                     + " code=401 reason=\"" + (presented == null ? "no admin token" : "wrong admin token") + "\"");
             request.abortWith(Response.fromResponse(
                             ApiError.response(Response.Status.UNAUTHORIZED, "unauthorized", "a valid admin bearer token is required"))

@@ -36,7 +36,7 @@ public class BroadcastResource {
     @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
     public Response broadcast(@RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "PublishBody"))) String body) {
         Hub hub = runtime.hub();
-        PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
+        PublishRequest request = PublishRequest.parse(body, runtime.json(), hub.settings().limits().maxMessageSize());
         if (request.error != null) {
             return request.error;
         }

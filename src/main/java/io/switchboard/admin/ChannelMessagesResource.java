@@ -45,7 +45,7 @@ public class ChannelMessagesResource {
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }
-        PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
+        PublishRequest request = PublishRequest.parse(body, runtime.json(), hub.settings().limits().maxMessageSize());
         if (request.error != null) {
             return request.error;
         }

@@ -40,7 +40,7 @@ public class ConnectionMessagesResource {
     @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
     public Response send(@PathParam("id") String id, @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "PublishBody"))) String body) {
         Hub hub = runtime.hub();
-        PublishRequest request = PublishRequest.parse(body, hub.settings().limits().maxMessageSize());
+        PublishRequest request = PublishRequest.parse(body, runtime.json(), hub.settings().limits().maxMessageSize());
         if (request.error != null) {
             return request.error;
         }

@@ -190,7 +190,7 @@ public class ConnectionsResource {
             String body) {
         ReconnectRequest request;
         try {
-            request = ReconnectRequest.parse(body);
+            request = ReconnectRequest.parse(body, runtime.json());
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }

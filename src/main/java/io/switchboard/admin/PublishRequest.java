@@ -1,18 +1,15 @@
 package io.switchboard.admin;
 
-import jakarta.json.Json;
-import jakarta.json.JsonException;
+import io.switchboard.endpoint.BoundedJson;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The body of every publish call, {@code {"data": <any JSON>}}, checked: not JSON, not an object,
- * no {@code data}, or {@code data} over {@code switchboard.limits.max-message-size} each get a
- * clear 4xx, before anything is sent.
+ * nested deeper than {@code switchboard.limits.max-json-depth}, no {@code data}, or {@code data} over
+ * {@code switchboard.limits.max-message-size} each get a clear 4xx, before anything is sent.
  */
 final class PublishRequest {
 
@@ -26,19 +23,19 @@ final class PublishRequest {
         this.error = error;
     }
 
-    static PublishRequest parse(String body, long maxMessageSize) {
+    static PublishRequest parse(String body, BoundedJson json, long maxMessageSize) {
         if (body == null || body.isBlank()) {
             return refused(ApiError.badRequest("the body must be a JSON object with \"data\""));
         }
         JsonValue data;
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
+        try {
+            JsonValue value = json.read(body);
             if (!(value instanceof JsonObject object)) {
                 return refused(ApiError.badRequest("the body must be a JSON object with \"data\""));
             }
             data = object.get("data");
-        } catch (JsonException | IllegalStateException e) {
-            return refused(ApiError.badRequest("the body is not valid JSON"));
+        } catch (BoundedJson.RefusedException e) {
+            return refused(ApiError.badRequest("the body is not valid JSON" + (e.tooDeep() ? ": " + e.getMessage() : "")));
         }
         if (data == null) {
             return refused(ApiError.badRequest("\"data\" is required"));

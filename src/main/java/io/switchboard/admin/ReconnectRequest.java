@@ -1,13 +1,10 @@
 package io.switchboard.admin;
 
-import jakarta.json.Json;
-import jakarta.json.JsonException;
+import io.switchboard.endpoint.BoundedJson;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.net.URI;
 
 /**
@@ -21,15 +18,18 @@ record ReconnectRequest(String reason, long afterMs, String url) {
     static final long MAX_AFTER_MS = 3_600_000L;
 
     /** @throws IllegalArgumentException with a message for the client when the body is not acceptable */
-    static ReconnectRequest parse(String body) {
+    static ReconnectRequest parse(String body, BoundedJson reader) {
         if (body == null || body.isBlank()) {
             return new ReconnectRequest(DEFAULT_REASON, 0, null);
         }
         JsonObject json;
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            json = reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw new IllegalArgumentException("the body must be a JSON object");
+        try {
+            if (!(reader.read(body) instanceof JsonObject object)) {
+                throw new IllegalArgumentException("the body must be a JSON object");
+            }
+            json = object;
+        } catch (BoundedJson.RefusedException e) {
+            throw new IllegalArgumentException("the body must be a JSON object" + (e.tooDeep() ? ": " + e.getMessage() : ""));
         }
         String reason = string(json, "reason");
         String url = string(json, "url");

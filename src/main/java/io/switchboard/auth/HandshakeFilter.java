@@ -2,6 +2,7 @@ package io.switchboard.auth;
 
 import io.switchboard.core.HandshakeCheck;
 import io.switchboard.core.QueryParameters;
+import io.switchboard.core.UpgradeSyntax;
 import io.switchboard.endpoint.FrameSplittingUpgrade;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.inject.Inject;
@@ -13,10 +14,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 /**
  * Runs on every request to {@code /ws} before the container's WebSocket upgrade, and refuses an
- * upgrade with the plain HTTP statuses of protocol.md (a servlet filter is the one place
+ * upgrade with the plain HTTP statuses of protocol.md, and a request that says
+ * {@code Upgrade: websocket} but is not a valid handshake with 400 (a servlet filter is the one place
  * where both Tyrus and Undertow let Switchboard answer with a real status and headers). The
  * decision itself is the core's ({@link io.switchboard.core.Gatekeeper#checkHandshake}); this class
  * only reads the request and writes the response.
@@ -44,6 +49,13 @@ public class HandshakeFilter extends HttpFilter {
         if (!isUpgrade(request)) {
             // not a WebSocket handshake: the container answers it, and it costs no slot
             chain.doFilter(new ForwardedHandshake(request, null), response);
+            return;
+        }
+        String malformed = UpgradeSyntax.problem(request.getMethod(), request.getProtocol(), headers(request, "Connection"),
+                headers(request, "Sec-WebSocket-Key"), headers(request, "Sec-WebSocket-Version"));
+        if (malformed != null) {
+            // answered here: left to the container, some of these get a 500 and others an upgrade
+            refuse(response, runtime.hub().gatekeeper().refuseMalformed(ip, malformed));
             return;
         }
         HandshakeCheck check = runtime.hub().gatekeeper().checkHandshake(ip, request.getHeader("Origin"), token(request));
@@ -80,6 +92,11 @@ public class HandshakeFilter extends HttpFilter {
         return QueryParameters.first(request.getQueryString(), "access_token");
     }
 
+    private static List<String> headers(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        return values == null ? List.of() : Collections.list(values);
+    }
+
     private static boolean isUpgrade(HttpServletRequest request) {
         String upgrade = request.getHeader("Upgrade");
         return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
@@ -91,6 +108,7 @@ public class HandshakeFilter extends HttpFilter {
         switch (check.refusal()) {
             case INVALID_TOKEN -> response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             case NO_TOKEN -> response.setHeader("WWW-Authenticate", "Bearer");
+            case MALFORMED_UPGRADE -> response.setHeader("Sec-WebSocket-Version", UpgradeSyntax.VERSION);
             default -> {
                 if (status == 429 || status == 503) {
                     response.setHeader("Retry-After", Long.toString(Math.max(1, check.retryAfterSeconds())));

@@ -47,7 +47,8 @@ public final class SettingsLoader {
                 r.integer("switchboard.limits.max-per-ip", 100, 1, Integer.MAX_VALUE),
                 r.parse("switchboard.limits.per-user-policy", "reject-new", Settings.PerUserPolicy::fromConfig),
                 maxMessageSize,
-                r.size("switchboard.limits.message-warn-size", "512KiB"));
+                r.size("switchboard.limits.message-warn-size", "512KiB"),
+                r.integer("switchboard.limits.max-json-depth", 64, 1, 10_000));
 
         Settings.Rate rate = new Settings.Rate(
                 r.integer("switchboard.rate.messages-per-second", 20, 1, 1_000_000),

@@ -23,7 +23,8 @@ public record Admission(Reservation reservation, Refusal refusal, long retryAfte
         HANDSHAKE_RATE("handshake rate per ip", 429),
         FORBIDDEN_ORIGIN("origin not allowed", 403),
         INVALID_TOKEN("invalid token", 401),
-        NO_TOKEN("no token", 401);
+        NO_TOKEN("no token", 401),
+        MALFORMED_UPGRADE("malformed upgrade", 400);
 
         private final String reason;
         private final int httpStatus;

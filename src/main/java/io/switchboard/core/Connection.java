@@ -12,8 +12,13 @@ public interface Connection {
     /** Queues a text frame; {@code done} is called once with {@code null} or the failure. */
     void sendText(String text, SendCallback done);
 
-    /** Sends a Ping control frame with the given payload (at most 125 bytes). */
-    void sendPing(byte[] payload);
+    /**
+     * Sends a Ping control frame with the given payload (at most 125 bytes).
+     *
+     * @return false when the transport refused it because the socket is gone (the core then releases
+     *         the connection at once rather than waiting for a close the container may never report)
+     */
+    boolean sendPing(byte[] payload);
 
     /** Starts the close handshake with this code and reason (at most 123 bytes of UTF-8). */
     void close(int code, String reason);

@@ -43,8 +43,12 @@ final class Delivery {
             if (failure == null) {
                 c.countOut(bytes);
                 hub.counters().messageOut(bytes);
-            } else if (LOG.isLoggable(Level.FINE)) {
-                LOG.log(Level.FINE, "send to " + c.id() + " failed", failure);
+            } else {
+                if (LOG.isLoggable(Level.FINE)) {
+                    LOG.log(Level.FINE, "send to " + c.id() + " failed", failure);
+                }
+                // the first failed write: the socket is gone, whether or not the container says so later
+                hub.transportFailed(c);
             }
         };
     }

@@ -19,6 +19,8 @@ public final class Durations {
     private Durations() {
     }
 
+    private static final String TOO_LONG = "too long; at most 292 years";
+
     /** @throws IllegalArgumentException with a message that says what is accepted */
     public static Duration parse(String text) {
         if (text == null || text.isBlank()) {
@@ -31,13 +33,17 @@ public final class Durations {
         Matcher m = SIMPLE.matcher(s.toLowerCase(Locale.ROOT));
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            try {
+                return fitting(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(TOO_LONG); // found by CoreParsersFuzzTest: "222222222222222229m"
+            }
         }
         if (s.length() > 1 && (s.charAt(0) == 'P' || s.charAt(0) == 'p')) {
             try {
@@ -45,11 +51,21 @@ public final class Durations {
                 if (d.isNegative()) {
                     throw new IllegalArgumentException("negative duration");
                 }
-                return d;
+                return fitting(d);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("not an ISO-8601 duration");
             }
         }
         throw new IllegalArgumentException("not a duration; use e.g. 500ms, 30s, 5m, 1h or PT30S");
+    }
+
+    /** Every duration the core uses is read in nanoseconds: one that cannot be is refused here, with its key. */
+    private static Duration fitting(Duration d) {
+        try {
+            d.toNanos();
+            return d;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(TOO_LONG);
+        }
     }
 }

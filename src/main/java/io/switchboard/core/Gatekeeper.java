@@ -114,13 +114,23 @@ public final class Gatekeeper {
         Admission admission = limits.reserve(ip, identity == null ? null : identity.userId(), now);
         if (!admission.isAdmitted()) {
             return refuse(ip, admission.refusal(), admission.retryAfterSeconds(),
-                    identity == null ? "" : "user=" + identity.userId());
+                    identity == null ? "" : "user=" + LogValues.bare(identity.userId()));
         }
         displace(admission.displaced());
         Ticket ticket = new Ticket(UUID.randomUUID().toString(), admission.reservation(), identity);
         tickets.put(ticket.id, ticket);
         ticket.expiry = sweeper.schedule(() -> expire(ticket), now + TICKET_TTL.toNanos());
         return HandshakeCheck.accepted(ticket.id);
+    }
+
+    /**
+     * Refuses an upgrade request that is not a valid WebSocket handshake ({@link UpgradeSyntax}) with
+     * 400, counted and logged like every refusal, before any token is verified or slot reserved.
+     *
+     * @param problem what is wrong, from {@link UpgradeSyntax#problem} (never a client value)
+     */
+    public HandshakeCheck refuseMalformed(String ip, String problem) {
+        return refuse(ip, Admission.Refusal.MALFORMED_UPGRADE, 0, problem);
     }
 
     /** The upgrade of an accepted request did not happen: forget its ticket and release its slots. */
@@ -186,7 +196,10 @@ public final class Gatekeeper {
             ticket.cancelExpiry();
         }
         if (ticket == null) {
-            LOG.warning("connection " + c.id() + " arrived after its handshake ticket expired");
+            // expired (the upgrade took longer than TICKET_TTL) or cancelled (the filter saw the upgrade
+            // fail, typically a client gone mid-upgrade, yet the container still opened the session)
+            LOG.warning("connection " + c.id() + " arrived without a live handshake ticket (expired, or cancelled"
+                    + " because the upgrade failed)");
             hub.close(c, Disconnect.INTERNAL_ERROR);
             return;
         }
@@ -270,7 +283,7 @@ public final class Gatekeeper {
             Admission admission = limits.addUser(reservation, identity.userId(), clock.nanoTime());
             if (!admission.isAdmitted()) {
                 hub.counters().rejected(admission.refusal().reason());
-                log.event("auth", c, "result=refused user=" + identity.userId() + " reason=\"too many connections\"");
+                log.event("auth", c, "result=refused user=" + LogValues.bare(identity.userId()) + " reason=\"too many connections\"");
                 hub.close(c, Disconnect.TOO_MANY_CONNECTIONS);
                 return;
             }

@@ -177,7 +177,10 @@ public final class Heartbeats {
         long nextPing = due + intervalNanos;
         sweeper.schedule(c, Deadline.PING, nextPing - now <= 0 ? now + intervalNanos : nextPing);
         stats.pingsSent.increment();
-        c.transport().sendPing(payload(id));
+        if (!c.transport().sendPing(payload(id))) {
+            hub.transportFailed(c); // the socket is gone: release now, not after max-missed pings
+            return;
+        }
         if (c.heartbeatMode() == HeartbeatMode.APP) {
             hub.send(c, new Outbound.Ping(id));
         }

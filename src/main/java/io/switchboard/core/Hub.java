@@ -231,6 +231,11 @@ public final class Hub {
             message = codec.decode(text);
         } catch (MessageCodec.BadMessageException e) {
             bad = e;
+        } catch (RuntimeException e) {
+            // a codec must refuse bad input with BadMessageException; should one fail instead, the
+            // message is still answered and counted like any malformed one, never dropped in silence
+            LOG.log(Level.WARNING, "message codec failed on a client message", e);
+            bad = new MessageCodec.BadMessageException("not valid JSON", null);
         }
         if (!gatekeeper.screen(c, message, bad != null ? bad.ref() : message.id(), bytes)) {
             return;
@@ -356,11 +361,36 @@ public final class Hub {
         }
     }
 
-    /** A transport error; the container reports the close separately through {@link #onTransportClosed}. */
+    /**
+     * A transport error. One that says the socket failed (an I/O error anywhere in its causes) releases
+     * the connection at once, like a failed write: a container does not report the close of a socket
+     * that died while it was being upgraded, and nothing else but the heartbeat would free its slots.
+     * Any other error (a protocol violation the container answers with its own close) is only logged;
+     * the container reports that close through {@link #onTransportClosed}.
+     */
     public void onTransportError(ManagedConnection c, Throwable error) {
         if (LOG.isLoggable(Level.FINE)) {
             LOG.log(Level.FINE, "transport error on " + c.id(), error);
         }
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                transportFailed(c);
+                return;
+            }
+        }
+    }
+
+    /**
+     * The transport failed under a live connection (a write or a ping was refused, a read failed):
+     * drops the socket and releases the connection now, counted and logged as 1006. A connection
+     * already closing is left to its close timeout, so that the close frame it is sending is not cut off.
+     */
+    void transportFailed(ManagedConnection c) {
+        if (!c.state().isLive()) {
+            return;
+        }
+        c.transport().abort();
+        onTransportClosed(c, 1006, "transport failed");
     }
 
     static int utf8Length(CharSequence s) {

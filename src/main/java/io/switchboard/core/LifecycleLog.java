@@ -9,7 +9,9 @@ import java.util.logging.Logger;
  *
  * <p>Opens, closes, violations and rejections are logged at INFO; the intermediate states
  * (handshake, authenticating, closing) at FINE, so that a busy node's log carries two lines per
- * connection unless an operator asks for more. Nothing here ever receives a token.
+ * connection unless an operator asks for more. Nothing here ever receives a token. Every value that
+ * can come from a client goes through {@link LogValues}; a caller's {@code detail} must already be
+ * made of such values.
  */
 public final class LifecycleLog {
 
@@ -57,19 +59,17 @@ public final class LifecycleLog {
     /** Logs a handshake refused before the upgrade, for which there is no connection yet. */
     public void rejected(String ip, int status, String reason) {
         if (log.isLoggable(Level.INFO)) {
-            log.info("event=reject ip=" + ip + " code=" + status + " reason=" + quote(reason));
+            log.info("event=reject ip=" + LogValues.bare(ip) + " code=" + status + " reason=" + quote(reason));
         }
     }
 
     private static String line(String event, ManagedConnection c) {
-        return "event=" + event + " conn=" + c.id() + " user=" + (c.userId() == null ? "-" : c.userId())
-                + " ip=" + (c.remoteAddress().isEmpty() ? "-" : c.remoteAddress());
+        return "event=" + event + " conn=" + LogValues.bare(c.id()) + " user=" + LogValues.bare(c.userId())
+                + " ip=" + (c.remoteAddress().isEmpty() ? "-" : LogValues.bare(c.remoteAddress()));
     }
 
+    /** A quoted, escaped value: {@link LogValues#quoted}. */
     static String quote(String s) {
-        if (s == null) {
-            return "\"\"";
-        }
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r") + '"';
+        return LogValues.quoted(s);
     }
 }

@@ -83,9 +83,12 @@ public record Settings(
         }
     }
 
-    /** Connection counts and message sizes (protocol.md, limits). */
+    /**
+     * Connection counts, message sizes and how deeply a message's JSON may nest (protocol.md, limits): a message
+     * nested deeper than {@code maxJsonDepth} arrays and objects is a malformed message.
+     */
     public record Limits(int maxConnections, int maxPerUser, int maxPerIp, PerUserPolicy perUserPolicy,
-                         long maxMessageSize, long messageWarnSize) { }
+                         long maxMessageSize, long messageWarnSize, int maxJsonDepth) { }
 
     /** The per-user token bucket and the per-IP handshake rate (protocol.md, limits). */
     public record Rate(int messagesPerSecond, int burst, int maxViolations, int handshakesPerSecondPerIp) { }

@@ -124,7 +124,8 @@ public final class StopRehearsal {
         }
 
         @Override
-        public void sendPing(byte[] payload) {
+        public boolean sendPing(byte[] payload) {
+            return true;
         }
 
         @Override

@@ -14,12 +14,9 @@ import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
-import jakarta.json.stream.JsonParser;
-import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * The wire format of protocol.md over Jakarta JSON Processing, as provided by the
@@ -30,8 +27,19 @@ public final class JsonMessageCodec implements MessageCodec {
 
     private final JsonProvider json = JsonProvider.provider();
     private final JsonReaderFactory readers = json.createReaderFactory(Map.of());
-    private final JsonParserFactory parsers = json.createParserFactory(Map.of());
     private final JsonGeneratorFactory generators = json.createGeneratorFactory(Map.of());
+    /** Every client message is read through it: {@code switchboard.limits.max-json-depth}. */
+    private final BoundedJson reader;
+
+    /** With the default nesting limit, 64 levels. */
+    public JsonMessageCodec() {
+        this(64);
+    }
+
+    /** @param maxJsonDepth {@code switchboard.limits.max-json-depth} */
+    public JsonMessageCodec(int maxJsonDepth) {
+        this.reader = new BoundedJson(json, maxJsonDepth);
+    }
 
     @Override
     public Inbound decode(String text) throws BadMessageException {
@@ -53,20 +61,21 @@ public final class JsonMessageCodec implements MessageCodec {
         };
     }
 
-    /** Parses exactly one JSON object: anything after it, or anything else, is refused. */
+    /**
+     * Parses exactly one JSON object within the nesting limit: anything after it, anything else, or
+     * anything nested deeper is refused.
+     */
     private JsonObject parseObject(String text) throws BadMessageException {
-        try (JsonParser parser = parsers.createParser(new StringReader(text))) {
-            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
-                throw new BadMessageException("a message must be a JSON object", null);
-            }
-            JsonObject object = parser.getObject();
-            if (parser.hasNext()) {
-                throw new BadMessageException("not valid JSON", null);
-            }
-            return object;
-        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
-            throw new BadMessageException("not valid JSON", null);
+        JsonValue value;
+        try {
+            value = reader.read(text);
+        } catch (BoundedJson.RefusedException e) {
+            throw new BadMessageException(e.getMessage(), null);
         }
+        if (!(value instanceof JsonObject object)) {
+            throw new BadMessageException("a message must be a JSON object", null);
+        }
+        return object;
     }
 
     private static String channel(JsonObject message, String id) throws BadMessageException {

@@ -35,12 +35,14 @@ final class JsrConnection implements Connection {
     }
 
     @Override
-    public void sendPing(byte[] payload) {
+    public boolean sendPing(byte[] payload) {
         ClassLoader caller = enterSendContext();
         try {
             session.getAsyncRemote().sendPing(ByteBuffer.wrap(payload));
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "ping not sent", e);
+            return false;
         } finally {
             Thread.currentThread().setContextClassLoader(caller);
         }

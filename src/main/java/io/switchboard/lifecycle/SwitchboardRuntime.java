@@ -6,6 +6,7 @@ import io.switchboard.core.ClusterLink;
 import io.switchboard.core.Hub;
 import io.switchboard.core.Settings;
 import io.switchboard.core.TokenVerifier;
+import io.switchboard.endpoint.BoundedJson;
 import io.switchboard.endpoint.JsonMessageCodec;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -36,15 +37,18 @@ public class SwitchboardRuntime {
     /** When the hub was built: wall-clock for people, monotonic for the uptime. Set once in start(). */
     private long startedAtMillis;
     private long startedNanos;
+    /** The API's reader of request bodies, within {@code switchboard.limits.max-json-depth} like client messages. */
+    private BoundedJson json;
 
     @PostConstruct
     void start() {
         Settings settings = config.settings();
         ClusterLink link = settings.cluster().enabled()
                 ? new RedisLink(settings.cluster(), settings.nodeId()) : ClusterLink.alone();
-        hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec(), link);
+        hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec(settings.limits().maxJsonDepth()), link);
         startedAtMillis = SystemClock.INSTANCE.epochMillis();
         startedNanos = SystemClock.INSTANCE.nanoTime();
+        json = new BoundedJson(settings.limits().maxJsonDepth());
         hub.gatekeeper().useVerifier(verifier);
         hub.cluster().start();
         LOG.info("Switchboard started on node " + settings.nodeId() + " with " + settings);
@@ -77,5 +81,10 @@ public class SwitchboardRuntime {
     /** How long the application has been running, in milliseconds. */
     public long uptimeMillis() {
         return Math.max(0, (hub.clock().nanoTime() - startedNanos) / 1_000_000L);
+    }
+
+    /** Reads the API's JSON request bodies within the nesting limit. */
+    public BoundedJson json() {
+        return json;
     }
 }

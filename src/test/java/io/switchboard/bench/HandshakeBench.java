@@ -195,7 +195,8 @@ public final class HandshakeBench {
         }
 
         @Override
-        public void sendPing(byte[] payload) {
+        public boolean sendPing(byte[] payload) {
+            return true;
         }
 
         @Override

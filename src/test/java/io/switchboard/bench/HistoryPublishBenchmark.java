@@ -58,7 +58,8 @@ public class HistoryPublishBenchmark {
         }
 
         @Override
-        public void sendPing(byte[] payload) {
+        public boolean sendPing(byte[] payload) {
+            return true;
         }
 
         @Override

@@ -93,9 +93,10 @@ public class SweepBenchmark {
         }
 
         @Override
-        public void sendPing(byte[] payload) {
+        public boolean sendPing(byte[] payload) {
             clock.nanos += 1_000;
             hub.onPong(connection);
+            return true;
         }
 
         @Override

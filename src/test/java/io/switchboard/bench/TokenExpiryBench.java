@@ -74,9 +74,10 @@ public final class TokenExpiryBench {
         }
 
         @Override
-        public void sendPing(byte[] payload) {
+        public boolean sendPing(byte[] payload) {
             clock.nanos += 1_000; // the answer comes a microsecond after the ping, as in SweepBenchmark
             hub.onPong(connection);
+            return true;
         }
 
         @Override

@@ -30,7 +30,7 @@ class SettingsLoaderTest {
         assertEquals(new Settings.Heartbeat(Duration.ofSeconds(30), Duration.ofSeconds(10), 3), s.heartbeat());
         assertEquals(Duration.ofMinutes(5), s.idleTimeout());
         assertEquals(Duration.ofSeconds(5), s.closeTimeout());
-        assertEquals(new Settings.Limits(10_000, 5, 100, Settings.PerUserPolicy.REJECT_NEW, 1_048_576, 524_288), s.limits());
+        assertEquals(new Settings.Limits(10_000, 5, 100, Settings.PerUserPolicy.REJECT_NEW, 1_048_576, 524_288, 64), s.limits());
         assertEquals(new Settings.Rate(20, 40, 10, 20), s.rate());
         assertEquals(new Settings.Send(1000, 4_194_304), s.send());
         assertEquals(new Settings.Compression(true, 6, 1024), s.compression());

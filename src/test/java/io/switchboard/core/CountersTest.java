@@ -40,7 +40,7 @@ class CountersTest {
     @Test
     void everyRejectionReasonIsKnownAndInBandFailuresAreCountedWithTheHandshakeOnes() {
         assertEquals(List.of("draining", "cluster unavailable", "global connection limit", "per-ip connection limit", "per-user connection limit",
-                "handshake rate per ip", "origin not allowed", "invalid token", "no token", "auth required", "auth timeout"),
+                "handshake rate per ip", "origin not allowed", "invalid token", "no token", "malformed upgrade", "auth required", "auth timeout"),
                 Counters.REJECTION_REASONS);
 
         hub.gatekeeper().checkHandshake(IP, null, "forged");

@@ -28,4 +28,15 @@ class DurationsTest {
             assertTrue(e.getMessage().length() > 10, e.getMessage());
         }
     }
+
+    /** Found by CoreParsersFuzzTest (Jazzer): the input was "222222222222222229m", an ArithmeticException. */
+    @Test
+    void aDurationTooLongForNanosecondsIsRefusedNotOverflowed() {
+        for (String text : new String[] {"222222222222222229m", "999999999999999999d", "106752d", "PT2562048H"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Durations.parse(text), text);
+            org.junit.jupiter.api.Assertions.assertEquals("too long; at most 292 years", e.getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Duration.ofDays(106_751), Durations.parse("106751d"));
+    }
 }

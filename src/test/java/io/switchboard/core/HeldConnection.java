@@ -21,7 +21,8 @@ public final class HeldConnection implements Connection {
     }
 
     @Override
-    public void sendPing(byte[] payload) {
+    public boolean sendPing(byte[] payload) {
+        return true;
     }
 
     @Override

@@ -17,8 +17,9 @@ public final class RecordingConnection implements Connection {
     }
 
     @Override
-    public synchronized void sendPing(byte[] payload) {
+    public synchronized boolean sendPing(byte[] payload) {
         pings.add(new int[] {payload.length});
+        return true;
     }
 
     @Override
