@@ -204,4 +204,19 @@ class DrainTest {
         stuck.completeOne();
         assertEquals(1, stuck.closes.size(), "and it is sent once");
     }
+
+    @Test
+    void theLastResortClosesEveryRemainingConnectionWithTheCloseCodeThenAbortsWhatIsLeft() {
+        ManagedConnection a = connect();
+        ManagedConnection b = connect();
+        hub.close(a, Disconnect.IDLE_TIMEOUT); // already closing: it gets the shutdown close frame too
+
+        assertEquals(2, drain.closeRemaining());
+        assertEquals(List.of("1001 idle timeout", "4100 server shutting down"), transports.get(0).closes);
+        assertEquals(List.of("4100 server shutting down"), transports.get(1).closes);
+
+        hub.onTransportClosed(b, 4100, "server shutting down");
+        assertEquals(1, drain.abortRemaining());
+        assertEquals(0, hub.registry().size());
+    }
 }
