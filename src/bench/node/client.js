@@ -30,6 +30,9 @@ function onMessage(conn, data) {
     }
     if (type && type[1] === 'shutdown') {
       conn.notice = true;
+      if (phase === 'drain-deaf') {
+        return; // a deaf client: it waits for the server to close
+      }
       conn.self = true;
       conn.ws.close(1000, 'bench: shutdown notice');
       return;

@@ -13,19 +13,20 @@ const { churn } = require('./churn');
 const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|churn|client-cost> --target switchboard|bare|node
   [--runtime payara|wildfly] [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100]
   [--cycles 1000000 --burst 5000 --pause 1000 --users 500]   (churn; soak and churn are for switchboard)
-  [--histogram] [--dispatch-to-worker true|false]
+  [--histogram] [--deaf] [--dispatch-to-worker true|false]
   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default.
+   --deaf: in the drain, the clients ignore the shutdown notice and wait for the server's close.
    --dispatch-to-worker: WildFly's websockets setting, for either target; by default each runs as
    shipped: switchboard with docker/wildfly-settings.cli (false), bare on WildFly's defaults (true))`;
 
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
-    inflight: 100, histogram: false, settle: 10, dispatchToWorker: undefined,
+    inflight: 100, histogram: false, deaf: false, settle: 10, dispatchToWorker: undefined,
     cycles: 10000, burst: 2000, pause: 1000, users: 500 };
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
-    if (key === 'histogram') {
-      o.histogram = true;
+    if (key === 'histogram' || key === 'deaf') {
+      o[key] = true;
     } else if (key === 'target' || key === 'runtime') {
       o[key] = argv[++i];
     } else if (key === 'dispatch-to-worker') {
@@ -347,7 +348,7 @@ const phases = {
   },
 
   async drain(o, target, load, c) {
-    await load.all({ cmd: 'phase', phase: 'drain' });
+    await load.all({ cmd: 'phase', phase: o.deaf ? 'drain-deaf' : 'drain' });
     const t0 = Date.now();
     target.child.kill('SIGTERM');
     const results = await load.all({ cmd: 'awaitClosed', deadline: t0 + 150000 });
@@ -464,7 +465,7 @@ async function main() {
     await load.end();
     await T.stop(target);
   }
-  record(o.scenario === 'all' ? { ...o, scenario: 'drain (all)' } : o, target, figures);
+  record(o.scenario === 'all' ? { ...o, scenario: 'drain (all)' } : o.deaf ? { ...o, scenario: 'drain (deaf)' } : o, target, figures);
   process.exit(0);
 }
 

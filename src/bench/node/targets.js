@@ -12,8 +12,9 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const WORK = path.join(ROOT, 'target', 'bench');
 const SECRET = 'switchboard-bench-hs256-secret-0123456789abcdef';
 const ADMIN_TOKEN = 'bench-admin-token';
-// The same JVM for every Java target: a 2 GiB heap, G1, nothing else tuned.
-const JVM = ['-Xmx2g', '-XX:+UseG1GC'];
+// The same JVM for every Java target: a 2 GiB heap, G1, nothing else tuned. BENCH_JAVA_OPTS adds options
+// for a profile, e.g. BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/drain.jfr,settings=profile'.
+const JVM = ['-Xmx2g', '-XX:+UseG1GC', ...(process.env.BENCH_JAVA_OPTS || '').split(' ').filter((x) => x)];
 
 /**
  * Switchboard settings of a benchmark run: heartbeats every 5 s like the other targets, and the limits

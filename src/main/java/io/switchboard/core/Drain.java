@@ -55,6 +55,12 @@ public final class Drain {
     private String reason = "";
     private long startedNanos;
     private long closeDeadlineNanos;
+    /** When the close frames still waiting for a frame in flight are sent anyway: half-way to the close deadline. */
+    private long forceDeadlineNanos;
+    /** Whether those close frames were sent; set once per drain. */
+    private boolean forced;
+    /** True while one caller sends the close frames: the close deadline is not final until it is done. */
+    private boolean sendingCloses;
     private int atStart;
     private int notified;
     private int closedByUs;
@@ -180,6 +186,7 @@ public final class Drain {
     /** Moves the drain on at time {@code now}; call it until it returns {@link Phase#DONE}. */
     public Phase advance(long now) {
         List<ManagedConnection> toClose = null;
+        List<ManagedConnection> toForce = null;
         List<ManagedConnection> toAbort = null;
         Result finished = null;
         synchronized (this) {
@@ -188,11 +195,18 @@ public final class Drain {
                     && (hub.registry().size() == 0 || now - startedNanos - settings.shutdown().drainTimeout().toNanos() >= 0)) {
                 phase = Phase.CLOSING;
                 closeDeadlineNanos = now + settings.closeTimeout().toNanos();
+                forceDeadlineNanos = now + settings.closeTimeout().toNanos() / 2;
+                forced = false;
+                sendingCloses = true;
                 toClose = new ArrayList<>(hub.registry().all());
                 closedByUs = toClose.size();
+            } else if (phase == Phase.CLOSING && !sendingCloses && !forced && now - forceDeadlineNanos >= 0) {
+                forced = true;
+                toForce = new ArrayList<>(hub.registry().all());
             }
             // nobody left to close: the drain is done now, not a tick later
-            if (phase == Phase.CLOSING
+            // another caller may be sending the close frames still: then only it can end the drain
+            if (phase == Phase.CLOSING && (!sendingCloses || toClose != null)
                     && ((toClose != null && toClose.isEmpty()) || hub.registry().size() == 0 || now - closeDeadlineNanos >= 0)) {
                 phase = Phase.DONE;
                 toAbort = new ArrayList<>(hub.registry().all());
@@ -206,8 +220,30 @@ public final class Drain {
         if (toClose != null) {
             hub.heartbeats().stop(); // step 4: the drain closes what is left; no more pings or zombie checks
             Disconnect shutdown = Disconnect.shutdown(hub.settings().shutdown().closeCode());
-            for (ManagedConnection c : toClose) {
-                hub.close(c, shutdown);
+            long closing = hub.clock().nanoTime();
+            try {
+                for (ManagedConnection c : toClose) {
+                    hub.close(c, shutdown);
+                }
+            } finally {
+                synchronized (this) {
+                    sendingCloses = false;
+                    // each close frame gets its close.timeout, however long sending them all took
+                    long timeout = settings().closeTimeout().toNanos();
+                    long sent = hub.clock().nanoTime();
+                    if (sent + timeout - closeDeadlineNanos > 0) {
+                        closeDeadlineNanos = sent + timeout;
+                        forceDeadlineNanos = sent + timeout / 2;
+                    }
+                }
+            }
+            long closed = hub.clock().nanoTime();
+            events.accept("event=drain phase=closing reason=" + LifecycleLog.quote(why()) + " connections=" + toClose.size()
+                    + " code=" + shutdown.code() + " closeFramesMs=" + (closed - closing) / 1_000_000L);
+        }
+        if (toForce != null) {
+            for (ManagedConnection c : toForce) {
+                hub.sendCloseFrameNow(c);
             }
         }
         if (toAbort != null) {
@@ -263,6 +299,14 @@ public final class Drain {
             }
         }
         return aborted;
+    }
+
+    private Settings settings() {
+        return hub.settings();
+    }
+
+    private synchronized String why() {
+        return reason;
     }
 
     private void runCleanups() {

@@ -309,6 +309,18 @@ public final class Hub {
         return closed;
     }
 
+    /**
+     * Sends the close frame of a connection whose close still waits for its frame in flight, without
+     * waiting any longer: for a drain whose close timeout is half gone, since a stopping container may
+     * never report that frame written (the frame may then be cut, which the abort would do anyway).
+     */
+    void sendCloseFrameNow(ManagedConnection c) {
+        Runnable waiting = c.outbox().takeIdleAction();
+        if (waiting != null) {
+            waiting.run();
+        }
+    }
+
     private void sendCloseFrame(ManagedConnection c, Disconnect why) {
         if (c.state() == ConnectionState.CLOSING) {
             heartbeats.closing(c);

@@ -217,6 +217,18 @@ public final class SendQueue {
         action.run();
     }
 
+    /**
+     * Takes back the action {@link #whenIdle} left waiting for the frame in flight, so that the caller can
+     * run it now; null when none waits (it ran, or none was set).
+     */
+    public Runnable takeIdleAction() {
+        synchronized (this) {
+            Runnable action = onIdle;
+            onIdle = null;
+            return action;
+        }
+    }
+
     /** Drops whatever waits and refuses every later offer; the frame in flight, if any, still completes. */
     public void shut() {
         synchronized (this) {

@@ -8,7 +8,8 @@ import java.util.logging.Logger;
 
 /**
  * Runs a whole drain once, on a private hub of a few stand-in connections, when the application starts:
- * notices, a client that leaves, a close that waits for a frame in flight, a close handshake, an abort,
+ * notices, a client that leaves, closes that wait for a frame in flight (one that finishes, one that
+ * never does), a close handshake, an abort,
  * the cleanups and the last-resort close of a failed drain. A stopping container may no longer load
  * classes for the application (Payara Micro deletes the exploded application while its shutdown hook
  * runs), so the stop path must need nothing that starting did not already load, initialise and link;
@@ -41,6 +42,7 @@ public final class StopRehearsal {
 
         StandIn leaves = StandIn.open(hub, "leaves", false, false);
         StandIn busy = StandIn.open(hub, "busy", true, true);
+        StandIn stuck = StandIn.open(hub, "stuck", true, true);
         StandIn answers = StandIn.open(hub, "answers", false, true);
         StandIn.open(hub, "deaf", false, false);
 
@@ -49,13 +51,15 @@ public final class StopRehearsal {
         hub.send(busy.connection, new Outbound.Pong("1")); // waits behind the notice still in flight
         clock.now += settings.shutdown().drainTimeout().toNanos();
         drain.advance(clock.now);
-        busy.finishWriting();
-        clock.now += settings.closeTimeout().toNanos();
+        busy.finishWriting(); // its close frame follows its frame in flight
+        clock.now += settings.closeTimeout().toNanos() / 2;
+        drain.advance(clock.now); // stuck's frame in flight never finishes: its close frame goes anyway
+        clock.now += settings.closeTimeout().toNanos() - settings.closeTimeout().toNanos() / 2;
         Drain.Phase phase = drain.advance(clock.now);
         Drain.Result result = drain.lastResult();
-        if (phase != Drain.Phase.DONE || result == null || result.aborted() != 1 || result.closed() != 2
+        if (phase != Drain.Phase.DONE || result == null || result.aborted() != 1 || result.closed() != 3
                 || result.leftOnTheirOwn() != 1 || hub.registry().size() != 0 || cleanups.isEmpty()
-                || answers.closeFrames != 1 || busy.closeFrames != 1) {
+                || answers.closeFrames != 1 || busy.closeFrames != 1 || stuck.closeFrames != 1) {
             throw new IllegalStateException("the stop rehearsal ended in " + phase + " with " + result);
         }
 

@@ -1,5 +1,9 @@
 package io.switchboard.lifecycle;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +46,11 @@ final class ApplicationClasses {
         List<String> skipped = new ArrayList<>();
         for (String name : names) {
             try {
+                if (!supertypesVisible(loader, name)) {
+                    // defining it would fail (and WildFly's module loader would log a warning for it)
+                    skipped.add(name);
+                    continue;
+                }
                 Class.forName(name, true, loader);
                 loaded.add(name);
             } catch (ClassNotFoundException | LinkageError e) {
@@ -52,6 +61,60 @@ final class ApplicationClasses {
             }
         }
         return new Loaded(loaded, skipped);
+    }
+
+    /**
+     * Whether the superclass and interfaces named in the class file can be found by {@code loader}: false for
+     * a class that extends another container's API (the Tyrus extension on WildFly, the WildFly activator on
+     * Payara). Reads the class file's constant pool (JVM specification, section 4.4) rather than defining it.
+     */
+    static boolean supertypesVisible(ClassLoader loader, String name) {
+        try (InputStream in = loader.getResourceAsStream(name.replace('.', '/') + ".class")) {
+            if (in == null) {
+                return true; // let Class.forName tell
+            }
+            DataInputStream data = new DataInputStream(new BufferedInputStream(in));
+            data.readInt(); // magic
+            data.readUnsignedShort();
+            data.readUnsignedShort();
+            int count = data.readUnsignedShort();
+            String[] utf8 = new String[count];
+            int[] classNames = new int[count];
+            for (int i = 1; i < count; i++) {
+                int tag = data.readUnsignedByte();
+                switch (tag) {
+                    case 1 -> utf8[i] = data.readUTF();
+                    case 7 -> classNames[i] = data.readUnsignedShort();
+                    case 8, 16, 19, 20 -> data.readUnsignedShort();
+                    case 15 -> data.skipBytes(3);
+                    case 3, 4, 9, 10, 11, 12, 17, 18 -> data.readInt();
+                    case 5, 6 -> {
+                        data.readLong();
+                        i++; // takes two entries
+                    }
+                    default -> {
+                        return true; // a constant this reader does not know: let Class.forName tell
+                    }
+                }
+            }
+            data.readUnsignedShort(); // access flags
+            data.readUnsignedShort(); // this class
+            List<Integer> supertypes = new ArrayList<>();
+            supertypes.add(data.readUnsignedShort());
+            int interfaces = data.readUnsignedShort();
+            for (int i = 0; i < interfaces; i++) {
+                supertypes.add(data.readUnsignedShort());
+            }
+            for (int index : supertypes) {
+                String type = index == 0 ? null : utf8[classNames[index]];
+                if (type != null && !type.startsWith("java/") && loader.getResource(type + ".class") == null) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     private static void collect(Function<String, Set<String>> list, String root, String folder, List<String> names) {

@@ -191,4 +191,47 @@ class DrainTest {
         assertTrue(drain.cancel());
         assertEquals(Drain.Phase.IDLE, drain.progress(clock.nanoTime()).phase());
     }
+
+    @Test
+    void aCloseWaitsForTheNoticeInFlightAndGoesAnywayHalfWayToTheCloseDeadline() {
+        HeldConnection writing = new HeldConnection();
+        ManagedConnection c = hub.open(writing, new HandshakeInfo("127.0.0.1", "", "held", HeartbeatMode.PROTOCOL));
+        writing.completeOne(); // the welcome is written
+        HeldConnection stuck = new HeldConnection();
+        hub.open(stuck, new HandshakeInfo("127.0.0.1", "", "stuck", HeartbeatMode.PROTOCOL));
+        stuck.completeOne();
+        drain.start("deploy", clock.nanoTime()); // both notices stay in flight
+
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(Drain.Phase.CLOSING, drain.advance(clock.nanoTime()));
+        assertEquals(List.of(), writing.closes, "the close frame does not cut the notice");
+        writing.completeOne();
+        assertEquals(List.of("4100 server shutting down"), writing.closes, "it follows the notice");
+        assertEquals(ConnectionState.CLOSING, c.state());
+
+        clock.advance(Duration.ofMillis(2_499));
+        drain.advance(clock.nanoTime());
+        assertEquals(List.of(), stuck.closes);
+        clock.advance(Duration.ofMillis(1));
+        drain.advance(clock.nanoTime());
+        assertEquals(List.of("4100 server shutting down"), stuck.closes,
+                "a notice never reported written does not keep the close frame back past half the close timeout");
+        stuck.completeOne();
+        assertEquals(1, stuck.closes.size(), "and it is sent once");
+    }
+
+    @Test
+    void theLastResortClosesEveryRemainingConnectionWithTheCloseCodeThenAbortsWhatIsLeft() {
+        ManagedConnection a = connect();
+        ManagedConnection b = connect();
+        hub.close(a, Disconnect.IDLE_TIMEOUT); // already closing: it gets the shutdown close frame too
+
+        assertEquals(2, drain.closeRemaining());
+        assertEquals(List.of("1001 idle timeout", "4100 server shutting down"), transports.get(0).closes);
+        assertEquals(List.of("4100 server shutting down"), transports.get(1).closes);
+
+        hub.onTransportClosed(b, 4100, "server shutting down");
+        assertEquals(1, drain.abortRemaining());
+        assertEquals(0, hub.registry().size());
+    }
 }

@@ -91,6 +91,15 @@ class StopNeedsNoClassLoadingTest {
                 "the anonymous listener: " + names);
     }
 
+    @Test
+    void aClassThatExtendsAnAbsentContainerApiIsSkippedWithoutDefiningIt() throws Exception {
+        try (URLClassLoader withoutTyrus = new URLClassLoader(new URL[] {CLASSES.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            assertTrue(!ApplicationClasses.supertypesVisible(withoutTyrus, "io.switchboard.endpoint.TyrusDeflateExtension"));
+            assertTrue(ApplicationClasses.supertypesVisible(withoutTyrus, "io.switchboard.core.Drain"));
+            assertTrue(ApplicationClasses.supertypesVisible(withoutTyrus, "io.switchboard.core.Drain$Result"));
+        }
+    }
+
     /**
      * The classes the drain, close and abort paths can reach, from the compiled classes themselves:
      * the whole core, the lifecycle shell and the endpoint adapters (the WildFly activity and the Tyrus
