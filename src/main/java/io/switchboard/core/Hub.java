@@ -57,12 +57,13 @@ public final class Hub {
     }
 
     /**
-     * A node that reaches the others through {@code link}; call {@link ClusterRouter#start()} once built.
-     * Channel history in a cluster needs a store shared by every node, which does not exist yet: the
-     * settings refuse history with a cluster, so this hub keeps none.
+     * A node that reaches the others through {@code link} (or alone, with {@link ClusterLink#alone()});
+     * call {@link ClusterRouter#start()} once built. Its channel history, when on, is in this node's
+     * memory: a history shared by the nodes of a cluster does not exist yet, so the settings refuse
+     * history together with a cluster.
      */
     public Hub(Settings settings, Clock clock, MessageCodec codec, ClusterLink link) {
-        this(settings, clock, codec, null, link, new LifecycleLog());
+        this(settings, clock, codec, memoryHistory(settings, clock), link, new LifecycleLog());
     }
 
     /** A hub whose lifecycle lines go to {@code log} instead of the lifecycle logger. */

@@ -132,6 +132,16 @@ class ChannelHistoryTest {
     }
 
     @Test
+    void aNodeBuiltWithItsClusterLinkAloneKeepsHistoryAsTheShellBuildsIt() {
+        Hub built = new Hub(settings, clock, new JsonMessageCodec(), ClusterLink.alone());
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = built.open(t, new HandshakeInfo("127.0.0.1", "test", "bob", HeartbeatMode.PROTOCOL));
+        built.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1}");
+        built.channels().publish("news", "1");
+        assertTrue(t.lastSent().contains("\"offset\":1"), t.lastSent());
+    }
+
+    @Test
     void withHistoryOffMessagesHaveNoOffsetAndASinceIsNotRecovered() {
         Hub off = new Hub(TestSettings.defaults(), clock, new JsonMessageCodec());
         RecordingConnection t = new RecordingConnection();
