@@ -48,7 +48,7 @@ public class ConnectionMessagesResource {
         return switch (outcome) {
             case NOT_FOUND -> ApiError.notFound("no connection " + id);
             case NOT_OPEN -> ApiError.response(Response.Status.CONFLICT, "not_open", "connection " + id + " is not OPEN");
-            // FORWARDED: the node holding it sends it (CONTRACT.md section 13)
+            // FORWARDED: the node holding it sends it (protocol.md, cluster)
             case DELIVERED, FORWARDED -> PublishRequest.accepted(1);
         };
     }

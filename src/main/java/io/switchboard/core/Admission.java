@@ -15,7 +15,7 @@ public record Admission(Reservation reservation, Refusal refusal, long retryAfte
     /** Why a connection was not admitted; each maps to one row of protocol.md. */
     public enum Refusal {
         DRAINING("draining", 503),
-        /** The cluster's shared state (limits, registry) cannot be reached (CONTRACT.md section 13). */
+        /** The cluster's shared state (limits, registry) cannot be reached (protocol.md, cluster). */
         CLUSTER_UNAVAILABLE("cluster unavailable", 503),
         GLOBAL_LIMIT("global connection limit", 503),
         IP_LIMIT("per-ip connection limit", 429),

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The cluster port: how one node reaches the others (CONTRACT.md section 13). The core speaks in
+ * The cluster port: how one node reaches the others (protocol.md, cluster). The core speaks in
  * topics and opaque payloads; what carries them (Redis pub/sub in the shell) is the implementation's
  * business. {@link #alone()} is a node by itself: nothing to reach, nothing to start.
  *

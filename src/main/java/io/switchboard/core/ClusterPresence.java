@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * A clustered node's presence and health (CONTRACT.md section 13): it announces itself in the node
+ * A clustered node's presence and health (protocol.md, cluster): it announces itself in the node
  * table every second, reads the table to find dead nodes and the best node to send clients to, and
  * probes its own pub/sub subscription so that a link that silently stopped delivering is noticed.
  * Driven by {@link ClusterRouter#tick()} on the link's thread.
@@ -120,7 +120,7 @@ final class ClusterPresence {
 
     /**
      * The live nodes, this one first; nodes silent for {@code node-timeout} are removed from the cluster
-     * with their registry entries (CONTRACT.md section 13).
+     * with their registry entries (protocol.md, cluster).
      *
      * @throws ClusterUnavailableException when the node table cannot be read
      */
@@ -153,7 +153,7 @@ final class ClusterPresence {
 
     /**
      * The public URL of the least-loaded other node that is not draining, as of the last read of the
-     * node table: where a drained or moved client should go first (CONTRACT.md sections 10 and 11).
+     * node table: where a drained or moved client should go first (protocol.md, drain and reconnect).
      */
     Optional<String> bestOtherNode() {
         return lastNodes.stream()

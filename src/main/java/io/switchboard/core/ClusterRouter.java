@@ -15,8 +15,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Routes messages between this node and the others through a {@link ClusterLink} (CONTRACT.md
- * section 13). With {@link ClusterLink#alone()} it does nothing at all.
+ * Routes messages between this node and the others through a {@link ClusterLink} (protocol.md,
+ * cluster). With {@link ClusterLink#alone()} it does nothing at all.
  *
  * <p><b>Topics.</b> A node receives only what it has local targets for: {@code c:<channel>} while one
  * of its connections subscribes to that exact channel, {@code p:<pattern>} while one subscribes to that

@@ -3,7 +3,7 @@ package io.switchboard.core;
 import java.util.Optional;
 
 /**
- * One node of the cluster as it announces itself every second (CONTRACT.md section 7,
+ * One node of the cluster as it announces itself every second (operations.md, cluster;
  * {@code GET /api/nodes}): its id, the URL clients can reach it at, its connection count, whether it
  * is draining, and when it last said so (epoch milliseconds).
  */
