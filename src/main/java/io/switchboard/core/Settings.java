@@ -117,7 +117,7 @@ public record Settings(
     }
 
     /**
-     * More than one node (section 13). {@code redisUri} empty means a node alone; it may carry a
+     * More than one node (protocol.md, cluster). {@code redisUri} empty means a node alone; it may carry a
      * password and is never printed.
      */
     public record Cluster(Optional<String> redisUri, String name, Optional<String> publicUrl,
