@@ -2,12 +2,12 @@ package io.switchboard.admin;
 
 import io.switchboard.core.ChannelNames;
 import io.switchboard.core.HistoryStore;
+import io.switchboard.endpoint.BoundedJson;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonReader;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,9 +70,13 @@ public class ChannelHistoryResource {
             return ApiError.response(Response.Status.SERVICE_UNAVAILABLE, "unavailable", "the channel's history cannot be read");
         }
         JsonArrayBuilder messages = Json.createArrayBuilder();
+        BoundedJson json = runtime.json();
         for (HistoryStore.Entry e : page.entries()) {
-            try (JsonReader data = Json.createReader(new StringReader(e.data()))) {
-                messages.add(Json.createObjectBuilder().add("offset", e.offset()).add("data", data.readValue()));
+            try {
+                messages.add(Json.createObjectBuilder().add("offset", e.offset()).add("data", json.read(e.data())));
+            } catch (BoundedJson.RefusedException refused) {
+                // kept data was read by the same reader when it was published: this cannot happen
+                throw new IllegalStateException("a kept message of " + channel + " is not valid JSON", refused);
             }
         }
         return Response.ok(Json.createObjectBuilder()
