@@ -220,15 +220,25 @@ class HostileClientsIT {
             }
         }
         assertEquals(Map.of(), wrong, "malformed upgrades not answered 400");
-        // the well-formed request these were made from is upgraded
-        assertEquals(101, status(upgrade("GET", "HTTP/1.1", "Upgrade", key(16), "13", "Authorization", "Bearer " + token)));
-        assertTrue(awaitRegistryEmpty(RELEASE_WITHIN_MS).isEmpty(), "no refused upgrade holds a connection");
+        assertEquals(List.of(), awaitRegistryEmpty(RELEASE_WITHIN_MS), "no refused upgrade holds a connection");
+        // the well-formed request these were made from is upgraded; its socket is then reset, which frees
+        // the slot at once (a polite FIN after the 101 is only noticed at the next Ping on Payara: see the
+        // ghosts test above, and admission.md)
+        assertEquals(101, status(upgrade("GET", "HTTP/1.1", "Upgrade", key(16), "13", "Authorization", "Bearer " + token), true));
+        assertEquals(List.of(), awaitRegistryEmpty(RELEASE_WITHIN_MS), "the upgraded socket, reset, is released");
     }
 
-    /** The status of the answer to one raw request; the socket is closed right after. */
     private int status(String request) throws IOException {
+        return status(request, false);
+    }
+
+    /** The status of the answer to one raw request; the socket is closed right after, reset if asked. */
+    private int status(String request, boolean reset) throws IOException {
         URI ws = ws();
         try (Socket s = new Socket()) {
+            if (reset) {
+                s.setSoLinger(true, 0);
+            }
             s.setSoTimeout((int) TestClient.WAIT.toMillis());
             s.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 5_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
