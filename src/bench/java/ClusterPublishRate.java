@@ -8,7 +8,7 @@ import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import io.switchboard.core.Settings;
-import io.switchboard.endpoint.JsonMessageCodec;
+import io.switchboard.codec.JsonMessageCodec;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.switchboard.admin;
 
 import io.switchboard.core.ChannelNames;
 import io.switchboard.core.HistoryStore;
-import io.switchboard.endpoint.BoundedJson;
+import io.switchboard.codec.BoundedJson;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package io.switchboard.admin;
 
-import io.switchboard.endpoint.BoundedJson;
+import io.switchboard.codec.BoundedJson;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.Response;

@@ -1,6 +1,6 @@
 package io.switchboard.admin;
 
-import io.switchboard.endpoint.BoundedJson;
+import io.switchboard.codec.BoundedJson;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

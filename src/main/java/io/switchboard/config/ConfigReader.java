@@ -1,7 +1,7 @@
 package io.switchboard.config;
 
-import io.switchboard.core.ByteSizes;
-import io.switchboard.core.Durations;
+import io.switchboard.config.ByteSizes;
+import io.switchboard.config.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

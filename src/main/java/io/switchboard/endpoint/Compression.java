@@ -24,7 +24,7 @@ final class Compression {
     private static final Logger LOG = Logger.getLogger(Compression.class.getName());
     static final String DEFLATE = "permessage-deflate";
     private static final String TYRUS_EXTENSION_API = "org.glassfish.tyrus.core.extension.ExtendedExtension";
-    private static final String TYRUS_DEFLATE = "io.switchboard.endpoint.TyrusDeflateExtension";
+    private static final String TYRUS_DEFLATE = "io.switchboard.endpoint.tyrus.TyrusDeflateExtension";
     private static final boolean ON_TYRUS = present(TYRUS_EXTENSION_API);
 
     private Compression() {

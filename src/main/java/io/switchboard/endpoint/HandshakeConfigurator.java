@@ -1,10 +1,10 @@
 package io.switchboard.endpoint;
 
-import io.switchboard.auth.HandshakeFilter;
+import io.switchboard.upgrade.HandshakeFilter;
 import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Hub;
-import io.switchboard.core.QueryParameters;
+import io.switchboard.upgrade.QueryParameters;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.Extension;

@@ -3,7 +3,7 @@ package io.switchboard.lifecycle;
 import io.switchboard.core.Drain;
 import io.switchboard.core.Hub;
 import io.switchboard.core.StopRehearsal;
-import io.switchboard.endpoint.JsonMessageCodec;
+import io.switchboard.codec.JsonMessageCodec;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

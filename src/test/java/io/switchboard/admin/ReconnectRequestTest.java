@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class ReconnectRequestTest {
 
-    private static final io.switchboard.endpoint.BoundedJson JSON = new io.switchboard.endpoint.BoundedJson(64);
+    private static final io.switchboard.codec.BoundedJson JSON = new io.switchboard.codec.BoundedJson(64);
 
 
     @Test

@@ -20,7 +20,7 @@ import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import io.switchboard.core.Settings;
 import io.switchboard.core.TokenVerifier;
-import io.switchboard.endpoint.JsonMessageCodec;
+import io.switchboard.codec.JsonMessageCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -6,7 +6,7 @@ import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
-import io.switchboard.endpoint.JsonMessageCodec;
+import io.switchboard.codec.JsonMessageCodec;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;

@@ -8,7 +8,7 @@ import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Hub;
 import io.switchboard.core.Identity;
 import io.switchboard.core.ManagedConnection;
-import io.switchboard.endpoint.JsonMessageCodec;
+import io.switchboard.codec.JsonMessageCodec;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.time.Duration;
 
 /**
  * Coverage-guided fuzzing of the core's parsers of client and operator text. In a normal build each
@@ -91,33 +90,6 @@ class CoreParsersFuzzTest {
         } catch (IllegalArgumentException e) {
             assertNotNull(e.getMessage());
             return null;
-        }
-    }
-
-    @FuzzTest(maxDuration = "2m")
-    void queryParametersNeverFail(FuzzedDataProvider data) {
-        String name = data.consumeString(20);
-        String query = data.consumeRemainingAsString();
-        String value = QueryParameters.first(query, name.isEmpty() ? "access_token" : name);
-        if (value != null) {
-            assertTrue(value.length() <= query.length(), "a value is never longer than the query");
-        }
-    }
-
-    @FuzzTest(maxDuration = "2m")
-    void durationsAndSizesParseOrRefuse(FuzzedDataProvider data) {
-        String text = data.consumeString(40);
-        try {
-            Duration d = Durations.parse(text);
-            assertFalse(d.isNegative(), text);
-        } catch (IllegalArgumentException e) {
-            assertNotNull(e.getMessage());
-        }
-        String size = data.consumeRemainingAsString();
-        try {
-            assertTrue(ByteSizes.parse(size) >= 0, size);
-        } catch (IllegalArgumentException e) {
-            assertNotNull(e.getMessage());
         }
     }
 }

@@ -3,7 +3,7 @@ package io.switchboard.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.endpoint.JsonMessageCodec;
+import io.switchboard.codec.JsonMessageCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -119,8 +119,8 @@ public final class ServerProcess implements AutoCloseable {
 
     /** drain-timeout plus close.timeout plus five seconds, in whole seconds: the grace a container must give. */
     static long sigtermGraceSeconds(Map<String, String> settings) {
-        long drain = io.switchboard.core.Durations.parse(settings.getOrDefault("switchboard.shutdown.drain-timeout", "30s")).toSeconds();
-        long close = io.switchboard.core.Durations.parse(settings.getOrDefault("switchboard.close.timeout", "5s")).toSeconds();
+        long drain = io.switchboard.config.Durations.parse(settings.getOrDefault("switchboard.shutdown.drain-timeout", "30s")).toSeconds();
+        long close = io.switchboard.config.Durations.parse(settings.getOrDefault("switchboard.close.timeout", "5s")).toSeconds();
         return drain + close + 5;
     }
 

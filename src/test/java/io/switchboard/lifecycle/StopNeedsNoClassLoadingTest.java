@@ -45,7 +45,7 @@ class StopNeedsNoClassLoadingTest {
                     "switchboard.shutdown.close-code", "4003").get(key));
             Object settings = app.loadClass("io.switchboard.config.SettingsLoader")
                     .getMethod("load", Function.class).invoke(null, config);
-            Object codec = app.loadClass("io.switchboard.endpoint.JsonMessageCodec").getConstructor().newInstance();
+            Object codec = app.loadClass("io.switchboard.codec.JsonMessageCodec").getConstructor().newInstance();
 
             // what the application does when it starts: load its classes, build the hub, rehearse the drain
             Class<?> applicationClasses = app.loadClass("io.switchboard.lifecycle.ApplicationClasses");
@@ -94,7 +94,7 @@ class StopNeedsNoClassLoadingTest {
     @Test
     void aClassThatExtendsAnAbsentContainerApiIsSkippedWithoutDefiningIt() throws Exception {
         try (URLClassLoader withoutTyrus = new URLClassLoader(new URL[] {CLASSES.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
-            assertTrue(!ApplicationClasses.supertypesVisible(withoutTyrus, "io.switchboard.endpoint.TyrusDeflateExtension"));
+            assertTrue(!ApplicationClasses.supertypesVisible(withoutTyrus, "io.switchboard.endpoint.tyrus.TyrusDeflateExtension"));
             assertTrue(ApplicationClasses.supertypesVisible(withoutTyrus, "io.switchboard.core.Drain"));
             assertTrue(ApplicationClasses.supertypesVisible(withoutTyrus, "io.switchboard.core.Drain$Result"));
         }

@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.codec;
 
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;

@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.endpoint.tyrus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.switchboard.codec.BoundedJson;
+import io.switchboard.codec.JsonMessageCodec;
 import io.switchboard.core.Inbound;
 import io.switchboard.core.MessageCodec;
 import jakarta.json.JsonArray;

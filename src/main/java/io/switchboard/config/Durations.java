@@ -1,4 +1,4 @@
-package io.switchboard.core;
+package io.switchboard.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

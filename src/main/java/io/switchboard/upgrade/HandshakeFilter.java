@@ -1,9 +1,8 @@
-package io.switchboard.auth;
+package io.switchboard.upgrade;
 
 import io.switchboard.core.HandshakeCheck;
-import io.switchboard.core.QueryParameters;
 import io.switchboard.core.UpgradeSyntax;
-import io.switchboard.endpoint.FrameSplittingUpgrade;
+import io.switchboard.endpoint.tyrus.FrameSplittingUpgrade;
 import io.switchboard.lifecycle.SwitchboardRuntime;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;

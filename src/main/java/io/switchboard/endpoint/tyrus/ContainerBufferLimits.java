@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.endpoint.tyrus;
 
 import io.switchboard.config.SettingsLoader;
 import io.switchboard.core.Settings;

@@ -1,4 +1,4 @@
-package io.switchboard.core;
+package io.switchboard.config;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.switchboard.auth;
+package io.switchboard.upgrade;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;

@@ -1,4 +1,4 @@
-package io.switchboard.core;
+package io.switchboard.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

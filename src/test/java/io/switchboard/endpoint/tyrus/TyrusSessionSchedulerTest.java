@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.endpoint.tyrus;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

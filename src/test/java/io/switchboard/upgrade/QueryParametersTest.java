@@ -1,4 +1,4 @@
-package io.switchboard.core;
+package io.switchboard.upgrade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

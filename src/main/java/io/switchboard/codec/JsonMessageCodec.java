@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.codec;
 
 import io.switchboard.core.Inbound;
 import io.switchboard.core.MessageCodec;

@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.endpoint.tyrus;
 
 /**
  * Rewrites the client-to-server WebSocket byte stream (RFC 6455 section 5.2) so that no data frame

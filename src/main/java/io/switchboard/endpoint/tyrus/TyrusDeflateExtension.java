@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.endpoint.tyrus;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

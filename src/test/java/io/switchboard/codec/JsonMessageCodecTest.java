@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

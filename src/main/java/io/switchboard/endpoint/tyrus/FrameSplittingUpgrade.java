@@ -1,4 +1,4 @@
-package io.switchboard.endpoint;
+package io.switchboard.endpoint.tyrus;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;

@@ -1,4 +1,4 @@
-package io.switchboard.core;
+package io.switchboard.upgrade;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
