@@ -3,7 +3,6 @@ package io.switchboard.core;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -32,9 +31,13 @@ public final class Channels {
     /** The most patterns one connection may hold at once. */
     public static final int MAX_SUBSCRIPTIONS = 1000;
 
-    private final Hub hub;
     private final Delivery delivery;
     private final MessageCodec codec;
+    private final Closer closer;
+    private final Counters counters;
+    private final ConnectionRegistry registry;
+    private final ClusterRouter cluster;
+    private final int maxQueuedMessages;
     private final SubscriptionIndex<ManagedConnection> index = new SubscriptionIndex<>();
     /** Where publishes get their offsets; null when history is off. */
     private final HistoryStore history;
@@ -42,13 +45,17 @@ public final class Channels {
     /** Subscriptions whose history is being read; empty nearly always. */
     private final ConcurrentHashMap<CatchUp.Key, CatchUp> catchingUp = new ConcurrentHashMap<>();
 
-    Channels(Hub hub, Delivery delivery, MessageCodec codec, Function<HistoryStore.Sink, HistoryStore> historyStore) {
-        this.hub = hub;
-        this.delivery = delivery;
+    Channels(Settings settings, MessageCodec codec, Delivery delivery, Closer closer, Counters counters,
+             ConnectionRegistry registry, ClusterRouter cluster, Function<HistoryStore.Sink, HistoryStore> historyStore) {
         this.codec = codec;
-        this.maxRecover = hub.settings().history().maxRecover();
+        this.delivery = delivery;
+        this.closer = closer;
+        this.counters = counters;
+        this.registry = registry;
+        this.cluster = cluster;
+        this.maxQueuedMessages = settings.send().maxQueuedMessages();
+        this.maxRecover = settings.history().maxRecover();
         this.history = historyStore == null ? null : historyStore.apply(this::fanOut);
-        hub.onRelease(this::release);
     }
 
     /** The channel history, or null when it is off. */
@@ -92,7 +99,7 @@ public final class Channels {
         }
         boolean exact = !ChannelNames.isPattern(pattern);
         if (request.since() != null && !exact) {
-            hub.counters().badMessage();
+            counters.badMessage();
             refuse(c, request, Outbound.Error.BAD_REQUEST, "\"since\" needs an exact channel name, not a pattern");
             return;
         }
@@ -100,7 +107,7 @@ public final class Channels {
         CatchUp.Key key = null;
         if (history != null && exact) {
             key = new CatchUp.Key(c, request.channel());
-            catchUp = new CatchUp(hub.settings().send().maxQueuedMessages());
+            catchUp = new CatchUp(maxQueuedMessages);
             catchingUp.put(key, catchUp);
         }
         // interned: thousands of connections subscribe to the same few channels, and each keeps its
@@ -114,14 +121,14 @@ public final class Channels {
         if (catchUp != null) {
             catchUp(c, request, key, catchUp);
         } else if (request.since() != null) {
-            hub.counters().recovery(false); // history is off: nothing to recover from
-            hub.send(c, new Outbound.Subscribed(request.channel(), request.id(), false, null, null));
+            counters.recovery(false); // history is off: nothing to recover from
+            delivery.send(c, new Outbound.Subscribed(request.channel(), request.id(), false, null, null));
         } else if (!added) {
-            hub.send(c, new Outbound.Subscribed(request.channel(), request.id()));
+            delivery.send(c, new Outbound.Subscribed(request.channel(), request.id()));
         } else {
             // in a cluster, "subscribed" once other nodes' publishes reach this node too
-            hub.cluster().subscribed(request.channel(), ChannelNames.isPattern(pattern))
-                    .whenComplete((ok, failed) -> hub.send(c, new Outbound.Subscribed(request.channel(), request.id())));
+            cluster.subscribed(request.channel(), ChannelNames.isPattern(pattern))
+                    .whenComplete((ok, failed) -> delivery.send(c, new Outbound.Subscribed(request.channel(), request.id())));
         }
     }
 
@@ -137,7 +144,7 @@ public final class Channels {
             if (failure != null) {
                 catchingUp.remove(key, catchUp);
                 goLive(c, request.channel(), catchUp, 0);
-                hub.send(c, new Outbound.Error(Outbound.Error.UNAVAILABLE, "the channel's history cannot be read",
+                delivery.send(c, new Outbound.Error(Outbound.Error.UNAVAILABLE, "the channel's history cannot be read",
                         request.id()));
                 return;
             }
@@ -147,7 +154,7 @@ public final class Channels {
             if (since != null) {
                 Recovery recovery = Recovery.decide(new HistoryStore.Position(since.offset(), since.epoch()), page, maxRecover);
                 recovered = recovery.recovered();
-                hub.counters().recovery(recovery.recovered());
+                counters.recovery(recovery.recovered());
                 for (HistoryStore.Entry e : recovery.replay()) {
                     delivery.send(c, request.channel(), codec.prepare(request.channel(), e.data(), e.offset(), top.epoch()));
                 }
@@ -156,7 +163,7 @@ public final class Channels {
                 // live messages published since the subscription began were held: they follow the reply
                 position = Math.min(position, catchUp.firstOffset() - 1);
             }
-            hub.send(c, new Outbound.Subscribed(request.channel(), request.id(), recovered, position, top.epoch()));
+            delivery.send(c, new Outbound.Subscribed(request.channel(), request.id(), recovered, position, top.epoch()));
             goLive(c, request.channel(), catchUp, position);
             catchingUp.remove(key, catchUp);
         });
@@ -182,9 +189,9 @@ public final class Channels {
         }
         if (c.removeSubscription(request.channel())) {
             index.unsubscribe(pattern, c);
-            hub.cluster().unsubscribed(request.channel(), ChannelNames.isPattern(pattern));
+            cluster.unsubscribed(request.channel(), ChannelNames.isPattern(pattern));
         }
-        hub.send(c, new Outbound.Unsubscribed(request.channel(), request.id()));
+        delivery.send(c, new Outbound.Unsubscribed(request.channel(), request.id()));
     }
 
     private void publish(ManagedConnection c, Inbound.Publish request) {
@@ -202,21 +209,21 @@ public final class Channels {
             refuse(c, request, Outbound.Error.UNAVAILABLE, e.getMessage());
             return;
         }
-        hub.send(c, new Outbound.Published(request.channel(), request.id()));
+        delivery.send(c, new Outbound.Published(request.channel(), request.id()));
     }
 
     private String[] parse(ManagedConnection c, Inbound.ChannelRequest request, boolean pattern) {
         try {
             return pattern ? ChannelNames.pattern(request.channel()) : ChannelNames.name(request.channel());
         } catch (IllegalArgumentException e) {
-            hub.counters().badMessage();
+            counters.badMessage();
             refuse(c, request, Outbound.Error.BAD_REQUEST, e.getMessage());
             return null;
         }
     }
 
     private void refuse(ManagedConnection c, Inbound.ChannelRequest request, String code, String message) {
-        hub.send(c, new Outbound.Error(code, message, request.id()));
+        delivery.send(c, new Outbound.Error(code, message, request.id()));
     }
 
     /**
@@ -236,7 +243,6 @@ public final class Channels {
      * numbered, kept or sent to other nodes here and nowhere else.
      */
     private int publish(String channel, String[] name, String data) {
-        ClusterRouter cluster = hub.cluster();
         cluster.checkAvailable();
         int queued = deliver(channel, name, data);
         cluster.publishChannel(channel, name, data);
@@ -281,7 +287,7 @@ public final class Channels {
                     continue;
                 }
                 if (held == CatchUp.HoldResult.OVERFLOW) {
-                    hub.close(c, Disconnect.SLOW_CONSUMER);
+                    closer.close(c, Disconnect.SLOW_CONSUMER);
                     continue;
                 }
             }
@@ -304,9 +310,9 @@ public final class Channels {
      * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
      */
     public int sendToUser(String userId, String data) {
-        hub.cluster().checkAvailable();
+        cluster.checkAvailable();
         int queued = sendToUserLocal(userId, data);
-        hub.cluster().publishUser(userId, data);
+        cluster.publishUser(userId, data);
         return queued;
     }
 
@@ -321,9 +327,9 @@ public final class Channels {
      * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
      */
     public int broadcast(String data) {
-        hub.cluster().checkAvailable();
+        cluster.checkAvailable();
         int queued = broadcastLocal(data);
-        hub.cluster().publishBroadcast(data);
+        cluster.publishBroadcast(data);
         return queued;
     }
 
@@ -334,7 +340,7 @@ public final class Channels {
     private int sendToAll(java.util.function.Predicate<ManagedConnection> which, String data) {
         PreparedMessage message = null;
         int queued = 0;
-        for (ManagedConnection c : hub.registry().all()) {
+        for (ManagedConnection c : registry.all()) {
             if (c.state() != ConnectionState.OPEN || !which.test(c)) {
                 continue;
             }
@@ -363,7 +369,7 @@ public final class Channels {
             String[] pattern = ChannelNames.pattern(p);
             if (!access.allows(pattern) && c.removeSubscription(p)) {
                 index.unsubscribe(pattern, c);
-                hub.send(c, new Outbound.Unsubscribed(p, null, Outbound.Unsubscribed.NOT_ALLOWED));
+                delivery.send(c, new Outbound.Unsubscribed(p, null, Outbound.Unsubscribed.NOT_ALLOWED));
             }
         }
     }
@@ -374,7 +380,7 @@ public final class Channels {
      */
     public Map<String, Integer> subscriberCounts() {
         Map<String, Integer> counts = new HashMap<>();
-        for (ManagedConnection c : hub.registry().all()) {
+        for (ManagedConnection c : registry.all()) {
             if (c.state() == ConnectionState.CLOSED) {
                 continue;
             }
@@ -390,8 +396,8 @@ public final class Channels {
         return index.isEmpty();
     }
 
-    private void release(ManagedConnection c) {
-        Objects.requireNonNull(c, "c").outbox().shut();
+    /** The connection is released: its subscriptions end here and in the cluster's routing. */
+    void release(ManagedConnection c) {
         for (String p : c.subscriptions()) {
             if (!catchingUp.isEmpty()) {
                 catchingUp.remove(new CatchUp.Key(c, p));
@@ -399,7 +405,7 @@ public final class Channels {
             if (c.removeSubscription(p)) {
                 String[] pattern = ChannelNames.pattern(p);
                 index.unsubscribe(pattern, c);
-                hub.cluster().unsubscribed(p, ChannelNames.isPattern(pattern));
+                cluster.unsubscribed(p, ChannelNames.isPattern(pattern));
             }
         }
     }

@@ -16,7 +16,7 @@ final class ClusterPresence {
 
     private static final Logger LOG = Logger.getLogger(ClusterPresence.class.getName());
 
-    private final Hub hub;
+    private final ClusterRouter.LocalNode node;
     private final ClusterLink link;
     private final ClusterRouter router;
     private final String nodeId;
@@ -34,13 +34,13 @@ final class ClusterPresence {
     /** Ticks since start, to read the node table every few seconds; only the tick thread touches it. */
     private long ticks;
 
-    ClusterPresence(Hub hub, ClusterLink link, ClusterRouter router) {
-        this.hub = hub;
+    ClusterPresence(ClusterRouter.LocalNode node, ClusterLink link, ClusterRouter router) {
+        this.node = node;
         this.link = link;
         this.router = router;
-        this.nodeId = hub.settings().nodeId();
-        this.probeTimeoutNanos = hub.settings().cluster().redisTimeout().toNanos();
-        this.nodeTimeoutMillis = hub.settings().cluster().nodeTimeout().toMillis();
+        this.nodeId = node.settings().nodeId();
+        this.probeTimeoutNanos = node.settings().cluster().redisTimeout().toNanos();
+        this.nodeTimeoutMillis = node.settings().cluster().nodeTimeout().toMillis();
     }
 
     boolean isHealthy() {
@@ -76,7 +76,7 @@ final class ClusterPresence {
      * also removes nodes silent for {@code node-timeout}.
      */
     void tick() {
-        long now = hub.clock().nanoTime();
+        long now = node.clock().nanoTime();
         if (!link.isAvailable()) {
             probeSentAt = 0;
             return;
@@ -114,8 +114,8 @@ final class ClusterPresence {
 
     /** This node as it announces itself. */
     NodeInfo self() {
-        return new NodeInfo(nodeId, hub.settings().cluster().publicUrl(), hub.registry().size(), hub.isDraining(),
-                hub.clock().epochMillis());
+        return new NodeInfo(nodeId, node.settings().cluster().publicUrl(), node.registry().size(), node.isDraining(),
+                node.clock().epochMillis());
     }
 
     /**
@@ -125,7 +125,7 @@ final class ClusterPresence {
      * @throws ClusterUnavailableException when the node table cannot be read
      */
     List<NodeInfo> nodes() {
-        long now = hub.clock().epochMillis();
+        long now = node.clock().epochMillis();
         List<NodeInfo> live = new java.util.ArrayList<>();
         live.add(self());
         for (Map.Entry<String, String> entry : link.nodes().entrySet()) {

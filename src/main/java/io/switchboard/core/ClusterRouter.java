@@ -47,7 +47,36 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     /** How a message for one connection went. */
     public enum Outcome { DELIVERED, NOT_OPEN, FORWARDED, NOT_FOUND }
 
-    private final Hub hub;
+    /**
+     * What the cluster needs of this node: its settings and connections, delivery to them, and their
+     * reconnects and closes. The {@link Hub} gives it; nothing else of the hub is in the cluster's reach.
+     */
+    interface LocalNode {
+        Settings settings();
+
+        Clock clock();
+
+        ConnectionRegistry registry();
+
+        boolean isDraining();
+
+        /** A channel message from another node, for this node's subscribers. */
+        int deliverChannel(String channel, String data);
+
+        /** A message from another node for one user's connections on this node. */
+        int deliverUser(String userId, String data);
+
+        /** A broadcast from another node, for every connection of this node. */
+        int deliverAll(String data);
+
+        boolean sendTo(ManagedConnection c, String data);
+
+        boolean requestReconnect(ManagedConnection c, String reason, long afterMs, String url);
+
+        void close(ManagedConnection c, Disconnect why);
+    }
+
+    private final LocalNode node;
     private final ClusterLink link;
     private final String nodeId;
     /** This node's incarnation: node id plus a random part, so a restarted node's numbers start afresh. */
@@ -70,13 +99,12 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     private final AtomicLong unavailable = new AtomicLong();
     private final ClusterPresence presence;
 
-    ClusterRouter(Hub hub, ClusterLink link) {
-        this.hub = hub;
+    ClusterRouter(LocalNode node, ClusterLink link) {
+        this.node = node;
         this.link = link;
-        this.nodeId = hub.settings().nodeId();
+        this.nodeId = node.settings().nodeId();
         this.origin = nodeId + "/" + UUID.randomUUID().toString().substring(0, 8);
-        this.presence = new ClusterPresence(hub, link, this);
-        hub.onRelease(this::released);
+        this.presence = new ClusterPresence(node, link, this);
     }
 
     /** Whether other nodes exist for this node (a link other than {@link ClusterLink#alone()}). */
@@ -266,29 +294,29 @@ public final class ClusterRouter implements ClusterLink.Receiver {
      * names (which then acts as if called itself).
      */
     public Outcome toConnection(String id, String data) {
-        Optional<ManagedConnection> local = hub.registry().find(id);
+        Optional<ManagedConnection> local = node.registry().find(id);
         if (local.isPresent()) {
-            return hub.channels().sendTo(local.get(), data) ? Outcome.DELIVERED : Outcome.NOT_OPEN;
+            return node.sendTo(local.get(), data) ? Outcome.DELIVERED : Outcome.NOT_OPEN;
         }
         return forward(id, Envelope.TO_CONNECTION, data);
     }
 
-    /** Asks connection {@code id}, on whichever node, to reconnect; see {@link Heartbeats#requestReconnect}. */
+    /** Asks connection {@code id}, on whichever node, to reconnect; see {@link Hub#requestReconnect}. */
     public Outcome reconnect(String id, String reason, long afterMs, String url) {
-        Optional<ManagedConnection> local = hub.registry().find(id);
+        Optional<ManagedConnection> local = node.registry().find(id);
         if (local.isPresent()) {
             // without a URL of the caller's: the least-loaded other node, when one is known
             String to = url != null ? url : bestOtherNode().orElse(null);
-            return hub.heartbeats().requestReconnect(local.get(), reason, afterMs, to) ? Outcome.DELIVERED : Outcome.NOT_OPEN;
+            return node.requestReconnect(local.get(), reason, afterMs, to) ? Outcome.DELIVERED : Outcome.NOT_OPEN;
         }
         return forward(id, Envelope.RECONNECT, reason, Long.toString(afterMs), url == null ? "" : url);
     }
 
     /** Closes connection {@code id} on whichever node holds it. */
     public Outcome close(String id, Disconnect why) {
-        Optional<ManagedConnection> local = hub.registry().find(id);
+        Optional<ManagedConnection> local = node.registry().find(id);
         if (local.isPresent()) {
-            hub.close(local.get(), why);
+            node.close(local.get(), why);
             return Outcome.DELIVERED;
         }
         return forward(id, Envelope.CLOSE, Integer.toString(why.code()), why.reason());
@@ -327,7 +355,7 @@ public final class ClusterRouter implements ClusterLink.Receiver {
      */
     public List<ClusterConnection> all(int limit) {
         if (!isClustered()) {
-            return hub.registry().all().stream().map(c -> ClusterConnection.of(c, nodeId))
+            return node.registry().all().stream().map(c -> ClusterConnection.of(c, nodeId))
                     .sorted(java.util.Comparator.comparingLong(ClusterConnection::connectedAtMillis)).limit(limit).toList();
         }
         checkAvailable();
@@ -370,7 +398,7 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     public void linkUp() {
         for (String id : registered) {
             // Redis may have lost them (a restart without persistence)
-            hub.registry().find(id).ifPresent(c -> link.registered(id, ClusterConnection.of(c, nodeId).encode()));
+            node.registry().find(id).ifPresent(c -> link.registered(id, ClusterConnection.of(c, nodeId).encode()));
         }
         synchronized (this) {
             // no probe until this node's own topic is subscribed again, or the probe would be lost to
@@ -452,13 +480,13 @@ public final class ClusterRouter implements ClusterLink.Receiver {
 
     private void dispatch(Envelope e) {
         switch (e.kind()) {
-            case Envelope.CHANNEL -> hub.channels().deliverLocal(e.target(), ChannelNames.name(e.target()), e.rest(0));
-            case Envelope.USER -> hub.channels().sendToUserLocal(e.target(), e.rest(0));
-            case Envelope.BROADCAST -> hub.channels().broadcastLocal(e.rest(0));
-            case Envelope.TO_CONNECTION -> hub.registry().find(e.target()).ifPresent(c -> hub.channels().sendTo(c, e.rest(0)));
+            case Envelope.CHANNEL -> node.deliverChannel(e.target(), e.rest(0));
+            case Envelope.USER -> node.deliverUser(e.target(), e.rest(0));
+            case Envelope.BROADCAST -> node.deliverAll(e.rest(0));
+            case Envelope.TO_CONNECTION -> node.registry().find(e.target()).ifPresent(c -> node.sendTo(c, e.rest(0)));
             case Envelope.RECONNECT -> reconnect(e.target(), e.rest(0), Long.parseLong(e.rest(1)),
                     e.rest(2).isEmpty() ? null : e.rest(2));
-            case Envelope.CLOSE -> hub.registry().find(e.target()).ifPresent(c -> hub.close(
+            case Envelope.CLOSE -> node.registry().find(e.target()).ifPresent(c -> node.close(
                     c, Disconnect.byOperator(Integer.parseInt(e.rest(0)), e.rest(1))));
             case Envelope.PATTERN -> patternChanged(e.target(), e.rest(0).equals("+"), e.rest(1));
             case Envelope.PATTERNS -> patternsOf(e.target(), e.rest());

@@ -7,8 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Connection slots (protocol.md): the global limit, the per-IP and per-user limits with
- * the per-user policy, the per-IP handshake rate, the per-user message token bucket, and the
- * draining flag that refuses every new connection.
+ * the per-user policy, the per-IP handshake rate, the per-user message token bucket. (Whether the node drains is the {@link Drain}'s to say.)
  *
  * <p>Slots are taken atomically before a connection exists (each counter is changed by one
  * compare-and-set or one {@code ConcurrentHashMap.compute}, and a refusal gives back what it had
@@ -37,25 +36,10 @@ public final class ConnectionLimits {
     /** Handshake rate per IP; a bucket that has refilled completely is forgotten by {@link #sweep}. */
     private final ConcurrentHashMap<String, TokenBucket> handshakes = new ConcurrentHashMap<>();
     /** True while the node drains: every new connection is refused. */
-    private volatile boolean draining;
 
     public ConnectionLimits(Settings.Limits limits, Settings.Rate rate) {
         this.limits = limits;
         this.rate = rate;
-    }
-
-    /** From now on, refuse every new connection with 503 (protocol.md, drain step 1). */
-    public void startDraining() {
-        draining = true;
-    }
-
-    /** Admit new connections again (a cancelled drain). */
-    public void stopDraining() {
-        draining = false;
-    }
-
-    public boolean isDraining() {
-        return draining;
     }
 
     /**
@@ -78,9 +62,6 @@ public final class ConnectionLimits {
      * user's. All or nothing.
      */
     public Admission reserve(String ip, String userId, long nowNanos) {
-        if (draining) {
-            return Admission.refused(Admission.Refusal.DRAINING, RETRY_AFTER_UNAVAILABLE_SECONDS);
-        }
         if (!takeGlobal()) {
             return Admission.refused(Admission.Refusal.GLOBAL_LIMIT, RETRY_AFTER_UNAVAILABLE_SECONDS);
         }

@@ -13,7 +13,9 @@ import java.util.logging.Logger;
 /**
  * The graceful drain of protocol.md, as a state machine driven by the caller's clock.
  *
- * <p>{@link #start} refuses new connections (the hub reports {@link Hub#isDraining()}), and sends every
+ * <p>The drain's phase is the one place that says whether the node drains: from {@link #start} new
+ * connections are refused ({@link #isRefusing()}), and once it closes connections itself the heartbeats
+ * stop ({@link #isClosing()}). {@link #start} also sends every
  * open connection a {@code shutdown} notice with a random {@code reconnectAfterMs} in
  * {@code [0, reconnect-jitter]}. The caller then calls {@link #advance} with the current time until it
  * returns {@link Phase#DONE}: once every client has left or {@code drain-timeout} has passed, the rest
@@ -45,13 +47,13 @@ public final class Drain {
                          int leftOnTheirOwn, int closed, int aborted) { }
 
     private final Hub hub;
-    private final LongSupplier jitterMs;
+    private volatile LongSupplier jitterMs;
     /** Where the drain's event lines go: the lifecycle log, and more where the shell needs it. */
     private volatile Consumer<String> events = LOG::info;
     private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
 
-    /** Changes only under this object's lock. */
-    private Phase phase = Phase.IDLE;
+    /** Changes only under this object's lock; read without it by {@link #isRefusing} and {@link #isClosing}. */
+    private volatile Phase phase = Phase.IDLE;
     private String reason = "";
     private long startedNanos;
     private long closeDeadlineNanos;
@@ -71,7 +73,7 @@ public final class Drain {
      * @param hub      the connections to drain
      * @param jitterMs a source of the random {@code reconnectAfterMs}, in {@code [0, reconnect-jitter]}
      */
-    public Drain(Hub hub, LongSupplier jitterMs) {
+    Drain(Hub hub, LongSupplier jitterMs) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.jitterMs = Objects.requireNonNull(jitterMs, "jitterMs");
     }
@@ -95,8 +97,26 @@ public final class Drain {
         cleanups.add(Objects.requireNonNull(cleanup, "cleanup"));
     }
 
-    public synchronized Phase phase() {
+    public Phase phase() {
         return phase;
+    }
+
+    /** Whether new connections are refused: from the start of a drain until it is cancelled. */
+    public boolean isRefusing() {
+        return phase != Phase.IDLE;
+    }
+
+    /**
+     * Whether the drain closes the remaining connections itself (protocol.md, drain step 4): no more
+     * pings, pong, idle or time-sync checks from then on.
+     */
+    boolean isClosing() {
+        return phase == Phase.CLOSING || phase == Phase.DONE;
+    }
+
+    /** Draws each notice's {@code reconnectAfterMs} from {@code source} instead of at random. */
+    void useJitter(LongSupplier source) {
+        this.jitterMs = Objects.requireNonNull(source, "source");
     }
 
     /**
@@ -139,7 +159,6 @@ public final class Drain {
             reason = why;
             startedNanos = now;
             closedByUs = 0;
-            hub.setDraining(true);
             toNotify = new ArrayList<>(hub.registry().all());
             atStart = toNotify.size();
             notified = 0;
@@ -165,10 +184,10 @@ public final class Drain {
     }
 
     /**
-     * Cancels a drain still waiting for clients: connections are admitted again. A drain that has begun
-     * closing connections cannot be cancelled.
+     * Ends a drain that is still waiting for clients, or one that has finished: connections are admitted
+     * again and the heartbeats resume for them. A drain that is closing connections cannot be cancelled.
      *
-     * @return whether the drain was cancelled
+     * @return whether the drain was cancelled (false while closing, or when no drain was started)
      */
     public boolean cancel() {
         synchronized (this) {
@@ -176,8 +195,6 @@ public final class Drain {
                 return false;
             }
             phase = Phase.IDLE;
-            hub.setDraining(false);
-            hub.heartbeats().resume();
         }
         events.accept("event=drain phase=cancelled reason=" + LifecycleLog.quote(reason));
         return true;
@@ -193,7 +210,7 @@ public final class Drain {
             Settings settings = hub.settings();
             if (phase == Phase.WAITING
                     && (hub.registry().size() == 0 || now - startedNanos - settings.shutdown().drainTimeout().toNanos() >= 0)) {
-                phase = Phase.CLOSING;
+                phase = Phase.CLOSING; // step 4: the drain closes what is left; no more pings or zombie checks
                 closeDeadlineNanos = now + settings.closeTimeout().toNanos();
                 forceDeadlineNanos = now + settings.closeTimeout().toNanos() / 2;
                 forced = false;
@@ -218,7 +235,6 @@ public final class Drain {
             }
         }
         if (toClose != null) {
-            hub.heartbeats().stop(); // step 4: the drain closes what is left; no more pings or zombie checks
             Disconnect shutdown = Disconnect.shutdown(hub.settings().shutdown().closeCode());
             long closing = hub.clock().nanoTime();
             try {

@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,12 +39,22 @@ public final class Gatekeeper {
     /** How often handshake buckets that have refilled completely are forgotten. */
     static final Duration BUCKET_SWEEP = Duration.ofSeconds(1);
 
-    private final Hub hub;
     private final Settings settings;
     private final Clock clock;
     private final Sweeper sweeper;
     private final ConnectionLimits limits;
     private final LifecycleLog log;
+    private final Transitions transitions;
+    private final Counters counters;
+    private final Sender sender;
+    private final Closer closer;
+    private final TokenLifetime tokenLifetime;
+    /** Makes an authenticated connection OPEN: the Hub's, which arms its deadlines and sends the welcome. */
+    private final Consumer<ManagedConnection> open;
+    /** Whether the node drains: new connections are refused with 503. */
+    private final BooleanSupplier draining;
+    /** Whether the other nodes can be reached; without them a connection could not get the cluster's messages. */
+    private final BooleanSupplier clusterAvailable;
     private final List<String> allowedOrigins;
 
     /** The verifier of header, query and in-band tokens; set once by the shell at startup. */
@@ -52,15 +64,23 @@ public final class Gatekeeper {
     /** Issued tickets not yet claimed by a connection, cancelled or expired, by ticket id. */
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
 
-    Gatekeeper(Hub hub, Settings settings, Clock clock) {
-        this.hub = hub;
+    Gatekeeper(Settings settings, Clock clock, Sweeper sweeper, LifecycleLog log, Transitions transitions,
+               Counters counters, Sender sender, Closer closer, TokenLifetime tokenLifetime,
+               Consumer<ManagedConnection> open, BooleanSupplier draining, BooleanSupplier clusterAvailable) {
         this.settings = settings;
         this.clock = clock;
-        this.sweeper = hub.sweeper();
-        this.log = hub.lifecycleLog();
+        this.sweeper = sweeper;
+        this.log = log;
+        this.transitions = transitions;
+        this.counters = counters;
+        this.sender = sender;
+        this.closer = closer;
+        this.tokenLifetime = tokenLifetime;
+        this.open = open;
+        this.draining = draining;
+        this.clusterAvailable = clusterAvailable;
         this.limits = new ConnectionLimits(settings.limits(), settings.rate());
         this.allowedOrigins = settings.allowedOrigins().stream().map(Gatekeeper::normalizeOrigin).toList();
-        hub.onRelease(this::released);
         sweeper.on(Deadline.AUTH, this::authOverdue);
     }
 
@@ -82,10 +102,10 @@ public final class Gatekeeper {
      */
     public HandshakeCheck checkHandshake(String ip, String origin, String token) {
         long now = clock.nanoTime();
-        if (limits.isDraining()) {
+        if (draining.getAsBoolean()) {
             return refuse(ip, Admission.Refusal.DRAINING, ConnectionLimits.RETRY_AFTER_UNAVAILABLE_SECONDS, "");
         }
-        if (!hub.cluster().isAvailable()) {
+        if (!clusterAvailable.getAsBoolean()) {
             return refuse(ip, Admission.Refusal.CLUSTER_UNAVAILABLE, ConnectionLimits.RETRY_AFTER_UNAVAILABLE_SECONDS, "");
         }
         if (!originAllowed(origin)) {
@@ -152,8 +172,8 @@ public final class Gatekeeper {
     /** A connection's {@link Deadline#AUTH}: closes it with 1008 {@code auth timeout} if it is still unauthenticated. */
     private void authOverdue(ManagedConnection c, long dueNanos, long nowNanos) {
         if (c.state() == ConnectionState.AUTHENTICATING) {
-            hub.counters().rejected(Disconnect.AUTH_TIMEOUT.reason());
-            hub.close(c, Disconnect.AUTH_TIMEOUT);
+            counters.rejected(Disconnect.AUTH_TIMEOUT.reason());
+            closer.close(c, Disconnect.AUTH_TIMEOUT);
         }
     }
 
@@ -185,7 +205,7 @@ public final class Gatekeeper {
         if (ticketId == null) {
             // a caller inside the core that authenticated the connection itself (tests, tools)
             if (c.userId() != null) {
-                hub.becomeOpen(c);
+                open.accept(c);
             } else {
                 awaitAuth(c);
             }
@@ -200,7 +220,7 @@ public final class Gatekeeper {
             // fail, typically a client gone mid-upgrade, yet the container still opened the session)
             LOG.warning("connection " + c.id() + " arrived without a live handshake ticket (expired, or cancelled"
                     + " because the upgrade failed)");
-            hub.close(c, Disconnect.INTERNAL_ERROR);
+            closer.close(c, Disconnect.INTERNAL_ERROR);
             return;
         }
         Reservation reservation = ticket.reservation;
@@ -211,10 +231,10 @@ public final class Gatekeeper {
             return;
         }
         if (reservation.isReplaced()) {
-            hub.close(c, Disconnect.REPLACED);
+            closer.close(c, Disconnect.REPLACED);
         } else if (ticket.identity != null) {
             c.authenticatedAs(ticket.identity);
-            hub.becomeOpen(c);
+            open.accept(c);
         } else {
             awaitAuth(c);
         }
@@ -230,7 +250,7 @@ public final class Gatekeeper {
      */
     boolean screen(ManagedConnection c, Inbound message, String ref, int bytes) {
         if (bytes > settings.limits().messageWarnSize()) {
-            hub.counters().largeMessage();
+            counters.largeMessage();
             log.event("large-message", c, "bytes=" + bytes);
         }
         ConnectionState state = c.state();
@@ -238,13 +258,13 @@ public final class Gatekeeper {
             if (message instanceof Inbound.Auth auth) {
                 authenticate(c, auth);
             } else {
-                hub.counters().rejected(Disconnect.AUTH_REQUIRED.reason());
-                hub.close(c, Disconnect.AUTH_REQUIRED);
+                counters.rejected(Disconnect.AUTH_REQUIRED.reason());
+                closer.close(c, Disconnect.AUTH_REQUIRED);
             }
             return false;
         }
         if (message instanceof Inbound.Auth && state != ConnectionState.OPEN) {
-            hub.send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, "not open: no refresh now", ref));
+            sender.send(c, new Outbound.Error(Outbound.Error.BAD_REQUEST, "not open: no refresh now", ref));
             return false;
         }
         if (message instanceof Inbound.Pong || state != ConnectionState.OPEN) {
@@ -255,15 +275,12 @@ public final class Gatekeeper {
         if (limits.allowMessage(c.userId(), now)) {
             return true;
         }
-        hub.counters().rateLimited();
-        hub.send(c, new Outbound.Error(Outbound.Error.RATE_LIMITED,
+        counters.rateLimited();
+        sender.send(c, new Outbound.Error(Outbound.Error.RATE_LIMITED,
                 "more than " + settings.rate().messagesPerSecond() + " messages per second", ref));
         if (limits.recordViolation(c.userId(), now)) {
-            if (c.moveTo(ConnectionState.VIOLATION) != null) {
-                hub.counters().entered(ConnectionState.VIOLATION);
-                log.transition(c, ConnectionState.VIOLATION);
-            }
-            hub.close(c, Disconnect.RATE_LIMIT_EXCEEDED);
+            transitions.move(c, ConnectionState.VIOLATION);
+            closer.close(c, Disconnect.RATE_LIMIT_EXCEEDED);
         }
         return false;
     }
@@ -273,18 +290,18 @@ public final class Gatekeeper {
         try {
             identity = verify(auth.token());
         } catch (TokenVerifier.InvalidTokenException | RuntimeException e) {
-            hub.counters().rejected(Admission.Refusal.INVALID_TOKEN.reason());
+            counters.rejected(Admission.Refusal.INVALID_TOKEN.reason());
             log.event("auth", c, "result=invalid reason=" + LifecycleLog.quote(e.getMessage()));
-            hub.close(c, Disconnect.INVALID_TOKEN);
+            closer.close(c, Disconnect.INVALID_TOKEN);
             return;
         }
         Reservation reservation = c.slots();
         if (reservation != null) {
             Admission admission = limits.addUser(reservation, identity.userId(), clock.nanoTime());
             if (!admission.isAdmitted()) {
-                hub.counters().rejected(admission.refusal().reason());
+                counters.rejected(admission.refusal().reason());
                 log.event("auth", c, "result=refused user=" + LogValues.bare(identity.userId()) + " reason=\"too many connections\"");
-                hub.close(c, Disconnect.TOO_MANY_CONNECTIONS);
+                closer.close(c, Disconnect.TOO_MANY_CONNECTIONS);
                 return;
             }
             displace(admission.displaced());
@@ -292,7 +309,7 @@ public final class Gatekeeper {
         sweeper.cancel(c, Deadline.AUTH);
         c.authenticatedAs(identity);
         log.event("auth", c, "result=ok method=in-band");
-        hub.becomeOpen(c);
+        open.accept(c);
     }
 
     /**
@@ -300,7 +317,7 @@ public final class Gatekeeper {
      * as at the handshake and must name the same user; {@link TokenLifetime} does the rest.
      */
     void refresh(ManagedConnection c, Inbound.Auth auth) {
-        TokenLifetime lifetime = hub.tokenLifetime();
+        TokenLifetime lifetime = tokenLifetime;
         Identity identity;
         try {
             identity = verify(auth.token());
@@ -331,15 +348,13 @@ public final class Gatekeeper {
         try {
             return verifier.verify(token);
         } catch (TokenVerifier.RevokedTokenException e) {
-            hub.counters().revokedToken();
+            counters.revokedToken();
             throw e;
         }
     }
 
     private void awaitAuth(ManagedConnection c) {
-        if (c.moveTo(ConnectionState.AUTHENTICATING) != null) {
-            hub.counters().entered(ConnectionState.AUTHENTICATING);
-            log.transition(c, ConnectionState.AUTHENTICATING);
+        if (transitions.move(c, ConnectionState.AUTHENTICATING)) {
             sweeper.schedule(c, Deadline.AUTH, c.connectedAtNanos() + settings.auth().timeout().toNanos());
         }
     }
@@ -351,11 +366,11 @@ public final class Gatekeeper {
         }
         ManagedConnection c = old.connection();
         if (c != null) {
-            hub.close(c, Disconnect.REPLACED);
+            closer.close(c, Disconnect.REPLACED);
         }
     }
 
-    private void released(ManagedConnection c) {
+    void release(ManagedConnection c) {
         Reservation reservation = c.slots();
         if (reservation != null) {
             reservation.release(); // only the first release of a reservation does anything
@@ -363,7 +378,7 @@ public final class Gatekeeper {
     }
 
     private HandshakeCheck refuse(String ip, Admission.Refusal refusal, long retryAfterSeconds, String detail) {
-        hub.counters().rejected(refusal.reason());
+        counters.rejected(refusal.reason());
         log.rejected(ip, refusal.httpStatus(), refusal.reason() + (detail == null || detail.isEmpty() ? "" : ": " + detail));
         return HandshakeCheck.refused(refusal, retryAfterSeconds);
     }

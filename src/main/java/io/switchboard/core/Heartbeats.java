@@ -1,18 +1,18 @@
 package io.switchboard.core;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * The liveness rules of protocol.md on the {@link Sweeper}: heartbeat pings
  * (Ping frames, plus {@code ping} messages in app mode), missed-pong counting and zombie closes,
- * the idle timeout, time sync, the service-initiated reconnect, and the TCP abort after a close
- * handshake that does not finish in {@code close.timeout}.
+ * the idle timeout and time sync. It sends through a {@link Sender} and ends connections through a
+ * {@link Closer}; once a drain closes connections itself, it pings and checks no more.
  *
- * <p>Built by the {@link Hub}, which calls {@link #opened}, {@link #received}, {@link #pongFrame}
- * and {@link #closing}; everything else runs from the sweeper's deadlines. Proof of life is the
+ * <p>Built by the {@link Hub}, which calls {@link #opened}, {@link #received} and {@link #pongFrame};
+ * everything else runs from the sweeper's deadlines. Proof of life is the
  * connection's {@link ManagedConnection#lastSeenNanos()}, which the hub updates on every frame.
  *
  * <p>Detection: a ping's check runs {@code timeout} after it and counts a miss when no frame
@@ -22,8 +22,12 @@ import java.util.Objects;
  */
 public final class Heartbeats {
 
-    private final Hub hub;
     private final Sweeper sweeper;
+    private final ConnectionRegistry registry;
+    private final Sender sender;
+    private final Closer closer;
+    /** True once a drain closes the connections itself (protocol.md, drain step 4); false again if it is cancelled. */
+    private final BooleanSupplier stopped;
     private final Clock clock;
     private final LifecycleLog log;
     private final HeartbeatStats stats = new HeartbeatStats();
@@ -33,59 +37,34 @@ public final class Heartbeats {
     private final int maxMissed;
     /** Zero when the idle timeout is off. */
     private final long idleNanos;
-    private final long closeTimeoutNanos;
     /** Zero when time sync is off. */
     private final long timeSyncNanos;
     private final long maxOffsetMillis;
-    private final int reconnectCloseCode;
-    /** Set once by {@link #stop()} (a drain): no more pings, pong, idle or time-sync checks. */
-    private volatile boolean stopped;
 
-    Heartbeats(Hub hub, Sweeper sweeper) {
-        this.hub = Objects.requireNonNull(hub, "hub");
+    Heartbeats(Settings s, Clock clock, Sweeper sweeper, LifecycleLog log, ConnectionRegistry registry,
+               Sender sender, Closer closer, BooleanSupplier stopped) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.sweeper = Objects.requireNonNull(sweeper, "sweeper");
-        this.clock = hub.clock();
-        this.log = hub.lifecycleLog();
-        Settings s = hub.settings();
+        this.log = Objects.requireNonNull(log, "log");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.closer = Objects.requireNonNull(closer, "closer");
+        this.stopped = Objects.requireNonNull(stopped, "stopped");
         this.intervalNanos = s.heartbeat().interval().toNanos();
         this.timeoutNanos = Math.min(s.heartbeat().timeout().toNanos(), intervalNanos);
         this.maxMissed = Math.max(1, s.heartbeat().maxMissed());
         this.idleNanos = s.idleTimeout().toNanos();
-        this.closeTimeoutNanos = s.closeTimeout().toNanos();
         this.timeSyncNanos = s.timeSync().interval().toNanos();
         this.maxOffsetMillis = s.timeSync().maxOffset().toMillis();
-        this.reconnectCloseCode = s.shutdown().closeCode();
         sweeper.on(Deadline.PING, this::ping);
         sweeper.on(Deadline.PONG, this::checkPong);
         sweeper.on(Deadline.IDLE, this::checkIdle);
         sweeper.on(Deadline.TIME_SYNC, this::requestTime);
         sweeper.on(Deadline.TIME_ANSWER, this::checkTimeAnswer);
-        sweeper.on(Deadline.RECONNECT, this::reconnectOverdue);
-        sweeper.on(Deadline.CLOSE, this::closeOverdue);
     }
 
     public HeartbeatStats stats() {
         return stats;
-    }
-
-    /**
-     * Stops pings and the pong, idle and time-sync checks for good (protocol.md, drain step 4:
-     * a draining node closes its connections itself). Reconnect and close-handshake deadlines go on.
-     */
-    public void stop() {
-        stopped = true;
-    }
-
-    /**
-     * Starts them again for connections opened from now on, after an operator ends a finished drain
-     * (by then every connection the drain saw is closed, so none is left with a disarmed deadline).
-     */
-    public void resume() {
-        stopped = false;
-    }
-
-    public boolean isStopped() {
-        return stopped;
     }
 
     /**
@@ -140,30 +119,8 @@ public final class Heartbeats {
         }
     }
 
-    /** Switchboard has sent a close frame: abort the TCP connection if the handshake is not done in time. */
-    void closing(ManagedConnection c) {
-        sweeper.schedule(c, Deadline.CLOSE, clock.nanoTime() + closeTimeoutNanos);
-    }
-
-    /**
-     * Tells a live connection to reconnect (protocol.md, reconnect and time sync) and closes it with the shutdown close code
-     * if it has not closed within {@code close.timeout}.
-     *
-     * @return false when the connection is no longer live
-     */
-    public boolean requestReconnect(ManagedConnection c, String reason, long afterMs, String url) {
-        if (!c.state().isLive()) {
-            return false;
-        }
-        stats.reconnectsRequested.increment();
-        log.event("reconnect", c, "reason=" + LifecycleLog.quote(reason) + " afterMs=" + afterMs);
-        hub.send(c, new Outbound.Reconnect(reason, afterMs, url));
-        sweeper.schedule(c, Deadline.RECONNECT, clock.nanoTime() + closeTimeoutNanos);
-        return true;
-    }
-
     private void ping(ManagedConnection c, long due, long now) {
-        if (stopped) {
+        if (stopped.getAsBoolean()) {
             return;
         }
         if (c.state() != ConnectionState.OPEN) {
@@ -178,11 +135,11 @@ public final class Heartbeats {
         sweeper.schedule(c, Deadline.PING, nextPing - now <= 0 ? now + intervalNanos : nextPing);
         stats.pingsSent.increment();
         if (!c.transport().sendPing(payload(id))) {
-            hub.transportFailed(c); // the socket is gone: release now, not after max-missed pings
+            closer.transportFailed(c); // the socket is gone: release now, not after max-missed pings
             return;
         }
         if (c.heartbeatMode() == HeartbeatMode.APP) {
-            hub.send(c, new Outbound.Ping(id));
+            sender.send(c, new Outbound.Ping(id));
         }
     }
 
@@ -196,7 +153,7 @@ public final class Heartbeats {
     }
 
     private void checkPong(ManagedConnection c, long due, long now) {
-        if (stopped) {
+        if (stopped.getAsBoolean()) {
             return;
         }
         if (c.state() != ConnectionState.OPEN) {
@@ -214,7 +171,7 @@ public final class Heartbeats {
             stats.zombiesClosed.increment();
             long silentMs = (now - c.lastSeenNanos()) / 1_000_000L;
             log.event("zombie", c, "missedPongs=" + missed + " silentMs=" + silentMs);
-            hub.close(c, Disconnect.HEARTBEAT_TIMEOUT);
+            closer.close(c, Disconnect.HEARTBEAT_TIMEOUT);
         }
     }
 
@@ -231,11 +188,11 @@ public final class Heartbeats {
      */
     public List<String> closeZombiesNow() {
         List<String> closed = new ArrayList<>();
-        if (stopped) {
+        if (stopped.getAsBoolean()) {
             return closed;
         }
         long now = clock.nanoTime();
-        List<ManagedConnection> candidates = new ArrayList<>(hub.registry().all());
+        List<ManagedConnection> candidates = new ArrayList<>(registry.all());
         candidates.sort((a, b) -> Long.compare(a.connectedAtNanos() - now, b.connectedAtNanos() - now));
         for (ManagedConnection c : candidates) {
             if (c.state() != ConnectionState.OPEN || !c.heartbeat().silentPastTimeout(c.lastSeenNanos(), now, timeoutNanos)) {
@@ -244,7 +201,7 @@ public final class Heartbeats {
             // an instance of our own, so that only a close this call started is counted and listed
             Disconnect why = new Disconnect(Disconnect.HEARTBEAT_TIMEOUT.code(), Disconnect.HEARTBEAT_TIMEOUT.reason());
             long silentMs = (now - c.lastSeenNanos()) / 1_000_000L;
-            hub.close(c, why);
+            closer.close(c, why);
             if (c.closeCause() == why) {
                 stats.zombiesClosed.increment();
                 log.event("zombie", c, "missedPongs=" + c.heartbeat().missedPongs() + " silentMs=" + silentMs
@@ -256,7 +213,7 @@ public final class Heartbeats {
     }
 
     private void checkIdle(ManagedConnection c, long due, long now) {
-        if (stopped) {
+        if (stopped.getAsBoolean()) {
             return;
         }
         if (!c.state().isLive()) {
@@ -268,11 +225,11 @@ public final class Heartbeats {
             return;
         }
         stats.idleClosed.increment();
-        hub.close(c, Disconnect.IDLE_TIMEOUT);
+        closer.close(c, Disconnect.IDLE_TIMEOUT);
     }
 
     private void requestTime(ManagedConnection c, long due, long now) {
-        if (stopped) {
+        if (stopped.getAsBoolean()) {
             return;
         }
         if (c.state() != ConnectionState.OPEN) {
@@ -282,11 +239,11 @@ public final class Heartbeats {
         c.heartbeat().timeRequested(t0);
         sweeper.schedule(c, Deadline.TIME_ANSWER, now + timeoutNanos);
         sweeper.schedule(c, Deadline.TIME_SYNC, due + timeSyncNanos);
-        hub.send(c, new Outbound.Time(t0, null, null));
+        sender.send(c, new Outbound.Time(t0, null, null));
     }
 
     private void checkTimeAnswer(ManagedConnection c, long due, long now) {
-        if (stopped) {
+        if (stopped.getAsBoolean()) {
             return;
         }
         if (c.state() == ConnectionState.OPEN && c.heartbeat().timeRequestPending()) {
@@ -298,7 +255,7 @@ public final class Heartbeats {
     private void onTime(ManagedConnection c, Inbound.Time time) {
         long t3 = clock.epochMillis();
         if (time.t1() == null || time.t2() == null) {
-            hub.send(c, new Outbound.Time(time.t0(), t3, clock.epochMillis()));
+            sender.send(c, new Outbound.Time(time.t0(), t3, clock.epochMillis()));
             return;
         }
         if (timeSyncNanos == 0 || !c.heartbeat().timeAnswered(time.t0())) {
@@ -321,22 +278,6 @@ public final class Heartbeats {
     private void skewed(ManagedConnection c, String detail) {
         stats.clockSkewClosed.increment();
         log.event("clock-skew", c, detail);
-        hub.close(c, Disconnect.CLOCK_SKEW);
-    }
-
-    private void reconnectOverdue(ManagedConnection c, long due, long now) {
-        if (c.state().isLive()) {
-            hub.close(c, Disconnect.reconnect(reconnectCloseCode));
-        }
-    }
-
-    private void closeOverdue(ManagedConnection c, long due, long now) {
-        if (c.state() == ConnectionState.CLOSED) {
-            return;
-        }
-        stats.aborted.increment();
-        log.event("abort", c, "closeTimeoutMs=" + Duration.ofNanos(closeTimeoutNanos).toMillis());
-        c.transport().abort();
-        hub.onTransportClosed(c, 1006, "close handshake timed out");
+        closer.close(c, Disconnect.CLOCK_SKEW);
     }
 }

@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,11 +16,16 @@ import java.util.logging.Logger;
  * {@link #onText} and {@link #onPong} for every frame, and {@link #onTransportClosed} once the
  * socket is gone, whoever closed it. Every method may be called from any thread; none blocks on a
  * peer. A connection's resources are released exactly once, by the call that moves it to
- * {@link ConnectionState#CLOSED}, and release listeners run outside any lock.
+ * {@link ConnectionState#CLOSED}: {@link #release} says everything that happens then, in order.
+ *
+ * <p>The parts it is made of get what they need of it and no more: a {@link Sender} to send, a
+ * {@link Closer} to end a connection, the cluster a {@link ClusterRouter.LocalNode}.
  */
 public final class Hub {
 
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+    /** How often retained messages past the ttl are dropped when nothing reads or publishes. */
+    private static final long HISTORY_EXPIRY_PERIOD = 1_000_000_000L;
 
     private final Settings settings;
     private final Clock clock;
@@ -30,30 +34,30 @@ public final class Hub {
     private final Counters counters = new Counters();
     /** Where this hub's lifecycle lines go; {@link Heartbeats} and {@link Gatekeeper} write there too. */
     private final LifecycleLog log;
-    private final List<Consumer<ManagedConnection>> releaseListeners = new CopyOnWriteArrayList<>();
+    private final Transitions transitions;
     private final Sweeper sweeper;
-    private final Heartbeats heartbeats;
     private final Delivery delivery;
+    private final Heartbeats heartbeats;
     private final Channels channels;
-    private final Gatekeeper gatekeeper;
     private final TokenLifetime tokenLifetime;
+    private final Gatekeeper gatekeeper;
     private final ClusterRouter cluster;
+    private final Drain drain;
+    private final Closer closer = new Closer() {
+        @Override
+        public void close(ManagedConnection c, Disconnect why) {
+            Hub.this.close(c, why);
+        }
 
-    /**
-     * A node alone (no cluster) whose channel history, when {@code switchboard.history.size} is above 0,
-     * is in this node's memory.
-     */
+        @Override
+        public void transportFailed(ManagedConnection c) {
+            Hub.this.transportFailed(c);
+        }
+    };
+
+    /** A node alone whose channel history, when {@code switchboard.history.size} is above 0, is in its memory. */
     public Hub(Settings settings, Clock clock, MessageCodec codec) {
-        this(settings, clock, codec, memoryHistory(settings, clock), ClusterLink.alone(), new LifecycleLog());
-    }
-
-    /**
-     * A node alone with the channel history {@code historyStore} builds around this node's fan-out, or
-     * none when it is null.
-     */
-    public Hub(Settings settings, Clock clock, MessageCodec codec,
-               Function<HistoryStore.Sink, HistoryStore> historyStore) {
-        this(settings, clock, codec, historyStore, ClusterLink.alone(), new LifecycleLog());
+        this(settings, clock, codec, ClusterLink.alone());
     }
 
     /**
@@ -63,7 +67,16 @@ public final class Hub {
      * history together with a cluster.
      */
     public Hub(Settings settings, Clock clock, MessageCodec codec, ClusterLink link) {
-        this(settings, clock, codec, memoryHistory(settings, clock), link, new LifecycleLog());
+        this(settings, clock, codec, memoryHistory(settings, clock), link);
+    }
+
+    /**
+     * A node with the channel history {@code historyStore} builds around this node's fan-out, or none
+     * when it is null.
+     */
+    public Hub(Settings settings, Clock clock, MessageCodec codec,
+               Function<HistoryStore.Sink, HistoryStore> historyStore, ClusterLink link) {
+        this(settings, clock, codec, historyStore, link, new LifecycleLog());
     }
 
     /** A hub whose lifecycle lines go to {@code log} instead of the lifecycle logger. */
@@ -73,13 +86,19 @@ public final class Hub {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.codec = Objects.requireNonNull(codec, "codec");
+        this.transitions = new Transitions(counters, log);
         this.sweeper = new Sweeper(clock, Sweeper.tickFor(settings));
-        this.heartbeats = new Heartbeats(this, sweeper);
-        this.delivery = new Delivery(this, settings.send());
-        this.channels = new Channels(this, delivery, codec, historyStore);
-        this.tokenLifetime = new TokenLifetime(this, sweeper);
-        this.gatekeeper = new Gatekeeper(this, settings, clock);
-        this.cluster = new ClusterRouter(this, Objects.requireNonNull(link, "link"));
+        this.delivery = new Delivery(codec, settings.send(), counters, closer);
+        this.drain = new Drain(this, Drain.uniformJitter(settings.shutdown().reconnectJitter(), new SplittableRandom()));
+        this.heartbeats = new Heartbeats(settings, clock, sweeper, log, registry, delivery, closer, drain::isClosing);
+        this.cluster = new ClusterRouter(localNode(), Objects.requireNonNull(link, "link"));
+        this.channels = new Channels(settings, codec, delivery, closer, counters, registry, cluster, historyStore);
+        this.tokenLifetime = new TokenLifetime(settings, clock, sweeper, delivery, closer, counters, channels,
+                drain::isRefusing);
+        this.gatekeeper = new Gatekeeper(settings, clock, sweeper, log, transitions, counters, delivery, closer,
+                tokenLifetime, this::becomeOpen, () -> drain.isRefusing(), cluster::isAvailable);
+        sweeper.on(Deadline.RECONNECT, this::reconnectOverdue);
+        sweeper.on(Deadline.CLOSE, this::closeOverdue);
         if (channels.history() != null) {
             sweeper.schedule(this::expireHistory, clock.nanoTime() + HISTORY_EXPIRY_PERIOD);
         }
@@ -91,15 +110,67 @@ public final class Hub {
                 : null;
     }
 
-    /** How often retained messages past the ttl are dropped when nothing reads or publishes. */
-    private static final long HISTORY_EXPIRY_PERIOD = 1_000_000_000L;
-
     private void expireHistory() {
         try {
             channels.history().expire();
         } finally {
             sweeper.schedule(this::expireHistory, clock.nanoTime() + HISTORY_EXPIRY_PERIOD);
         }
+    }
+
+    /** What the cluster needs of this node: its connections, delivery to them, and their closes. */
+    private ClusterRouter.LocalNode localNode() {
+        return new ClusterRouter.LocalNode() {
+            @Override
+            public Settings settings() {
+                return settings;
+            }
+
+            @Override
+            public Clock clock() {
+                return clock;
+            }
+
+            @Override
+            public ConnectionRegistry registry() {
+                return registry;
+            }
+
+            @Override
+            public boolean isDraining() {
+                return Hub.this.isDraining();
+            }
+
+            @Override
+            public int deliverChannel(String channel, String data) {
+                return channels.deliverLocal(channel, ChannelNames.name(channel), data);
+            }
+
+            @Override
+            public int deliverUser(String userId, String data) {
+                return channels.sendToUserLocal(userId, data);
+            }
+
+            @Override
+            public int deliverAll(String data) {
+                return channels.broadcastLocal(data);
+            }
+
+            @Override
+            public boolean sendTo(ManagedConnection c, String data) {
+                return channels.sendTo(c, data);
+            }
+
+            @Override
+            public boolean requestReconnect(ManagedConnection c, String reason, long afterMs, String url) {
+                return Hub.this.requestReconnect(c, reason, afterMs, url);
+            }
+
+            @Override
+            public void close(ManagedConnection c, Disconnect why) {
+                Hub.this.close(c, why);
+            }
+        };
     }
 
     /** The other nodes, if any (protocol.md, cluster). */
@@ -126,9 +197,9 @@ public final class Hub {
         return gatekeeper;
     }
 
-    /** Token expiry, refresh notices and in-band refresh of open connections (protocol.md, token lifetime). */
-    TokenLifetime tokenLifetime() {
-        return tokenLifetime;
+    /** The graceful drain of this node: the one place that knows whether the node is draining. */
+    public Drain drain() {
+        return drain;
     }
 
     public Settings settings() {
@@ -147,27 +218,9 @@ public final class Hub {
         return clock;
     }
 
-    LifecycleLog lifecycleLog() {
-        return log;
-    }
-
-
-    /** Runs {@code listener} once for every connection when it is released. */
-    public void onRelease(Consumer<ManagedConnection> listener) {
-        releaseListeners.add(Objects.requireNonNull(listener, "listener"));
-    }
-
     /** Whether this node refuses new connections because it is draining (protocol.md). */
     public boolean isDraining() {
-        return gatekeeper.limits().isDraining();
-    }
-
-    void setDraining(boolean value) {
-        if (value) {
-            gatekeeper.limits().startDraining();
-        } else {
-            gatekeeper.limits().stopDraining();
-        }
+        return drain.isRefusing();
     }
 
     /**
@@ -184,13 +237,13 @@ public final class Hub {
                 ? gatekeeper.ticketAddress(handshake.ticket()) : handshake.remoteAddress();
         ManagedConnection c = new ManagedConnection(id, transport, handshake, address, clock);
         registry.add(c);
-        counters.entered(ConnectionState.HANDSHAKING);
-        log.transition(c, ConnectionState.HANDSHAKING);
+        transitions.started(c);
         gatekeeper.opened(c, handshake.ticket());
         return c;
     }
 
-    void becomeOpen(ManagedConnection c) {
+    /** Authentication is done: OPEN, the heartbeat and token deadlines armed, the {@code welcome} sent. */
+    private void becomeOpen(ManagedConnection c) {
         if (c.grantedChannels() != null) {
             try {
                 c.restrictChannels(ChannelAccess.only(c.grantedChannels()));
@@ -200,11 +253,9 @@ public final class Hub {
                 return;
             }
         }
-        if (c.moveTo(ConnectionState.OPEN) == null) {
+        if (!transitions.move(c, ConnectionState.OPEN)) {
             return;
         }
-        counters.entered(ConnectionState.OPEN);
-        log.transition(c, ConnectionState.OPEN);
         heartbeats.opened(c);
         cluster.opened(c);
         Settings.Heartbeat hb = settings.heartbeat();
@@ -220,7 +271,7 @@ public final class Hub {
     /** A text frame from the peer. Bad input gets an {@code error} reply and the connection stays open. */
     public void onText(ManagedConnection c, String text) {
         c.seen(clock);
-        int bytes = utf8Length(text);
+        int bytes = Utf8.length(text);
         c.countIn(bytes);
         counters.messageIn(bytes);
         if (!c.state().isLive()) {
@@ -269,7 +320,30 @@ public final class Hub {
      * queue overflows is closed as a slow consumer.
      */
     public void send(ManagedConnection c, Outbound message) {
-        delivery.send(c, codec.encode(message));
+        delivery.send(c, message);
+    }
+
+    /**
+     * Tells a live connection to reconnect (protocol.md, reconnect), optionally to {@code url}, and closes
+     * it with the shutdown close code if it has not closed within {@code close.timeout}.
+     *
+     * @return false when the connection is no longer live
+     */
+    public boolean requestReconnect(ManagedConnection c, String reason, long afterMs, String url) {
+        if (!c.state().isLive()) {
+            return false;
+        }
+        heartbeats.stats().reconnectsRequested.increment();
+        log.event("reconnect", c, "reason=" + LifecycleLog.quote(reason) + " afterMs=" + afterMs);
+        send(c, new Outbound.Reconnect(reason, afterMs, url));
+        sweeper.schedule(c, Deadline.RECONNECT, clock.nanoTime() + settings.closeTimeout().toNanos());
+        return true;
+    }
+
+    private void reconnectOverdue(ManagedConnection c, long due, long now) {
+        if (c.state().isLive()) {
+            close(c, Disconnect.reconnect(settings.shutdown().closeCode()));
+        }
     }
 
     /**
@@ -280,7 +354,8 @@ public final class Hub {
      * aborted after it, and one that does gets it again for the close handshake.
      */
     public void close(ManagedConnection c, Disconnect why) {
-        if (beginClose(c, why)) {
+        if (transitions.beginClose(c, why)) {
+            armCloseTimeout(c);
             c.outbox().shut();
             c.outbox().whenIdle(() -> sendCloseFrame(c, why));
         }
@@ -324,21 +399,24 @@ public final class Hub {
 
     private void sendCloseFrame(ManagedConnection c, Disconnect why) {
         if (c.state() == ConnectionState.CLOSING) {
-            heartbeats.closing(c);
+            armCloseTimeout(c);
             c.transport().close(why.code(), why.reason());
         }
     }
 
-    /** Moves {@code c} to CLOSING and arms its close timeout; false when someone else already did. */
-    private boolean beginClose(ManagedConnection c, Disconnect why) {
-        if (c.beginClose(why) != ManagedConnection.CloseResult.SEND_CLOSE_FRAME) {
-            return false;
+    /** The close handshake must finish within {@code close.timeout}, or the TCP connection is aborted. */
+    private void armCloseTimeout(ManagedConnection c) {
+        sweeper.schedule(c, Deadline.CLOSE, clock.nanoTime() + settings.closeTimeout().toNanos());
+    }
+
+    private void closeOverdue(ManagedConnection c, long due, long now) {
+        if (c.state() == ConnectionState.CLOSED) {
+            return;
         }
-        counters.entered(ConnectionState.CLOSING);
-        counters.closing(why);
-        log.transition(c, ConnectionState.CLOSING);
-        heartbeats.closing(c);
-        return true;
+        heartbeats.stats().aborted.increment();
+        log.event("abort", c, "closeTimeoutMs=" + settings.closeTimeout().toMillis());
+        c.transport().abort();
+        onTransportClosed(c, 1006, "close handshake timed out");
     }
 
     /** Drops the connection without a close handshake and releases it, whatever the container reports later. */
@@ -353,24 +431,31 @@ public final class Hub {
      * close, its own cause is what gets counted and logged.
      */
     public void onTransportClosed(ManagedConnection c, int code, String reason) {
-        if (c.markClosed() != ManagedConnection.CloseResult.RELEASE) {
-            return;
+        if (transitions.closed(c)) {
+            release(c, code, reason);
         }
+    }
+
+    /** Everything a connection held, given back once, in this order, by the one caller that closed it. */
+    private void release(ManagedConnection c, int code, String reason) {
+        registry.remove(c);          // no lookup finds it any more
+        sweeper.release(c);          // none of its deadlines fires
+        c.outbox().shut();           // what still waits to be written is dropped
+        tryRelease(c, channels::release, "subscriptions");      // here and in the cluster's routing
+        tryRelease(c, gatekeeper::release, "connection slots"); // its user's and its address's
+        tryRelease(c, cluster::released, "cluster registry entry");
         Disconnect cause = c.closeCause();
         int loggedCode = cause != null ? cause.code() : code;
-        String loggedReason = cause != null ? cause.reason() : reason;
-        registry.remove(c);
-        sweeper.release(c);
-        counters.entered(ConnectionState.CLOSED);
         counters.closed(loggedCode);
-        long durationMs = (clock.nanoTime() - c.connectedAtNanos()) / 1_000_000L;
-        log.closed(c, loggedCode, loggedReason, durationMs);
-        for (Consumer<ManagedConnection> listener : releaseListeners) {
-            try {
-                listener.accept(c);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "release listener failed for " + c.id(), e);
-            }
+        log.closed(c, loggedCode, cause != null ? cause.reason() : reason, (clock.nanoTime() - c.connectedAtNanos()) / 1_000_000L);
+    }
+
+    /** One step of a release: one that fails is logged and the others still run. */
+    private static void tryRelease(ManagedConnection c, java.util.function.Consumer<ManagedConnection> step, String what) {
+        try {
+            step.accept(c);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "releasing the " + what + " of " + c.id() + " failed", e);
         }
     }
 
@@ -404,23 +489,5 @@ public final class Hub {
         }
         c.transport().abort();
         onTransportClosed(c, 1006, "transport failed");
-    }
-
-    static int utf8Length(CharSequence s) {
-        int bytes = 0;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char ch = s.charAt(i);
-            if (ch < 0x80) {
-                bytes += 1;
-            } else if (ch < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -113,7 +113,7 @@ public final class MemoryHistory implements HistoryStore {
 
     @Override
     public CompletionStage<Published> publish(String channel, String data) {
-        int dataBytes = Hub.utf8Length(data);
+        int dataBytes = Utf8.length(data);
         while (true) {
             long now = clock.nanoTime();
             Log log = logs.computeIfAbsent(channel, c -> newLog(c, now));

@@ -36,7 +36,7 @@ public final class MessageAssembler {
 
     /** A message that came in one part: itself, or {@link Step#tooBig()} when it is over {@code maxBytes}. */
     public static Step whole(String message, long maxBytes) {
-        return Hub.utf8Length(message) > maxBytes ? Step.TOO_BIG : new Step(message, false);
+        return Utf8.length(message) > maxBytes ? Step.TOO_BIG : new Step(message, false);
     }
 
     /**
@@ -50,7 +50,7 @@ public final class MessageAssembler {
             discarding = !last;
             return Step.INCOMPLETE;
         }
-        bytes += Hub.utf8Length(part);
+        bytes += Utf8.length(part);
         if (bytes > maxBytes) {
             parts = null;
             bytes = 0;

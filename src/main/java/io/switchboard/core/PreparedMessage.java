@@ -18,7 +18,7 @@ public final class PreparedMessage {
         this.head = head;
         this.tail = tail;
         this.sequenced = sequenced;
-        this.headBytes = Hub.utf8Length(head) + Hub.utf8Length(tail);
+        this.headBytes = Utf8.length(head) + Utf8.length(tail);
     }
 
     /** A message whose frames are {@code head + seq + tail}. The seq is digits, so ASCII. */

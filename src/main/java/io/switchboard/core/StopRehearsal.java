@@ -2,7 +2,6 @@ package io.switchboard.core;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,7 +34,7 @@ public final class StopRehearsal {
         quiet.setLevel(Level.ALL); // every line is formatted, as a real drain's would be, and then dropped
         SteppingClock clock = new SteppingClock();
         Hub hub = new Hub(settings, clock, codec, null, ClusterLink.alone(), new LifecycleLog(quiet));
-        Drain drain = new Drain(hub, Drain.uniformJitter(settings.shutdown().reconnectJitter(), new Random()));
+        Drain drain = hub.drain();
         drain.logTo(quiet::info);
         List<String> cleanups = new ArrayList<>();
         drain.onCompleted(() -> cleanups.add("done"));

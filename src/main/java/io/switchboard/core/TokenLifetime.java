@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * A connection lives no longer than its token: {@code refresh-notice}
@@ -28,19 +29,29 @@ public final class TokenLifetime {
     /** What a firing, an open or a refresh leads to. */
     private enum Step { WAIT, NOTICE, EXPIRE }
 
-    private final Hub hub;
     private final Sweeper sweeper;
     private final Clock clock;
+    private final Sender sender;
+    private final Closer closer;
+    private final Counters counters;
+    private final Channels channels;
+    /** Whether the node drains: a refresh notice then would only ask for a token the client will not use here. */
+    private final BooleanSupplier draining;
     private final LifecycleLog log = new LifecycleLog();
     private final long noticeMillis;
     private final long leewayMillis;
 
-    TokenLifetime(Hub hub, Sweeper sweeper) {
-        this.hub = Objects.requireNonNull(hub, "hub");
+    TokenLifetime(Settings settings, Clock clock, Sweeper sweeper, Sender sender, Closer closer, Counters counters,
+                  Channels channels, BooleanSupplier draining) {
         this.sweeper = Objects.requireNonNull(sweeper, "sweeper");
-        this.clock = hub.clock();
-        this.noticeMillis = hub.settings().auth().refreshNotice().toMillis();
-        this.leewayMillis = hub.settings().auth().leeway().toMillis();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sender = sender;
+        this.closer = closer;
+        this.counters = counters;
+        this.channels = channels;
+        this.draining = draining;
+        this.noticeMillis = settings.auth().refreshNotice().toMillis();
+        this.leewayMillis = settings.auth().leeway().toMillis();
         sweeper.on(Deadline.EXPIRY, (c, due, now) -> act(c, advance(c)));
     }
 
@@ -66,25 +77,25 @@ public final class TokenLifetime {
             }
             step = advance(c);
         }
-        hub.counters().refreshed(true);
+        counters.refreshed(true);
         log.event("refresh", c, "result=ok expiresAt=" + c.tokenExpiresAtMillis());
-        hub.channels().dropDisallowed(c);
-        hub.send(c, new Outbound.Refreshed(identity.expiresAt() == null ? null : identity.expiresAt().toEpochMilli(), ref));
+        channels.dropDisallowed(c);
+        sender.send(c, new Outbound.Refreshed(identity.expiresAt() == null ? null : identity.expiresAt().toEpochMilli(), ref));
         act(c, step);
     }
 
     /** A refresh token that did not verify: an {@code invalid_token} error, and the old expiry stands. */
     void refreshFailed(ManagedConnection c, String why, String ref) {
-        hub.counters().refreshed(false);
+        counters.refreshed(false);
         log.event("refresh", c, "result=invalid reason=" + LifecycleLog.quote(why));
-        hub.send(c, new Outbound.Error(Outbound.Error.INVALID_TOKEN, "the token was not accepted; the current one still expires as announced", ref));
+        sender.send(c, new Outbound.Error(Outbound.Error.INVALID_TOKEN, "the token was not accepted; the current one still expires as announced", ref));
     }
 
     /** A refresh token of another user: the connection is closed with 1008 {@code user changed}. */
     void userChanged(ManagedConnection c, String otherUser) {
-        hub.counters().refreshed(false);
+        counters.refreshed(false);
         log.event("refresh", c, "result=refused reason=\"user changed\" tokenUser=" + LifecycleLog.quote(otherUser));
-        hub.close(c, Disconnect.USER_CHANGED);
+        closer.close(c, Disconnect.USER_CHANGED);
     }
 
     /**
@@ -107,7 +118,7 @@ public final class TokenLifetime {
             if (!c.refreshNoticeSent() && nowMillis - (exp - noticeMillis) >= 0) {
                 // while draining the notice is skipped for good: the client reconnects with a new token anyway
                 c.refreshNoticeSent(true);
-                step = hub.isDraining() ? Step.WAIT : Step.NOTICE;
+                step = draining.getAsBoolean() ? Step.WAIT : Step.NOTICE;
             }
             long next = c.refreshNoticeSent() ? closeAt : exp - noticeMillis;
             long waitMillis = Math.min(MAX_WAIT_MILLIS, Math.max(0, next - nowMillis));
@@ -118,11 +129,11 @@ public final class TokenLifetime {
 
     private void act(ManagedConnection c, Step step) {
         if (step == Step.NOTICE && c.state() == ConnectionState.OPEN) {
-            hub.counters().refreshNotice();
-            hub.send(c, new Outbound.Refresh(c.tokenExpiresAtMillis()));
+            counters.refreshNotice();
+            sender.send(c, new Outbound.Refresh(c.tokenExpiresAtMillis()));
         } else if (step == Step.EXPIRE) {
             log.event("expired", c, "expiresAt=" + c.tokenExpiresAtMillis() + " leewayMs=" + leewayMillis);
-            hub.close(c, Disconnect.TOKEN_EXPIRED);
+            closer.close(c, Disconnect.TOKEN_EXPIRED);
         }
     }
 }

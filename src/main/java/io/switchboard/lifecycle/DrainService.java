@@ -13,7 +13,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -53,7 +52,7 @@ public class DrainService {
     @PostConstruct
     void start() {
         Hub hub = runtime.hub();
-        drain = new Drain(hub, Drain.uniformJitter(hub.settings().shutdown().reconnectJitter(), new Random()));
+        drain = hub.drain();
         drain.logTo(this::logDrainEvent);
         try {
             // with ApplicationClasses (at the servlet context's start): the stop needs no class loading
@@ -126,7 +125,7 @@ public class DrainService {
         }
     }
 
-    /** Cancels a drain that is still waiting for clients. */
+    /** Cancels a drain that is still waiting for clients, or ends one that has finished: see {@link Drain#cancel}. */
     public boolean cancel() {
         boolean cancelled = drain.cancel();
         if (cancelled) {

@@ -202,7 +202,7 @@ class ChannelHistoryTest {
                     return inner.get().stats();
                 }
             };
-        });
+        }, ClusterLink.alone());
         for (int i = 1; i <= 3; i++) {
             delayed.channels().publish("c", Integer.toString(i));
         }
@@ -261,7 +261,7 @@ class ChannelHistoryTest {
                     return inner.get().stats();
                 }
             };
-        });
+        }, ClusterLink.alone());
         delayed.channels().publish("c", "1");
         RecordingConnection t = new RecordingConnection();
         ManagedConnection c = delayed.open(t, new HandshakeInfo("127.0.0.1", "test", "bob", HeartbeatMode.PROTOCOL));

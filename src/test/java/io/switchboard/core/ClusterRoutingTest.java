@@ -264,7 +264,7 @@ class ClusterRoutingTest {
 
         RecordingConnection draining = new RecordingConnection();
         open(a, draining, "dave");
-        new Drain(a, () -> 0L).start("maintenance", clock.nanoTime());
+        a.drain().start("maintenance", clock.nanoTime());
         JsonObject notice = json(draining.lastSent());
         assertEquals("shutdown", notice.getString("type"));
         assertEquals("ws://b.example/ws", notice.getString("url"));

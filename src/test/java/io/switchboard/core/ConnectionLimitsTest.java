@@ -83,7 +83,7 @@ class ConnectionLimitsTest {
     }
 
     @Test
-    void theGlobalLimitAndDrainingRefuseWith503() {
+    void theGlobalLimitRefusesWith503() {
         ConnectionLimits limits = limits(Map.of("switchboard.limits.max-connections", "1"));
         assertTrue(limits.reserve("1.1.1.1", null, 0).isAdmitted());
         Admission full = limits.reserve("1.1.1.2", null, 0);
@@ -91,10 +91,6 @@ class ConnectionLimitsTest {
         assertEquals(503, full.refusal().httpStatus());
         assertTrue(full.retryAfterSeconds() > 0);
 
-        limits.startDraining();
-        assertEquals(Admission.Refusal.DRAINING, limits.reserve("1.1.1.3", null, 0).refusal());
-        limits.stopDraining();
-        assertEquals(Admission.Refusal.GLOBAL_LIMIT, limits.reserve("1.1.1.3", null, 0).refusal());
     }
 
     @Test

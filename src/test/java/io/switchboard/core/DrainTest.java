@@ -25,7 +25,11 @@ class DrainTest {
             "switchboard.close.timeout", "5s",
             "switchboard.shutdown.reconnect-jitter", "5s",
             "switchboard.shutdown.close-code", "4100")), clock, new JsonMessageCodec());
-    private final Drain drain = new Drain(hub, Drain.uniformJitter(Duration.ofSeconds(5), new SplittableRandom(42)));
+    private final Drain drain = hub.drain();
+
+    {
+        drain.useJitter(Drain.uniformJitter(Duration.ofSeconds(5), new SplittableRandom(42)));
+    }
     private final List<RecordingConnection> transports = new ArrayList<>();
 
     private ManagedConnection connect() {
@@ -100,9 +104,7 @@ class DrainTest {
         assertTrue(transports.get(1).closes.isEmpty());
 
         clock.advance(Duration.ofSeconds(1));
-        assertFalse(hub.heartbeats().isStopped());
         assertEquals(Drain.Phase.CLOSING, drain.advance(clock.nanoTime()));
-        assertTrue(hub.heartbeats().isStopped(), "heartbeats stop before the rest are closed");
         assertEquals(List.of("4100 server shutting down"), transports.get(1).closes);
         assertEquals(List.of("4100 server shutting down"), transports.get(2).closes);
         hub.onTransportClosed(answers, 4100, "server shutting down");
@@ -170,7 +172,8 @@ class DrainTest {
         Hub quiet = new Hub(TestSettings.with(Map.of("switchboard.shutdown.notify", "false")), clock, new JsonMessageCodec());
         RecordingConnection t = new RecordingConnection();
         quiet.open(t, new HandshakeInfo("127.0.0.1", "", "u", HeartbeatMode.PROTOCOL));
-        Drain d = new Drain(quiet, () -> 0);
+        Drain d = quiet.drain();
+        d.useJitter(() -> 0);
 
         d.start("shutdown", clock.nanoTime());
 

@@ -63,7 +63,7 @@ class GatekeeperTest {
         assertEquals(Admission.Refusal.FORBIDDEN_ORIGIN, gate.checkHandshake(IP, "https://evil.example", "good:a").refusal());
         assertTrue(gate.checkHandshake(IP, "https://APP.example/", "good:a").isAccepted());
         assertEquals(Admission.Refusal.GLOBAL_LIMIT, gate.checkHandshake(IP, null, "good:b").refusal());
-        gate.limits().startDraining();
+        hub.drain().start("test", clock.nanoTime());
         assertEquals(Admission.Refusal.DRAINING, gate.checkHandshake(IP, null, "good:c").refusal());
         assertEquals(Map.of("invalid token", 2L, "origin not allowed", 1L, "global connection limit", 1L, "draining", 1L),
                 hub.counters().rejectionsByReason());

@@ -212,7 +212,8 @@ class TokenLifetimeTest {
     void whileDrainingNoNoticeIsSentButAnExpiredTokenStillCloses() {
         RecordingConnection t = new RecordingConnection();
         connect(t, "hal:70");
-        Drain drain = new Drain(hub, Drain.uniformJitter(Duration.ofSeconds(1), new SplittableRandom(1)));
+        Drain drain = hub.drain();
+        drain.useJitter(Drain.uniformJitter(Duration.ofSeconds(1), new SplittableRandom(1)));
         assertTrue(drain.start("deploy", clock.nanoTime()));
         assertEquals("shutdown", take(t).getString("type"));
 

@@ -117,9 +117,11 @@ class ZombieCleanupTest {
         open(transport);
         runUntil(() -> !transport.pings.isEmpty());
         runFor(Duration.ofSeconds(4));
-        hub.heartbeats().stop();
+        hub.drain().start("test", clock.nanoTime());
+        clock.advance(hub.settings().shutdown().drainTimeout());
+        assertEquals(Drain.Phase.CLOSING, hub.drain().advance(clock.nanoTime()));
 
         assertEquals(List.of(), hub.heartbeats().closeZombiesNow());
-        assertTrue(transport.closes.isEmpty());
+        assertEquals(List.of("1001 server shutting down"), transport.closes, "only the drain's close");
     }
 }

@@ -157,9 +157,7 @@ class StopNeedsNoClassLoadingTest {
             hub = hubType.getConstructor(app.loadClass("io.switchboard.core.Settings"),
                     clockType, app.loadClass("io.switchboard.core.MessageCodec")).newInstance(settings, clock, codec);
             Class<?> drainType = app.loadClass("io.switchboard.core.Drain");
-            Object jitter = drainType.getMethod("uniformJitter", Duration.class, java.util.random.RandomGenerator.class)
-                    .invoke(null, Duration.ofSeconds(5), new Random());
-            drain = drainType.getConstructor(hubType, java.util.function.LongSupplier.class).newInstance(hub, jitter);
+            drain = hubType.getMethod("drain").invoke(hub);
             connectionType = app.loadClass("io.switchboard.core.Connection");
             handshakeType = app.loadClass("io.switchboard.core.HandshakeInfo");
             Class<?> modeType = app.loadClass("io.switchboard.core.HeartbeatMode");
