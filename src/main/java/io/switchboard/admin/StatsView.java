@@ -71,7 +71,7 @@ public record StatsView(NodeInfo node, Pool pool, Heartbeat heartbeat, Messages 
     public static StatsView of(Hub hub, Drain drain, NodeInfo node) {
         int max = hub.settings().limits().maxConnections();
         Map<String, Integer> byState = new LinkedHashMap<>();
-        hub.registry().countByState().forEach((state, n) -> {
+        hub.countByState().forEach((state, n) -> {
             if (state != ConnectionState.CLOSED) {
                 byState.put(state.name().toLowerCase(Locale.ROOT), n);
             }

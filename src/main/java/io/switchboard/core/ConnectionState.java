@@ -7,6 +7,11 @@ import java.util.Set;
  * The lifecycle of one connection (protocol.md):
  * {@code CONNECTING → HANDSHAKING → AUTHENTICATING → OPEN → CLOSING → CLOSED}.
  *
+ * <p>{@code CONNECTING} is an upgrade request the servlet filter has accepted and the container has
+ * not upgraded yet: it holds a handshake ticket and its slots, but no {@link ManagedConnection} exists
+ * for it. {@link Hub#countByState()} counts such requests from the {@link Gatekeeper}'s tickets; every
+ * connection the core holds starts in {@code HANDSHAKING}.
+ *
  * <p>Any live state may go to {@code CLOSING}; {@code OPEN} may pass through {@code VIOLATION} on
  * its way to {@code CLOSING}. {@code CLOSED} is reached from {@code CLOSING}, or directly from any
  * state when the transport goes away without a close handshake of ours. {@code CLOSED} is final.

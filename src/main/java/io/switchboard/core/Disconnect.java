@@ -26,8 +26,6 @@ public record Disconnect(int code, String reason) {
     /** Close frames carry at most 125 bytes, two of them the code. */
     public static final int MAX_REASON_BYTES = 123;
 
-    public static final Disconnect NORMAL = new Disconnect(1000, "");
-    public static final Disconnect GOING_AWAY = new Disconnect(1001, "going away");
     public static final Disconnect HEARTBEAT_TIMEOUT = new Disconnect(1001, "heartbeat timeout");
     public static final Disconnect IDLE_TIMEOUT = new Disconnect(1001, "idle timeout");
     public static final Disconnect BINARY_NOT_SUPPORTED = new Disconnect(1003, "binary messages not supported");

@@ -194,6 +194,11 @@ public final class Gatekeeper {
         }, atNanos);
     }
 
+    /** Upgrade requests accepted and not yet upgraded (or given up): the connections in CONNECTING. */
+    int pendingTickets() {
+        return tickets.size();
+    }
+
     /** The peer address the handshake of an unclaimed ticket came from; {@code ""} for an unknown ticket. */
     String ticketAddress(String ticketId) {
         Ticket ticket = tickets.get(ticketId);

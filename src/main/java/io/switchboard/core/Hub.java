@@ -91,7 +91,7 @@ public final class Hub {
         this.delivery = new Delivery(codec, settings.send(), counters, closer);
         this.drain = new Drain(this, Drain.uniformJitter(settings.shutdown().reconnectJitter(), new SplittableRandom()));
         this.heartbeats = new Heartbeats(settings, clock, sweeper, log, registry, delivery, closer, drain::isClosing);
-        this.cluster = new ClusterRouter(localNode(), Objects.requireNonNull(link, "link"));
+        this.cluster = new ClusterRouter(new HubNode(this), Objects.requireNonNull(link, "link"));
         this.channels = new Channels(settings, codec, delivery, closer, counters, registry, cluster, historyStore);
         this.tokenLifetime = new TokenLifetime(settings, clock, sweeper, delivery, closer, counters, channels,
                 drain::isRefusing);
@@ -116,61 +116,6 @@ public final class Hub {
         } finally {
             sweeper.schedule(this::expireHistory, clock.nanoTime() + HISTORY_EXPIRY_PERIOD);
         }
-    }
-
-    /** What the cluster needs of this node: its connections, delivery to them, and their closes. */
-    private ClusterRouter.LocalNode localNode() {
-        return new ClusterRouter.LocalNode() {
-            @Override
-            public Settings settings() {
-                return settings;
-            }
-
-            @Override
-            public Clock clock() {
-                return clock;
-            }
-
-            @Override
-            public ConnectionRegistry registry() {
-                return registry;
-            }
-
-            @Override
-            public boolean isDraining() {
-                return Hub.this.isDraining();
-            }
-
-            @Override
-            public int deliverChannel(String channel, String data) {
-                return channels.deliverLocal(channel, ChannelNames.name(channel), data);
-            }
-
-            @Override
-            public int deliverUser(String userId, String data) {
-                return channels.sendToUserLocal(userId, data);
-            }
-
-            @Override
-            public int deliverAll(String data) {
-                return channels.broadcastLocal(data);
-            }
-
-            @Override
-            public boolean sendTo(ManagedConnection c, String data) {
-                return channels.sendTo(c, data);
-            }
-
-            @Override
-            public boolean requestReconnect(ManagedConnection c, String reason, long afterMs, String url) {
-                return Hub.this.requestReconnect(c, reason, afterMs, url);
-            }
-
-            @Override
-            public void close(ManagedConnection c, Disconnect why) {
-                Hub.this.close(c, why);
-            }
-        };
     }
 
     /** The other nodes, if any (protocol.md, cluster). */
@@ -216,6 +161,16 @@ public final class Hub {
 
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * This node's connections by state, in one pass over the registry, with the accepted upgrade requests
+     * the container has not upgraded yet as {@link ConnectionState#CONNECTING}.
+     */
+    public java.util.Map<ConnectionState, Integer> countByState() {
+        java.util.Map<ConnectionState, Integer> counts = registry.countByState();
+        counts.put(ConnectionState.CONNECTING, gatekeeper.pendingTickets());
+        return counts;
     }
 
     /** Whether this node refuses new connections because it is draining (protocol.md). */

@@ -12,13 +12,14 @@ public final class PreparedMessage {
     /** What follows the seq value; unused when not sequenced. */
     private final String tail;
     private final boolean sequenced;
-    private final int headBytes;
+    /** The UTF-8 size of head and tail together: every frame of this message but its seq digits. */
+    private final int fixedBytes;
 
     private PreparedMessage(String head, String tail, boolean sequenced) {
         this.head = head;
         this.tail = tail;
         this.sequenced = sequenced;
-        this.headBytes = Utf8.length(head) + Utf8.length(tail);
+        this.fixedBytes = Utf8.length(head) + Utf8.length(tail);
     }
 
     /** A message whose frames are {@code head + seq + tail}. The seq is digits, so ASCII. */
@@ -42,6 +43,6 @@ public final class PreparedMessage {
 
     /** The UTF-8 size of {@link #text(long)}, without building it. */
     public int bytes(long seq) {
-        return sequenced ? headBytes + Long.toString(seq).length() : headBytes;
+        return sequenced ? fixedBytes + Long.toString(seq).length() : fixedBytes;
     }
 }

@@ -142,13 +142,6 @@ public final class Sweeper {
         }
     }
 
-    /** Whether {@code c} has a pending deadline of this kind. */
-    public boolean isPending(ManagedConnection c, Deadline kind) {
-        synchronized (lock) {
-            return (c.timers().pending & kind.bit()) != 0;
-        }
-    }
-
     /** Drops every deadline of {@code c} for good: called once when it is released. */
     public void release(ManagedConnection c) {
         ConnectionTimers t = c.timers();
@@ -159,7 +152,10 @@ public final class Sweeper {
         }
     }
 
-    /** Runs {@code body} once on the sweeping thread at {@code atNanos} (for node-wide deadlines such as a drain). */
+    /**
+     * Runs {@code body} once on the sweeping thread at {@code atNanos}: for deadlines that belong to no
+     * connection (an unclaimed handshake ticket, forgetting idle rate buckets, expiring history).
+     */
     public Task schedule(Runnable body, long atNanos) {
         Task task = new Task(Objects.requireNonNull(body, "body"));
         synchronized (lock) {
@@ -177,6 +173,9 @@ public final class Sweeper {
         }
     }
 
+    /** One due item of a sweep: a task, or a connection's deadlines of the kinds in {@code kinds} with their times. */
+    private record Due(Task task, ConnectionTimers timers, int kinds, long[] at) { }
+
     /**
      * Fires everything due by now. Called by the shell's one periodic task; never throws.
      *
@@ -185,8 +184,8 @@ public final class Sweeper {
     public int sweep() {
         long now = clock.nanoTime();
         List<TimerWheel.Node> expired = new ArrayList<>();
-        // triples of (node, due kinds, their deadlines), run after the lock is released
-        List<Object> due = new ArrayList<>();
+        // what came due, run after the lock is released
+        List<Due> due = new ArrayList<>();
         synchronized (lock) {
             wheel.expire(now, expired);
             for (TimerWheel.Node node : expired) {
@@ -202,30 +201,22 @@ public final class Sweeper {
                         rearm(t);
                     }
                     if (dueBits != 0) {
-                        due.add(t);
-                        due.add(dueBits);
-                        due.add(t.at.clone());
+                        due.add(new Due(null, t, dueBits, t.at.clone()));
                     }
                 } else {
-                    due.add(node);
-                    due.add(0);
-                    due.add(null);
+                    due.add(new Due((Task) node, null, 0, null));
                 }
             }
         }
         int ran = 0;
-        for (int i = 0; i < due.size(); i += 3) {
-            Object node = due.get(i);
-            int bits = (Integer) due.get(i + 1);
-            long[] at = (long[]) due.get(i + 2);
-            if (node instanceof Task task) {
-                ran += run(task.body, null, null, 0, now);
-            } else {
-                ConnectionTimers t = (ConnectionTimers) node;
-                for (Deadline d : Deadline.ALL) {
-                    if ((bits & d.bit()) != 0) {
-                        ran += run(null, t.connection, d, at[d.ordinal()], now);
-                    }
+        for (Due d : due) {
+            if (d.task != null) {
+                ran += run(d.task.body, null, null, 0, now);
+                continue;
+            }
+            for (Deadline kind : Deadline.ALL) {
+                if ((d.kinds & kind.bit()) != 0) {
+                    ran += run(null, d.timers.connection, kind, d.at[kind.ordinal()], now);
                 }
             }
         }

@@ -231,7 +231,7 @@ public class SwitchboardMetrics {
         for (String reason : counters.rejectionsByReason().keySet()) {
             bindRejection(counters, reason);
         }
-        stateCounts = hub.registry().countByState();
+        stateCounts = hub.countByState();
         return registry.scrape();
     }
 

@@ -128,7 +128,7 @@ public final class HandshakeBench {
                 throw new IllegalStateException("refused: " + check.refusal());
             }
             ManagedConnection c = hub.open(NO_OP, new HandshakeInfo("10.0.0.1", "bench", null, HeartbeatMode.PROTOCOL, check.ticket()));
-            hub.close(c, Disconnect.NORMAL);
+            hub.close(c, new Disconnect(1000, ""));
             hub.onTransportClosed(c, 1000, "");
             n++;
         }

@@ -37,7 +37,7 @@ class DisconnectTest {
 
     @Test
     void whatAClientDoesNextFollowsTheCloseCodeTable() {
-        assertEquals(Disconnect.Advice.STOP, Disconnect.NORMAL.advice());
+        assertEquals(Disconnect.Advice.STOP, new Disconnect(1000, "").advice());
         assertEquals(Disconnect.Advice.RECONNECT, Disconnect.HEARTBEAT_TIMEOUT.advice());
         assertEquals(Disconnect.Advice.RECONNECT, Disconnect.shutdown(1001).advice());
         assertEquals(Disconnect.Advice.STOP, Disconnect.BINARY_NOT_SUPPORTED.advice());

@@ -117,15 +117,28 @@ class GatekeeperTest {
     }
 
     @Test
+    void anAcceptedUpgradeIsConnectingUntilTheContainerUpgradesIt() {
+        Gatekeeper gate = gate(Map.of());
+        HandshakeCheck check = gate.checkHandshake(IP, null, "good:erin");
+        assertEquals(1, hub.countByState().get(ConnectionState.CONNECTING));
+        assertEquals(0, hub.countByState().get(ConnectionState.OPEN));
+
+        connect(new RecordingConnection(), check);
+        assertEquals(0, hub.countByState().get(ConnectionState.CONNECTING));
+        assertEquals(1, hub.countByState().get(ConnectionState.OPEN));
+
+        gate.cancelTicket(gate.checkHandshake(IP, null, "good:finn").ticket()); // the upgrade failed
+        assertEquals(0, hub.countByState().get(ConnectionState.CONNECTING));
+    }
+
+    @Test
     void theSweeperClosesConnectionsThatDidNotAuthenticateInTime() {
         Gatekeeper gate = gate(Map.of("switchboard.auth.timeout", "10s"));
         RecordingConnection slow = new RecordingConnection();
         RecordingConnection quick = new RecordingConnection();
         ManagedConnection s = connect(slow, gate.checkHandshake(IP, null, null));
         ManagedConnection q = connect(quick, gate.checkHandshake(IP, null, null));
-        assertTrue(hub.sweeper().isPending(s, Deadline.AUTH));
         hub.onText(q, "{\"type\":\"auth\",\"token\":\"good:dave\"}");
-        assertFalse(hub.sweeper().isPending(q, Deadline.AUTH), "authenticating disarms the deadline");
 
         after(Duration.ofMillis(9_999));
         assertTrue(slow.closes.isEmpty(), "never early");
@@ -143,7 +156,6 @@ class GatekeeperTest {
         RecordingConnection gone = new RecordingConnection();
         ManagedConnection g = connect(gone, gate.checkHandshake(IP, null, null));
         hub.onTransportClosed(g, 1001, "going away");
-        assertFalse(hub.sweeper().isPending(g, Deadline.AUTH), "released with the connection");
 
         after(Duration.ofSeconds(11));
         assertTrue(gone.closes.isEmpty());
@@ -156,7 +168,7 @@ class GatekeeperTest {
         ManagedConnection c = connect(new RecordingConnection(), gate.checkHandshake(IP, null, "good:erin"));
         assertEquals(1, gate.limits().total());
 
-        hub.close(c, Disconnect.NORMAL);
+        hub.close(c, new Disconnect(1000, ""));
         hub.onTransportClosed(c, 1000, "");
         hub.onTransportClosed(c, 1006, "");
 

@@ -153,7 +153,7 @@ class HeartbeatsTest {
     void aCloseHandshakeThatFinishesInTimeIsNotAborted() {
         RecordingConnection transport = new RecordingConnection();
         ManagedConnection c = open(transport, HeartbeatMode.PROTOCOL);
-        hub.close(c, Disconnect.NORMAL);
+        hub.close(c, new Disconnect(1000, ""));
         runFor(Duration.ofSeconds(1));
         hub.onTransportClosed(c, 1000, "");
         runFor(Duration.ofSeconds(10));

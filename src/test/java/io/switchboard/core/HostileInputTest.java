@@ -100,7 +100,7 @@ class HostileInputTest {
     void aFailedWriteWhileClosingLeavesTheCloseToItsTimeout() {
         RecordingConnection t = new RecordingConnection();
         ManagedConnection c = connect(t, "closing");
-        hub.close(c, Disconnect.NORMAL);
+        hub.close(c, new Disconnect(1000, ""));
         hub.onTransportError(c, new IOException("Broken pipe"));
         assertEquals(ConnectionState.CLOSING, c.state());
         assertEquals(0, t.aborts);

@@ -172,14 +172,14 @@ class HubTest {
         assertEquals(1, hub.counters().closesByCode().get(1000));
         assertEquals(1, hub.counters().enteredCount(ConnectionState.CLOSED));
         assertTrue(transport.closes.isEmpty(), "no close frame of ours after the peer closed");
-        hub.close(c, Disconnect.NORMAL);
+        hub.close(c, new Disconnect(1000, ""));
         assertTrue(transport.closes.isEmpty(), "closing a closed connection does nothing");
     }
 
     @Test
     void textAfterTheCloseBeganIsCountedButNotAnswered() {
         ManagedConnection c = openAs("alice");
-        hub.close(c, Disconnect.NORMAL);
+        hub.close(c, new Disconnect(1000, ""));
         int sent = transport.sent.size();
 
         hub.onText(c, "{\"type\":\"ping\",\"id\":1}");
@@ -193,7 +193,7 @@ class HubTest {
         openAs("alice");
         ManagedConnection b = openAs("bob");
         openAs(null);
-        hub.close(b, Disconnect.NORMAL);
+        hub.close(b, new Disconnect(1000, ""));
 
         var counts = hub.registry().countByState();
         assertEquals(ConnectionState.values().length, counts.size());
