@@ -1,14 +1,13 @@
 package io.switchboard.core;
 
+import static io.switchboard.core.RecordingConnection.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.codec.JsonMessageCodec;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +30,11 @@ class ChannelHistoryTest {
         return hub.open(transport, new HandshakeInfo("127.0.0.1", "test", "alice", HeartbeatMode.PROTOCOL));
     }
 
-    private static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
-    }
 
     /** What {@code t} got after {@code from}, parsed. */
     private static List<JsonObject> after(RecordingConnection t, int from) {
         synchronized (t) {
-            return t.sent.subList(from, t.sent.size()).stream().map(ChannelHistoryTest::json).toList();
+            return t.sent.subList(from, t.sent.size()).stream().map(RecordingConnection::json).toList();
         }
     }
 

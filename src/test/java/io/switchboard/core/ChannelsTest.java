@@ -1,13 +1,12 @@
 package io.switchboard.core;
 
+import static io.switchboard.core.RecordingConnection.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.codec.JsonMessageCodec;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,9 +22,6 @@ class ChannelsTest {
         return hub.open(transport, new HandshakeInfo("127.0.0.1", "test", user, HeartbeatMode.PROTOCOL));
     }
 
-    private static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
-    }
 
     @Test
     void subscribePublishAndUnsubscribeAnswerWithTheRequestId() {
@@ -60,7 +56,7 @@ class ChannelsTest {
         assertEquals(1, hub.channels().publish("news.tennis", "\"b\""));
         assertEquals(1, hub.channels().publish("news.sport", "\"c\""));
 
-        List<JsonObject> got = t.sent.subList(before, t.sent.size()).stream().map(ChannelsTest::json).toList();
+        List<JsonObject> got = t.sent.subList(before, t.sent.size()).stream().map(RecordingConnection::json).toList();
         assertEquals(3, got.size());
         assertEquals(1, got.get(0).getInt("seq"));
         assertEquals(1, got.get(1).getInt("seq"));
@@ -116,7 +112,7 @@ class ChannelsTest {
         slow.completeOne();
         assertEquals(List.of("1008 slow consumer"), slow.closes);
         assertEquals(handedOver, slow.sent.size(), "nothing more after the frame in flight");
-        List<JsonObject> got = fast.sent.subList(fastBefore, fast.sent.size()).stream().map(ChannelsTest::json).toList();
+        List<JsonObject> got = fast.sent.subList(fastBefore, fast.sent.size()).stream().map(RecordingConnection::json).toList();
         assertEquals(10, got.size());
         for (int i = 0; i < 10; i++) {
             assertEquals(i, got.get(i).getInt("data"));

@@ -1,13 +1,12 @@
 package io.switchboard.core;
 
+import static io.switchboard.core.RecordingConnection.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.codec.JsonMessageCodec;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -36,12 +35,9 @@ class ClusterRoutingTest {
         return hub.open(t, new HandshakeInfo("127.0.0.1", "test", user, HeartbeatMode.PROTOCOL));
     }
 
-    private static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
-    }
 
     private static List<JsonObject> messages(RecordingConnection t) {
-        return t.sent.stream().map(ClusterRoutingTest::json).filter(j -> j.getString("type").equals("message")).toList();
+        return t.sent.stream().map(RecordingConnection::json).filter(j -> j.getString("type").equals("message")).toList();
     }
 
     private void subscribe(Hub hub, ManagedConnection conn, String pattern) {

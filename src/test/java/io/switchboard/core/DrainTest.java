@@ -1,14 +1,13 @@
 package io.switchboard.core;
 
+import static io.switchboard.core.RecordingConnection.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.codec.JsonMessageCodec;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +37,6 @@ class DrainTest {
         return hub.open(t, new HandshakeInfo("127.0.0.1", "", "user" + transports.size(), HeartbeatMode.PROTOCOL));
     }
 
-    private static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
-    }
 
     @Test
     void startRefusesNewConnectionsAndNotifiesEveryOpenOneWithJitterInsideTheWindow() {

@@ -22,4 +22,12 @@ public final class FakeClock implements Clock {
         nanos += d.toNanos();
         millis += d.toMillis();
     }
+
+    /** Moves on by {@code total} in steps of {@code step}, sweeping after each, as the shell's periodic task does. */
+    public void runFor(Duration total, Duration step, Sweeper sweeper) {
+        for (long t = 0; t < total.toNanos(); t += step.toNanos()) {
+            advance(step);
+            sweeper.sweep();
+        }
+    }
 }

@@ -42,10 +42,7 @@ class HeartbeatsTest {
 
     /** Moves the fake clock in small steps, sweeping after each, as the shell's task would. */
     private void runFor(Duration d) {
-        for (long t = 0; t < d.toMillis(); t += STEP.toMillis()) {
-            clock.advance(STEP);
-            hub.sweeper().sweep();
-        }
+        clock.runFor(d, STEP, hub.sweeper());
     }
 
     /** Runs until {@code done} holds, at most {@code limit}; returns how long it took. */

@@ -1,13 +1,12 @@
 package io.switchboard.core;
 
+import static io.switchboard.core.RecordingConnection.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.codec.JsonMessageCodec;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -158,7 +157,4 @@ class HostileInputTest {
         assertEquals("bad_request", json(t.lastSent()).getString("code"));
     }
 
-    private static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
-    }
 }

@@ -1,14 +1,13 @@
 package io.switchboard.core;
 
+import static io.switchboard.core.RecordingConnection.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.codec.JsonMessageCodec;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +23,6 @@ class HubTest {
         return hub.open(transport, new HandshakeInfo("127.0.0.1", "test-agent", user, HeartbeatMode.PROTOCOL));
     }
 
-    private static JsonObject json(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
-    }
 
     @Test
     void anAcceptedHandshakeIsRegisteredOpenAndWelcomed() {
@@ -160,6 +156,8 @@ class HubTest {
         assertTrue(hub.registry().find(c.id()).isEmpty());
         assertEquals(1, hub.counters().closesByCode().get(1001));
         assertNull(hub.counters().closesByCode().get(1006));
+        transport.next("welcome");
+        transport.assertExhausted();
     }
 
     @Test
@@ -174,6 +172,8 @@ class HubTest {
         assertTrue(transport.closes.isEmpty(), "no close frame of ours after the peer closed");
         hub.close(c, new Disconnect(1000, ""));
         assertTrue(transport.closes.isEmpty(), "closing a closed connection does nothing");
+        transport.next("welcome");
+        transport.assertExhausted();
     }
 
     @Test

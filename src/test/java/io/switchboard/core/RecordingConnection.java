@@ -1,5 +1,12 @@
 package io.switchboard.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,5 +43,31 @@ public final class RecordingConnection implements Connection {
 
     public synchronized String lastSent() {
         return sent.isEmpty() ? null : sent.get(sent.size() - 1);
+    }
+
+    /** How many of {@link #sent} a test has taken with {@link #next}. */
+    private int taken;
+
+    /** The next message sent that the test has not taken yet; fails when there is none. */
+    public synchronized JsonObject next() {
+        assertTrue(taken < sent.size(), "no message was sent after " + taken + ": " + sent);
+        return json(sent.get(taken++));
+    }
+
+    /** The next message not taken yet, which must be of {@code type}. */
+    public JsonObject next(String type) {
+        JsonObject message = next();
+        assertEquals(type, message.getString("type"), message.toString());
+        return message;
+    }
+
+    /** Fails when anything was sent that the test has not taken: nothing unexpected went out. */
+    public synchronized void assertExhausted() {
+        assertEquals(List.of(), sent.subList(taken, sent.size()), "sent but not expected");
+    }
+
+    /** One protocol message, parsed. */
+    public static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
     }
 }

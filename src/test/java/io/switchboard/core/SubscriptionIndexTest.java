@@ -140,4 +140,56 @@ class SubscriptionIndexTest {
         assertTrue(index.isEmpty(), "the churn left nothing behind");
         assertFalse(seen.isEmpty());
     }
+
+    /**
+     * The wildcard rules are written twice, for two questions: the index finds every pattern that matches
+     * a name (a walk down a tree, at every publish), {@link ChannelNames#covers} says whether one pattern
+     * holds another (a token's grant against a subscribe). On every pattern and name over a small
+     * alphabet the two must agree: a pattern matches a name exactly when it covers it.
+     */
+    @Test
+    void theIndexAndCoversAgreeOnEveryPatternAndName() {
+        String[] parts = {"a", "b", "*", ">"};
+        List<String> patterns = new java.util.ArrayList<>();
+        List<String> names = new java.util.ArrayList<>();
+        for (int length = 1; length <= 3; length++) {
+            combine(parts, length, "", patterns);
+        }
+        for (String p : patterns) {
+            if (!p.contains("*") && !p.contains(">")) {
+                names.add(p);
+            }
+        }
+        SubscriptionIndex<String> index = new SubscriptionIndex<>();
+        List<String> valid = new java.util.ArrayList<>();
+        for (String p : patterns) {
+            try {
+                index.subscribe(ChannelNames.pattern(p), p);
+                valid.add(p);
+            } catch (IllegalArgumentException e) {
+                // "a.>.b": '>' only at the end
+            }
+        }
+        int checked = 0;
+        for (String n : names) {
+            java.util.Set<String> matched = index.match(ChannelNames.name(n));
+            for (String p : valid) {
+                assertEquals(ChannelNames.covers(ChannelNames.pattern(p), ChannelNames.name(n)), matched.contains(p),
+                        p + " against " + n);
+                checked++;
+            }
+        }
+        assertTrue(checked > 500, "checked " + checked);
+    }
+
+    private static void combine(String[] parts, int length, String prefix, List<String> out) {
+        for (String part : parts) {
+            String next = prefix.isEmpty() ? part : prefix + "." + part;
+            if (length == 1) {
+                out.add(next);
+            } else {
+                combine(parts, length - 1, next, out);
+            }
+        }
+    }
 }

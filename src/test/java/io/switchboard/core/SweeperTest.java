@@ -39,9 +39,7 @@ class SweeperTest {
     }
 
     private void runFor(Duration total) {
-        for (long t = 0; t < total.toMillis(); t += 10) {
-            step(Duration.ofMillis(10));
-        }
+        clock.runFor(total, Duration.ofMillis(10), sweeper);
     }
 
     @Test

@@ -28,10 +28,7 @@ class ZombieCleanupTest {
     }
 
     private void runFor(Duration d) {
-        for (long t = 0; t < d.toMillis(); t += STEP.toMillis()) {
-            clock.advance(STEP);
-            hub.sweeper().sweep();
-        }
+        clock.runFor(d, STEP, hub.sweeper());
     }
 
     private void runUntil(BooleanSupplier done) {
