@@ -3,7 +3,7 @@ package io.switchboard.lifecycle;
 import io.switchboard.core.Clock;
 
 /** The real clock, for the server. */
-enum SystemClock implements Clock {
+public enum SystemClock implements Clock {
     INSTANCE;
 
     @Override

@@ -17,6 +17,7 @@ import io.switchboard.core.HandshakeCheck;
 import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Hub;
+import io.switchboard.lifecycle.SystemClock;
 import io.switchboard.core.ManagedConnection;
 import io.switchboard.core.Settings;
 import io.switchboard.core.TokenVerifier;
@@ -110,7 +111,7 @@ public final class HandshakeBench {
     }
 
     private static void inProcess(String label, Settings settings, TokenVerifier verifier, String token) {
-        Hub hub = new Hub(settings, SYSTEM, new JsonMessageCodec());
+        Hub hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec());
         hub.gatekeeper().useVerifier(verifier);
         run(hub, token, WARMUP);
         long start = System.nanoTime();
@@ -127,7 +128,7 @@ public final class HandshakeBench {
             if (!check.isAccepted()) {
                 throw new IllegalStateException("refused: " + check.refusal());
             }
-            ManagedConnection c = hub.open(NO_OP, new HandshakeInfo("10.0.0.1", "bench", null, HeartbeatMode.PROTOCOL, check.ticket()));
+            ManagedConnection c = hub.open(new NullConnection(), new HandshakeInfo("10.0.0.1", "bench", null, HeartbeatMode.PROTOCOL, check.ticket()));
             hub.close(c, new Disconnect(1000, ""));
             hub.onTransportClosed(c, 1000, "");
             n++;
@@ -175,36 +176,4 @@ public final class HandshakeBench {
         jwt.sign(signer);
         return jwt.serialize();
     }
-
-    private static final Clock SYSTEM = new Clock() {
-        @Override
-        public long nanoTime() {
-            return System.nanoTime();
-        }
-
-        @Override
-        public long epochMillis() {
-            return System.currentTimeMillis();
-        }
-    };
-
-    private static final Connection NO_OP = new Connection() {
-        @Override
-        public void sendText(String text, SendCallback done) {
-            done.completed(null);
-        }
-
-        @Override
-        public boolean sendPing(byte[] payload) {
-            return true;
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
-    };
 }

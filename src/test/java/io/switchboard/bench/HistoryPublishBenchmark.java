@@ -1,5 +1,7 @@
 package io.switchboard.bench;
 
+import io.switchboard.core.FakeClock;
+
 import io.switchboard.config.SettingsLoader;
 import io.switchboard.core.Connection;
 import io.switchboard.core.HandshakeInfo;
@@ -50,37 +52,16 @@ public class HistoryPublishBenchmark {
 
     private Hub hub;
 
-    /** A transport that completes every send at once and writes nothing. */
-    static final class NullPeer implements Connection {
-        @Override
-        public void sendText(String text, SendCallback done) {
-            done.completed(null);
-        }
-
-        @Override
-        public boolean sendPing(byte[] payload) {
-            return true;
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
-    }
-
     @Setup
     public void setUp() {
         LIFECYCLE.setLevel(Level.WARNING);
         Map<String, String> values = Map.of("switchboard.node.id", "bench", "switchboard.history.size",
                 Integer.toString(historySize), "switchboard.limits.max-connections", "100000",
                 "switchboard.limits.max-per-user", "100000");
-        hub = new Hub(SettingsLoader.load(k -> Optional.ofNullable(values.get(k))), new SweepBenchmark.ManualClock(),
+        hub = new Hub(SettingsLoader.load(k -> Optional.ofNullable(values.get(k))), new FakeClock(),
                 new JsonMessageCodec());
         for (int i = 0; i < subscribers; i++) {
-            ManagedConnection c = hub.open(new NullPeer(), new HandshakeInfo("127.0.0.1", "bench", "u" + i, HeartbeatMode.PROTOCOL));
+            ManagedConnection c = hub.open(new NullConnection(), new HandshakeInfo("127.0.0.1", "bench", "u" + i, HeartbeatMode.PROTOCOL));
             hub.onText(c, "{\"type\":\"subscribe\",\"channel\":\"prices.eur\"}");
         }
     }

@@ -1,5 +1,7 @@
 package io.switchboard.bench;
 
+import io.switchboard.core.FakeClock;
+
 import io.switchboard.config.SettingsLoader;
 import io.switchboard.core.Clock;
 import io.switchboard.core.Connection;
@@ -55,34 +57,14 @@ public class SweepBenchmark {
     /** Held so that the level set below sticks: a hundred thousand open lines would measure the console. */
     private static final Logger LIFECYCLE = Logger.getLogger("io.switchboard.lifecycle");
 
-    /** A clock that moves only when told to. */
-    static final class ManualClock implements Clock {
-        long nanos = Long.MAX_VALUE - Duration.ofMinutes(5).toNanos(); // crosses the wrap-around on purpose
-        long millis = 1_763_800_000_000L;
-
-        @Override
-        public long nanoTime() {
-            return nanos;
-        }
-
-        @Override
-        public long epochMillis() {
-            return millis;
-        }
-
-        void advance(Duration d) {
-            nanos += d.toNanos();
-            millis += d.toMillis();
-        }
-    }
 
     /** A peer that answers every Ping at once, a microsecond later. */
     static final class AnsweringPeer implements Connection {
         final Hub hub;
-        final ManualClock clock;
+        final FakeClock clock;
         ManagedConnection connection;
 
-        AnsweringPeer(Hub hub, ManualClock clock) {
+        AnsweringPeer(Hub hub, FakeClock clock) {
             this.hub = hub;
             this.clock = clock;
         }
@@ -94,7 +76,7 @@ public class SweepBenchmark {
 
         @Override
         public boolean sendPing(byte[] payload) {
-            clock.nanos += 1_000;
+            clock.advance(java.time.Duration.ofNanos(1_000));
             hub.onPong(connection);
             return true;
         }
@@ -113,7 +95,7 @@ public class SweepBenchmark {
     abstract static class Node {
         static final Duration INTERVAL = Duration.ofSeconds(30);
 
-        final ManualClock clock = new ManualClock();
+        final FakeClock clock = new FakeClock();
         Hub hub;
         Duration tick;
 

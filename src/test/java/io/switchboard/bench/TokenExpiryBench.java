@@ -1,5 +1,7 @@
 package io.switchboard.bench;
 
+import io.switchboard.core.FakeClock;
+
 import io.switchboard.config.SettingsLoader;
 import io.switchboard.core.Connection;
 import io.switchboard.core.HandshakeCheck;
@@ -55,11 +57,11 @@ public final class TokenExpiryBench {
     /** A peer that answers pings at once, finishes close handshakes at once, and notes refresh notices. */
     static final class Peer implements Connection {
         final Hub hub;
-        final SweepBenchmark.ManualClock clock;
+        final FakeClock clock;
         final ArrayDeque<Peer> noticed;
         ManagedConnection connection;
 
-        Peer(Hub hub, SweepBenchmark.ManualClock clock, ArrayDeque<Peer> noticed) {
+        Peer(Hub hub, FakeClock clock, ArrayDeque<Peer> noticed) {
             this.hub = hub;
             this.clock = clock;
             this.noticed = noticed;
@@ -75,7 +77,7 @@ public final class TokenExpiryBench {
 
         @Override
         public boolean sendPing(byte[] payload) {
-            clock.nanos += 1_000; // the answer comes a microsecond after the ping, as in SweepBenchmark
+            clock.advance(java.time.Duration.ofNanos(1_000)); // the answer comes a microsecond after the ping, as in SweepBenchmark
             hub.onPong(connection);
             return true;
         }
@@ -101,7 +103,7 @@ public final class TokenExpiryBench {
     }
 
     static void run(Mode mode, boolean print) {
-        SweepBenchmark.ManualClock clock = new SweepBenchmark.ManualClock();
+        FakeClock clock = new FakeClock();
         Map<String, String> values = new HashMap<>(Map.of(
                 "switchboard.node.id", "bench",
                 "switchboard.idle.timeout", "0",

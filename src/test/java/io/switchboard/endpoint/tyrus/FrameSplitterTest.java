@@ -19,26 +19,7 @@ class FrameSplitterTest {
 
     /** A frame as a client writes it: masked with {@link #MASK} unless {@code mask} is false. */
     private static byte[] frame(int first, byte[] payload, boolean mask) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.write(first);
-        int maskBit = mask ? 0x80 : 0;
-        if (payload.length <= 125) {
-            b.write(maskBit | payload.length);
-        } else if (payload.length <= 0xFFFF) {
-            b.write(maskBit | 126);
-            b.write(payload.length >>> 8);
-            b.write(payload.length);
-        } else {
-            b.write(maskBit | 127);
-            b.writeBytes(ByteBuffer.allocate(8).putLong(payload.length).array());
-        }
-        if (mask) {
-            b.writeBytes(MASK);
-        }
-        for (int i = 0; i < payload.length; i++) {
-            b.write(mask ? payload[i] ^ MASK[i % 4] : payload[i]);
-        }
-        return b.toByteArray();
+        return ClientFrames.frame(first, payload, mask ? MASK : null);
     }
 
     private record Frame(int first, byte[] payload) {
