@@ -18,6 +18,11 @@ package io.switchboard.endpoint.tyrus;
  * frames; the last keeps the frame's FIN bit. UTF-8 sequences cut between fragments are allowed by
  * the protocol and reassembled by the container.
  *
+ * <p>A client frame that is not masked is marked as a protocol error on its way through: RFC 6455
+ * section 5.1 says a server must close the connection then, and Tyrus would process it. Its header goes
+ * on with the RSV2 and RSV3 bits set, which no extension Switchboard negotiates uses, so Tyrus refuses it
+ * with its own 1002 close; the payload is never read.
+ *
  * <p>Streaming: {@link #feed} takes the bytes as they arrive, in chunks of any size, and holds at most
  * one frame header (14 bytes) between calls. Not thread-safe: one instance per connection, fed by
  * the one thread that reads it at a time.
@@ -31,6 +36,8 @@ final class FrameSplitter {
 
     private static final int FIN = 0x80;
     private static final int MASKED = 0x80;
+    /** RSV2 and RSV3: bits no negotiated extension uses, so a frame that carries them is a protocol error. */
+    private static final int UNUSED_RSV = 0x30;
     private static final int MAX_HEADER = 14;
 
     private final long maxPayload;
@@ -130,6 +137,13 @@ final class FrameSplitter {
         if (length < 0) {
             // not a length a peer can mean; let the container refuse it as it would have
             raw = true;
+            sink.write(header, 0, headerBytes);
+            return;
+        }
+        if (!masked) {
+            // RFC 6455 5.1: the container must fail this connection (1002); from here on nothing is rewritten
+            raw = true;
+            header[0] |= UNUSED_RSV;
             sink.write(header, 0, headerBytes);
             return;
         }

@@ -163,12 +163,15 @@ class FrameSplitterTest {
     }
 
     @Test
-    void unmaskedFramesAreCutTooAndTheContainerStillSeesThemUnmasked() {
-        byte[] payload = text(500);
-        List<Frame> frames = parse(split(new FrameSplitter(200), frame(0x82, payload, false), 5));
-        assertEquals(3, frames.size());
-        assertEquals(0x2, frames.get(0).opcode());
-        assertArrayEquals(payload, concat(frames.get(0).payload(), frames.get(1).payload(), frames.get(2).payload()));
+    void anUnmaskedFrameReachesTheContainerAsAProtocolErrorAndNothingAfterItIsRewritten() {
+        byte[] unmasked = frame(0x82, text(500), false);
+        byte[] after = frame(0x81, text(500), true);
+        byte[] stream = ByteBuffer.allocate(unmasked.length + after.length).put(unmasked).put(after).array();
+        byte[] out = split(new FrameSplitter(200), stream, 5);
+        assertEquals(stream.length, out.length, "not cut into fragments");
+        assertEquals(0x82 | 0x30, out[0] & 0xFF, "RSV2 and RSV3 set: the container fails the connection with 1002");
+        out[0] = stream[0];
+        assertArrayEquals(stream, out, "everything else passes unchanged");
     }
 
     @Test
