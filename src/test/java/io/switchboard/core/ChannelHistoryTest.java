@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ class ChannelHistoryTest {
     private final Settings settings = TestSettings.with(Map.of(
             "switchboard.history.size", "5",
             "switchboard.history.max-recover", "3"));
-    private final Hub hub = new Hub(settings, clock, new JsonMessageCodec());
+    private final Hub hub = new Hub(settings, clock, TestSettings.codec());
 
     private ManagedConnection open(Connection transport) {
         return hub.open(transport, new HandshakeInfo("127.0.0.1", "test", "alice", HeartbeatMode.PROTOCOL));
@@ -129,7 +128,7 @@ class ChannelHistoryTest {
 
     @Test
     void aNodeBuiltWithItsClusterLinkAloneKeepsHistoryAsTheShellBuildsIt() {
-        Hub built = new Hub(settings, clock, new JsonMessageCodec(), ClusterLink.alone());
+        Hub built = new Hub(settings, clock, TestSettings.codec(), ClusterLink.alone());
         RecordingConnection t = new RecordingConnection();
         ManagedConnection c = built.open(t, new HandshakeInfo("127.0.0.1", "test", "bob", HeartbeatMode.PROTOCOL));
         built.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1}");
@@ -139,7 +138,7 @@ class ChannelHistoryTest {
 
     @Test
     void withHistoryOffMessagesHaveNoOffsetAndASinceIsNotRecovered() {
-        Hub off = new Hub(TestSettings.defaults(), clock, new JsonMessageCodec());
+        Hub off = new Hub(TestSettings.defaults(), clock, TestSettings.codec());
         RecordingConnection t = new RecordingConnection();
         ManagedConnection c = off.open(t, new HandshakeInfo("127.0.0.1", "test", "bob", HeartbeatMode.PROTOCOL));
         off.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1}");
@@ -177,7 +176,7 @@ class ChannelHistoryTest {
         AtomicReference<HistoryStore> inner = new AtomicReference<>();
         List<CompletableFuture<HistoryStore.Page>> pendingReads = new ArrayList<>();
         List<HistoryStore.Page> readAtRequest = new ArrayList<>();
-        Hub delayed = new Hub(settings, clock, new JsonMessageCodec(), sink -> {
+        Hub delayed = new Hub(settings, clock, TestSettings.codec(), sink -> {
             inner.set(new MemoryHistory(settings.history(), clock, "n", sink));
             return new HistoryStore() {
                 public CompletionStage<Published> publish(String channel, String data) {
@@ -237,7 +236,7 @@ class ChannelHistoryTest {
     void aFreshSubscriptionReportsThePositionBeforeTheFirstMessageItWillGet() {
         AtomicReference<HistoryStore> inner = new AtomicReference<>();
         List<CompletableFuture<HistoryStore.Page>> pendingReads = new ArrayList<>();
-        Hub delayed = new Hub(settings, clock, new JsonMessageCodec(), sink -> {
+        Hub delayed = new Hub(settings, clock, TestSettings.codec(), sink -> {
             inner.set(new MemoryHistory(settings.history(), clock, "n", sink));
             return new HistoryStore() {
                 public CompletionStage<Published> publish(String channel, String data) {
@@ -277,7 +276,7 @@ class ChannelHistoryTest {
     void concurrentPublishesAndResubscribesNeverLeaveAGapOrADuplicate() throws Exception {
         Hub big = new Hub(TestSettings.with(Map.of("switchboard.history.size", "100000",
                 "switchboard.history.max-recover", "100000", "switchboard.send.max-queued-messages", "1000000",
-                "switchboard.send.max-queued-bytes", "1GiB")), clock, new JsonMessageCodec());
+                "switchboard.send.max-queued-bytes", "1GiB")), clock, TestSettings.codec());
         String epoch = big.channels().history().read("c", 0, 0).toCompletableFuture().join().top().epoch();
         int total = 10_000;
         CountDownLatch started = new CountDownLatch(1);

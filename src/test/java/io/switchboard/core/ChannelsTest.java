@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ class ChannelsTest {
     private final FakeClock clock = new FakeClock();
     private final Hub hub = new Hub(TestSettings.with(Map.of(
             "switchboard.send.max-queued-messages", "3",
-            "switchboard.send.max-queued-bytes", "1MiB")), clock, new JsonMessageCodec());
+            "switchboard.send.max-queued-bytes", "1MiB")), clock, TestSettings.codec());
 
     private ManagedConnection open(Connection transport, String user) {
         return hub.open(transport, new HandshakeInfo("127.0.0.1", "test", user, HeartbeatMode.PROTOCOL));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ class ClusterRoutingTest {
 
     private Hub node(String id, FakeClusterBus.Link link) {
         Hub hub = new Hub(TestSettings.with(Map.of("switchboard.node.id", id,
-                "switchboard.node.public-url", "ws://" + id + ".example/ws")), clock, new JsonMessageCodec(), link);
+                "switchboard.node.public-url", "ws://" + id + ".example/ws")), clock, TestSettings.codec(), link);
         hub.cluster().start();
         return hub;
     }
@@ -201,7 +200,7 @@ class ClusterRoutingTest {
 
     @Test
     void aNodeAloneNeedsNothingAndBehavesAsBefore() {
-        Hub alone = new Hub(TestSettings.defaults(), clock, new JsonMessageCodec());
+        Hub alone = new Hub(TestSettings.defaults(), clock, TestSettings.codec());
         alone.cluster().start();
         RecordingConnection t = new RecordingConnection();
         ManagedConnection x = open(alone, t, "x");

@@ -3,7 +3,6 @@ package io.switchboard.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ class CountersTest {
             "switchboard.auth.timeout", "10s",
             "switchboard.rate.messages-per-second", "1",
             "switchboard.rate.burst", "1",
-            "switchboard.rate.max-violations", "2")), clock, new JsonMessageCodec());
+            "switchboard.rate.max-violations", "2")), clock, TestSettings.codec());
 
     CountersTest() {
         hub.gatekeeper().useVerifier(token -> {

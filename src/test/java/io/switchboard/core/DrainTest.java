@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ class DrainTest {
             "switchboard.shutdown.drain-timeout", "30s",
             "switchboard.close.timeout", "5s",
             "switchboard.shutdown.reconnect-jitter", "5s",
-            "switchboard.shutdown.close-code", "4100")), clock, new JsonMessageCodec());
+            "switchboard.shutdown.close-code", "4100")), clock, TestSettings.codec());
     private final Drain drain = hub.drain();
 
     {
@@ -165,7 +164,7 @@ class DrainTest {
 
     @Test
     void withNotifyOffNoNoticeIsSent() {
-        Hub quiet = new Hub(TestSettings.with(Map.of("switchboard.shutdown.notify", "false")), clock, new JsonMessageCodec());
+        Hub quiet = new Hub(TestSettings.with(Map.of("switchboard.shutdown.notify", "false")), clock, TestSettings.codec());
         RecordingConnection t = new RecordingConnection();
         quiet.open(t, new HandshakeInfo("127.0.0.1", "", "u", HeartbeatMode.PROTOCOL));
         Drain d = quiet.drain();

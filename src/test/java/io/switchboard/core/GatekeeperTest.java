@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +20,7 @@ class GatekeeperTest {
     private Hub hub;
 
     private Gatekeeper gate(Map<String, String> settings) {
-        hub = new Hub(TestSettings.with(settings), clock, new JsonMessageCodec());
+        hub = new Hub(TestSettings.with(settings), clock, TestSettings.codec());
         hub.gatekeeper().useVerifier(token -> {
             if (token.startsWith("good:")) {
                 return new Identity(token.substring(5), token.startsWith("good:scoped") ? List.of("news.*") : null);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -33,7 +32,7 @@ class HeartbeatsTest {
                 "switchboard.idle.timeout", "0",
                 "switchboard.close.timeout", "5s"));
         settings.putAll(overrides);
-        return new Hub(TestSettings.with(settings), clock, new JsonMessageCodec());
+        return new Hub(TestSettings.with(settings), clock, TestSettings.codec());
     }
 
     private ManagedConnection open(RecordingConnection transport, HeartbeatMode mode) {

@@ -4,7 +4,6 @@ import static io.switchboard.core.RecordingConnection.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.util.List;
@@ -22,7 +21,7 @@ class HostileInputTest {
             "switchboard.limits.max-per-user", "1",
             "switchboard.rate.messages-per-second", "2",
             "switchboard.rate.burst", "2",
-            "switchboard.rate.max-violations", "2")), clock, new JsonMessageCodec());
+            "switchboard.rate.max-violations", "2")), clock, TestSettings.codec());
 
     HostileInputTest() {
         hub.gatekeeper().useVerifier(token -> new Identity(token, null));
@@ -129,7 +128,7 @@ class HostileInputTest {
 
     @Test
     void aCodecThatThrowsStillGetsTheMessageAnswered() {
-        JsonMessageCodec real = new JsonMessageCodec();
+        MessageCodec real = TestSettings.codec();
         Hub broken = new Hub(TestSettings.defaults(), clock, new MessageCodec() {
             @Override
             public Inbound decode(String text) {

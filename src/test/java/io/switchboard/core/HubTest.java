@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class HubTest {
 
     private final FakeClock clock = new FakeClock();
-    private final Hub hub = new Hub(TestSettings.defaults(), clock, new JsonMessageCodec());
+    private final Hub hub = new Hub(TestSettings.defaults(), clock, TestSettings.codec());
     private final RecordingConnection transport = new RecordingConnection();
 
     private ManagedConnection openAs(String user) {

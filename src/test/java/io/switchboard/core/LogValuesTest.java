@@ -56,7 +56,7 @@ class LogValuesTest {
 
     @Test
     void aLifecycleLineCarriesTheForgedUserAsOneValue() {
-        Hub hub = new Hub(TestSettings.defaults(), new FakeClock(), new io.switchboard.codec.JsonMessageCodec());
+        Hub hub = new Hub(TestSettings.defaults(), new FakeClock(), TestSettings.codec());
         java.util.List<String> lines = new java.util.ArrayList<>();
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.switchboard.lifecycle");
         java.util.logging.Handler h = new java.util.logging.Handler() {

@@ -3,7 +3,6 @@ package io.switchboard.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ class SlowConsumerCloseTest {
     private final Hub hub = new Hub(TestSettings.with(Map.of(
             "switchboard.send.max-queued-messages", "3",
             "switchboard.send.max-queued-bytes", "1MiB",
-            "switchboard.close.timeout", "5s")), clock, new JsonMessageCodec());
+            "switchboard.close.timeout", "5s")), clock, TestSettings.codec());
     private final HeldConnection slow = new HeldConnection();
     private final ManagedConnection c = hub.open(slow, new HandshakeInfo("127.0.0.1", "test", "slow", HeartbeatMode.PROTOCOL));
 

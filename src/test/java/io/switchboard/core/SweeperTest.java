@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,7 @@ class SweeperTest {
 
     private final FakeClock clock = new FakeClock();
     private final Sweeper sweeper = new Sweeper(clock, TICK);
-    private final Hub hub = new Hub(TestSettings.defaults(), clock, new JsonMessageCodec());
+    private final Hub hub = new Hub(TestSettings.defaults(), clock, TestSettings.codec());
     private final List<String> fired = new ArrayList<>();
 
     private final Map<ManagedConnection, String> names = new java.util.HashMap<>();

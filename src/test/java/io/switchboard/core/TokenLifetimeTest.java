@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -33,7 +32,7 @@ class TokenLifetimeTest {
             "switchboard.heartbeat.timeout", "1h",
             "switchboard.idle.timeout", "0",
             "switchboard.rate.burst", "3",
-            "switchboard.rate.messages-per-second", "1")), clock, new JsonMessageCodec());
+            "switchboard.rate.messages-per-second", "1")), clock, TestSettings.codec());
     /** Every message sent and not yet checked by a test, per transport: {@link #noMoreMessages} fails on leftovers. */
     private final List<RecordingConnection> transports = new ArrayList<>();
 

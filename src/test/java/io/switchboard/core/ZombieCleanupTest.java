@@ -3,7 +3,6 @@ package io.switchboard.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.codec.JsonMessageCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ class ZombieCleanupTest {
             "switchboard.heartbeat.timeout", "3s",
             "switchboard.heartbeat.max-missed", "100",
             "switchboard.idle.timeout", "0",
-            "switchboard.close.timeout", "5s")), clock, new JsonMessageCodec());
+            "switchboard.close.timeout", "5s")), clock, TestSettings.codec());
 
     private ManagedConnection open(RecordingConnection transport) {
         return hub.open(transport, new HandshakeInfo("127.0.0.1", "", "alice", HeartbeatMode.PROTOCOL));

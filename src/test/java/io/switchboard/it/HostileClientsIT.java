@@ -129,6 +129,68 @@ class HostileClientsIT {
         }
     }
 
+    /**
+     * A client that reads its welcome and then closes its socket politely (a FIN, no close frame): the
+     * server must notice the end of the stream and release the connection at once, not at the first Ping
+     * that fails (30 s away here). The socket stays open for reading, so no reset comes back.
+     */
+    @Test
+    void socketsClosedPolitelyAfterTheirWelcomeAreReleasedAtOnce() throws Exception {
+        URI ws = ws();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                Socket s = new Socket();
+                sockets.add(s);
+                s.setSoTimeout((int) TestClient.WAIT.toMillis());
+                s.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 5_000);
+                s.getOutputStream().write(upgrade("GET", "HTTP/1.1", "Upgrade", key(16), "13",
+                        "Authorization", "Bearer " + Tokens.forUser("polite-" + i)).getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                InputStream in = s.getInputStream();
+                String head = readHead(in);
+                assertTrue(head.startsWith("HTTP/1.1 101"), head);
+                String welcome = readTextFrame(in);
+                assertTrue(welcome.contains("\"type\":\"welcome\""), welcome);
+                s.shutdownOutput();
+            }
+            List<String> left = awaitRegistryEmpty(RELEASE_WITHIN_MS);
+            assertTrue(left.isEmpty(), left.size() + " connections whose peer closed its socket are still registered: " + left);
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed during the upgrade: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** One unmasked text frame from the server (the welcome is one frame, never fragmented). */
+    private static String readTextFrame(InputStream in) throws IOException {
+        java.io.DataInputStream data = new java.io.DataInputStream(in);
+        int first = data.readUnsignedByte();
+        int length = data.readUnsignedByte() & 0x7F;
+        if (length == 126) {
+            length = data.readUnsignedShort();
+        } else if (length == 127) {
+            length = (int) data.readLong();
+        }
+        byte[] payload = new byte[length];
+        data.readFully(payload);
+        assertEquals(0x81, first, "a final text frame");
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
     // ---- 2. deep JSON in-band ---------------------------------------------------------------------
 
     @Test

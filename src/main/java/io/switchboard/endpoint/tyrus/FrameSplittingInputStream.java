@@ -13,6 +13,10 @@ import java.util.Arrays;
  *
  * <p>Holds at most one read of the real stream plus the fragment headers added to it, and nothing
  * between reads.
+ *
+ * <p>It also tells the connection when the peer has ended its side of the TCP stream (a FIN) or the
+ * stream failed (a reset), which Tyrus does not act on: a client that closed its socket politely right after the upgrade would
+ * otherwise hold its connection and slots until the first failed Ping.
  */
 final class FrameSplittingInputStream extends ServletInputStream {
 
@@ -21,6 +25,9 @@ final class FrameSplittingInputStream extends ServletInputStream {
 
     private final ServletInputStream in;
     private final FrameSplitter splitter;
+    /** Runs once when the real stream ends: the peer will send nothing more. */
+    private final Runnable peerEnded;
+    private boolean ended;
 
     /**
      * Rewritten bytes not yet read by the container: {@code pending[start..end)}. Made for one read of
@@ -32,9 +39,20 @@ final class FrameSplittingInputStream extends ServletInputStream {
     private int start;
     private int end;
 
-    FrameSplittingInputStream(ServletInputStream in, long maxFramePayload) {
+    FrameSplittingInputStream(ServletInputStream in, long maxFramePayload, Runnable peerEnded) {
         this.in = in;
         this.splitter = new FrameSplitter(maxFramePayload);
+        this.peerEnded = peerEnded;
+    }
+
+    private void ended() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        peerEnded.run();
     }
 
     private void append(byte[] bytes, int offset, int length) {
@@ -57,6 +75,9 @@ final class FrameSplittingInputStream extends ServletInputStream {
      */
     private int fill(byte[] b, int off, int len) throws IOException {
         int n = in.read(b, off, len);
+        if (n < 0) {
+            ended();
+        }
         if (n > 0) {
             pending = new byte[n + HEADROOM];
             start = 0;
@@ -114,7 +135,33 @@ final class FrameSplittingInputStream extends ServletInputStream {
 
     @Override
     public void setReadListener(ReadListener listener) {
-        in.setReadListener(listener);
+        in.setReadListener(new ReadListener() {
+            @Override
+            public void onDataAvailable() throws IOException {
+                listener.onDataAvailable();
+            }
+
+            @Override
+            public void onAllDataRead() throws IOException {
+                try {
+                    listener.onAllDataRead();
+                } finally {
+                    ended();
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                try {
+                    listener.onError(t);
+                } finally {
+                    ended(); // a read failed: the peer is gone (a reset, typically)
+                }
+            }
+        });
+        if (in.isFinished()) {
+            ended(); // the peer's end came before there was a listener to hear of it
+        }
     }
 
     @Override

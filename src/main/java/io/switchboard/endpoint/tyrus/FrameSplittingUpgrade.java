@@ -110,7 +110,7 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
         @Override
         public synchronized ServletInputStream getInputStream() throws IOException {
             if (input == null) {
-                input = new FrameSplittingInputStream(connection.getInputStream(), maxFramePayload);
+                input = new FrameSplittingInputStream(connection.getInputStream(), maxFramePayload, this::peerEnded);
             }
             return input;
         }
@@ -123,6 +123,19 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
         @Override
         public void close() throws Exception {
             connection.close();
+        }
+
+        /**
+         * The peer ended its side of the stream: it will send no frame, not even a close frame. The
+         * connection is closed, which the WebSocket layer reports as a close without a close frame (1006),
+         * so Switchboard releases it now rather than at the first failed Ping.
+         */
+        private void peerEnded() {
+            try {
+                connection.close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "closing a connection whose peer has ended its stream failed", e);
+            }
         }
     }
 }

@@ -95,7 +95,7 @@ class ClientBytesFuzzTest {
         ByteArrayOutputStream direct = new ByteArrayOutputStream();
         new FrameSplitter(max).feed(bytes, 0, bytes.length, direct::write);
 
-        FrameSplittingInputStream stream = new FrameSplittingInputStream(new Source(bytes, readSize), max);
+        FrameSplittingInputStream stream = new FrameSplittingInputStream(new Source(bytes, readSize), max, () -> { });
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         byte[] buffer = new byte[readSize];
         for (int n; (n = stream.read(buffer, 0, buffer.length)) != -1; ) {
