@@ -41,15 +41,21 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
     static final long MAX_FRAGMENT = 1024 * 1024;
 
     private final long maxFramePayload;
+    private final Runnable ended;
 
     /**
      * @param maxMessageSize {@code switchboard.limits.max-message-size}: data frames longer than it,
      *                       or than {@link #MAX_FRAGMENT}, reach the container as fragments of at most
      *                       the smaller of the two
+     * @param ended          runs when the container is done with the upgraded connection, whether or not
+     *                       it was ever handed to the WebSocket layer: gives back the slots of a socket that
+     *                       died between the 101 and the connection's start (a no-op once a connection
+     *                       has claimed them)
      */
-    public FrameSplittingUpgrade(HttpServletRequest request, long maxMessageSize) {
+    public FrameSplittingUpgrade(HttpServletRequest request, long maxMessageSize, Runnable ended) {
         super(request);
         this.maxFramePayload = Math.min(maxMessageSize, MAX_FRAGMENT);
+        this.ended = ended;
     }
 
     @Override
@@ -65,7 +71,7 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
             return super.upgrade(handlerClass);
         }
         Handler outer = super.upgrade(Handler.class);
-        outer.delegateTo(inner, maxFramePayload);
+        outer.delegateTo(inner, maxFramePayload, ended);
         return inner;
     }
 
@@ -80,6 +86,7 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
         /** Set once by {@link FrameSplittingUpgrade#upgrade}, before the container calls {@link #init}. */
         private HttpUpgradeHandler inner;
         private long maxFramePayload;
+        private Runnable ended;
         /** The container's connection; set by {@link #init}. */
         private WebConnection connection;
         /** Created on first use, then the same stream for every caller. */
@@ -89,9 +96,10 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
             // the container creates it
         }
 
-        void delegateTo(HttpUpgradeHandler handler, long maxPayload) {
+        void delegateTo(HttpUpgradeHandler handler, long maxPayload, Runnable whenEnded) {
             this.inner = handler;
             this.maxFramePayload = maxPayload;
+            this.ended = whenEnded;
         }
 
         @Override
@@ -102,8 +110,14 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
 
         @Override
         public void destroy() {
-            if (inner != null) {
-                inner.destroy();
+            try {
+                if (inner != null) {
+                    inner.destroy();
+                }
+            } finally {
+                if (ended != null) {
+                    ended.run();
+                }
             }
         }
 
