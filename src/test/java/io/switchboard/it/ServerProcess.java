@@ -1,5 +1,7 @@
 package io.switchboard.it;
 
+import io.switchboard.it.support.Http;
+import io.switchboard.it.support.Servers;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
+import io.switchboard.it.PayaraMicroProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
