@@ -11,7 +11,6 @@ import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.Servers;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.Map;

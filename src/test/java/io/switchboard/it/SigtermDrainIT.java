@@ -7,7 +7,6 @@ import io.switchboard.it.support.Http;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.StalledClient;
 import io.switchboard.it.support.TestClient;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
