@@ -93,7 +93,7 @@ public class SharedPayaraMicroContainer implements DeployableContainer<SharedPay
     @Override
     public ProtocolMetaData deploy(Archive<?> archive) throws DeploymentException {
         String name = applicationName(archive);
-        File war = Path.of(configuration.getWorkDir(), "deployments", archive.getName()).toFile();
+        File war = Path.of(configuration.workDir, "deployments", archive.getName()).toFile();
         war.getParentFile().mkdirs();
         archive.as(ZipExporter.class).exportTo(war, true);
         String failure;
@@ -116,7 +116,7 @@ public class SharedPayaraMicroContainer implements DeployableContainer<SharedPay
             throw new DeploymentException("could not deploy " + name + ": " + failure + "; see " + log(starts) + "\n" + tail());
         }
         HTTPContext context = new HTTPContext(HOST, httpPort);
-        context.add(new Servlet("switchboard", configuration.getContextRoot()));
+        context.add(new Servlet("switchboard", configuration.contextRoot));
         ProtocolMetaData metaData = new ProtocolMetaData();
         metaData.addContext(context);
         return metaData;
@@ -129,7 +129,7 @@ public class SharedPayaraMicroContainer implements DeployableContainer<SharedPay
             return;
         }
         try {
-            String answer = command("undeploy " + name, configuration.getUndeployTimeoutInSeconds());
+            String answer = command("undeploy " + name, configuration.undeployTimeoutInSeconds);
             String left = command("deployed", 30);
             if (!answer.equals("ok") || !left.equals("ok")) {
                 throw new IOException("undeploy answered '" + answer + "', still deployed: '" + left + "'");
@@ -156,8 +156,8 @@ public class SharedPayaraMicroContainer implements DeployableContainer<SharedPay
     }
 
     private String deployOnce(String name, File war) throws IOException {
-        String answer = command("deploy " + name + " " + configuration.getContextRoot() + " " + war.getAbsolutePath(),
-                configuration.getStartupTimeoutInSeconds());
+        String answer = command("deploy " + name + " " + configuration.contextRoot + " " + war.getAbsolutePath(),
+                configuration.startupTimeoutInSeconds);
         return answer.equals("ok") ? null : answer;
     }
 
@@ -172,12 +172,12 @@ public class SharedPayaraMicroContainer implements DeployableContainer<SharedPay
     }
 
     private Path log(int start) {
-        return Path.of(configuration.getWorkDir(), "server-" + start + ".log");
+        return Path.of(configuration.workDir, "server-" + start + ".log");
     }
 
     private void startServer() throws Exception {
         starts++;
-        Path work = Path.of(configuration.getWorkDir()).toAbsolutePath();
+        Path work = Path.of(configuration.workDir).toAbsolutePath();
         Path classes = work.resolve("host-classes");
         Path hostClass = classes.resolve(PayaraMicroHost.class.getName().replace('.', '/') + ".class");
         Files.createDirectories(hostClass.getParent());
@@ -186,26 +186,26 @@ public class SharedPayaraMicroContainer implements DeployableContainer<SharedPay
         }
         Path portFile = work.resolve("control-port-" + starts);
         Files.deleteIfExists(portFile);
-        httpPort = configuration.getHttpPort() > 0 ? configuration.getHttpPort() : freePort();
+        httpPort = configuration.httpPort > 0 ? configuration.httpPort : freePort();
 
-        String jar = new File(configuration.getMicroJar()).getAbsolutePath();
+        String jar = new File(configuration.microJar).getAbsolutePath();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(words(configuration.getCmdOptions()));
+        command.addAll(words(configuration.cmdOptions));
         command.addAll(manifestOpens(jar));
         command.addAll(List.of("-cp", jar + File.pathSeparator + classes, PayaraMicroHost.class.getName(), portFile.toString(),
                 "--nocluster", "--port", String.valueOf(httpPort), "--rootdir", work.resolve("root-" + starts).toString()));
-        command.addAll(words(configuration.getExtraMicroOptions()));
+        command.addAll(words(configuration.extraMicroOptions));
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         copyOutput(process, log(starts));
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(configuration.getStartupTimeoutInSeconds());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(configuration.startupTimeoutInSeconds);
         while (!Files.isRegularFile(portFile)) {
             if (!process.isAlive()) {
                 throw new IOException("Payara Micro exited with " + process.exitValue() + "\n" + tail());
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IOException("Payara Micro did not start within " + configuration.getStartupTimeoutInSeconds() + " s\n" + tail());
+                throw new IOException("Payara Micro did not start within " + configuration.startupTimeoutInSeconds + " s\n" + tail());
             }
             Thread.sleep(100);
         }

@@ -126,23 +126,13 @@ public final class RawClient implements AutoCloseable {
                 throw new AssertionError("stream ended while waiting for opcode " + opcode);
             }
         }
-        throw new AssertionError("no frame with opcode " + opcode + " within " + TestClient.WAIT);
+        throw new AssertionError(opcode == Frame.EOF ? "the server did not drop the connection within " + TestClient.WAIT
+                : "no frame with opcode " + opcode + " within " + TestClient.WAIT);
     }
 
     /** The end of the TCP stream; fails when it does not come within {@link TestClient#WAIT}. */
     public Frame awaitEof() throws InterruptedException {
-        schema.assertClean();
-        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            Frame f = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (f == null) {
-                break;
-            }
-            if (f.opcode() == Frame.EOF) {
-                return f;
-            }
-        }
-        throw new AssertionError("the server did not drop the connection within " + TestClient.WAIT);
+        return await(Frame.EOF);
     }
 
     @Override
