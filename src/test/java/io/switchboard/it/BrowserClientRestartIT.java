@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.it.support.OwnServers;
 import io.switchboard.it.support.Servers;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -21,9 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The browser client in a real headless Chromium rides through a drain to a restarted server
@@ -42,9 +38,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * more server boots per build buy nothing on WildFly, whose SIGTERM drain {@link SigtermDrainIT}
  * covers; what is tested here is the browser client, which is the same against either server.
  */
-// a server process of its own: in the Payara run it runs next to the classes on the shared server, one such class at a time (pom.xml)
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(OwnServers.LOCK)
 class BrowserClientRestartIT {
 
     private static final String ADMIN = "browser-restart-it-token";

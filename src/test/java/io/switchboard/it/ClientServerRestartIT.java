@@ -6,24 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.SwitchboardClient;
 import io.switchboard.it.support.ClientEvents;
-import io.switchboard.it.support.OwnServers;
 import io.switchboard.it.support.Servers;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The Java client against a server that freezes, dies and comes back (protocol.md and clients.md).
  * The test runs a Payara Micro process of its own, so it runs in the Payara failsafe run only.
  */
-// a server process of its own: in the Payara run it runs next to the classes on the shared server, one such class at a time (pom.xml)
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(OwnServers.LOCK)
 class ClientServerRestartIT {
 
     /** A short heartbeat, so that the client's dead-server limit (interval + timeout) is 3 s. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.it.support.Http;
-import io.switchboard.it.support.OwnServers;
 import io.switchboard.it.support.RedisProcess;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
@@ -24,18 +23,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A mixed cluster of real processes: one Payara Micro node and one WildFly node sharing one real
  * {@code redis-server}. Every delivery path crosses from one node to the other. Runs once, in the
  * Payara Micro run of the suite (it starts both servers itself).
  */
-// a server process of its own: in the Payara run it runs next to the classes on the shared server, one such class at a time (pom.xml)
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(OwnServers.LOCK)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 

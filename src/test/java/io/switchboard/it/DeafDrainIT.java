@@ -3,7 +3,6 @@ package io.switchboard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.it.support.OwnServers;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;
@@ -15,9 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,9 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * it admits clients again). Payara Micro runs as an operator starts it, without {@code --rootdir}: its
  * shutdown hook then deletes the exploded application while the drain runs.
  */
-// a server process of its own: in the Payara run it runs next to the classes on the shared server, one such class at a time (pom.xml)
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(OwnServers.LOCK)
 class DeafDrainIT {
 
     private static final Duration DRAIN = Duration.ofSeconds(2);

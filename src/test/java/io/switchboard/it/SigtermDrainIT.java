@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.it.support.Http;
-import io.switchboard.it.support.OwnServers;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.StalledClient;
 import io.switchboard.it.support.TestClient;
@@ -13,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * End to end: the real server as a process of its own, a few hundred clients, SIGTERM (protocol.md, drain).
@@ -23,9 +19,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * node is not ready and refuses upgrades with 503; the process is gone within drain-timeout plus
  * close.timeout plus a margin for the JVM's own exit.
  */
-// a server process of its own: in the Payara run it runs next to the classes on the shared server, one such class at a time (pom.xml)
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(OwnServers.LOCK)
 class SigtermDrainIT {
 
     private static final int COOPERATIVE = 150;
