@@ -2,6 +2,7 @@ package io.switchboard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.switchboard.it.support.Deployments;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;

@@ -11,6 +11,7 @@ import com.networknt.schema.SpecificationVersion;
 import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Outbound;
 import io.switchboard.codec.JsonMessageCodec;
+import io.switchboard.it.support.ProtocolSchemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

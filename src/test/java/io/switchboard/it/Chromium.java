@@ -1,5 +1,6 @@
 package io.switchboard.it;
 
+import io.switchboard.it.support.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

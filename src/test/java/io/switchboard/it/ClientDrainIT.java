@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.SwitchboardClient;
+import io.switchboard.it.support.ClientEvents;
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.Map;

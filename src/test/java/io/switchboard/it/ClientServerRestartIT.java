@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.SwitchboardClient;
+import io.switchboard.it.support.ClientEvents;
+import io.switchboard.it.support.Servers;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -26,14 +28,14 @@ class ClientServerRestartIT {
     @Test
     void theJavaClientDropsAFrozenServerAndReconnectsAfterItThawsAndAfterAKillAndRestart() throws Exception {
         Assumptions.assumeTrue("payara".equals(Servers.name()), "runs a Payara Micro of its own: once per build, in the Payara run");
-        int port = PayaraMicroProcess.freePort();
+        int port = ServerProcess.freePort();
         URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
         ClientEvents events = new ClientEvents();
         // a quicker schedule than the default, so the test waits seconds, not half a minute
         SwitchboardClient client = SwitchboardClient.builder(uri).token(() -> Tokens.forUser("restart")).listener(events)
                 .backoff(Duration.ofMillis(200), Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(3)).build();
         try {
-            try (PayaraMicroProcess server = PayaraMicroProcess.start(port, "boot-1", SETTINGS)) {
+            try (ServerProcess server = ServerProcess.start(SETTINGS, port - 8080)) {
                 client.connect();
                 String first = events.next("open").json().getString("connectionId");
 
@@ -55,7 +57,7 @@ class ClientServerRestartIT {
                 assertTrue(killed.willReconnect(), "a killed server is reconnected to: " + killed);
                 assertEquals(SwitchboardClient.State.RECONNECTING, client.state());
             }
-            try (PayaraMicroProcess restarted = PayaraMicroProcess.start(port, "boot-2", SETTINGS)) {
+            try (ServerProcess restarted = ServerProcess.start(SETTINGS, port - 8080)) {
                 long readyAt = System.nanoTime();
                 String third = events.next("open").json().getString("connectionId");
                 System.out.println("reconnected " + (System.nanoTime() - readyAt) / 1_000_000 + " ms after the restarted server was ready");

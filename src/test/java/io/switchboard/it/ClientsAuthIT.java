@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.ClientOptions.TokenTransport;
 import io.switchboard.client.SwitchboardClient;
+import io.switchboard.it.support.ClientEvents;
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.Servers;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.Map;

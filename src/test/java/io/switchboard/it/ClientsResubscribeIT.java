@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.switchboard.client.SwitchboardClient;
 import io.switchboard.client.SwitchboardException;
+import io.switchboard.it.support.ClientEvents;
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

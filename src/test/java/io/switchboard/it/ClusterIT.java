@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Http;
+import io.switchboard.it.support.RedisProcess;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -40,7 +44,7 @@ class ClusterIT {
     static void startCluster() throws Exception {
         Assumptions.assumeTrue(Servers.name().equals("payara"), "runs once, in the Payara Micro run");
         redis = RedisProcess.start(null);
-        int payaraPort = PayaraMicroProcess.freePort();
+        int payaraPort = ServerProcess.freePort();
         int wildflyOffset = freeWildFlyOffset();
         payara = ServerProcess.launch("payara", node("p1", "ws://127.0.0.1:" + payaraPort + "/ws"), payaraPort - 8080);
         wildfly = ServerProcess.launch("wildfly", node("w1", "ws://127.0.0.1:" + (8080 + wildflyOffset) + "/ws"), wildflyOffset);
@@ -67,7 +71,7 @@ class ClusterIT {
     /** A WildFly port offset whose HTTP, HTTPS and management ports are all free now. */
     private static int freeWildFlyOffset() throws Exception {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int offset = PayaraMicroProcess.freePort() - 9990;
+            int offset = ServerProcess.freePort() - 9990;
             if (offset > 0 && offset < 50_000 && free(8080 + offset) && free(8443 + offset) && free(9993 + offset)) {
                 return offset;
             }

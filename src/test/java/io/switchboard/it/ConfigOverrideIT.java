@@ -2,6 +2,9 @@ package io.switchboard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.Map;

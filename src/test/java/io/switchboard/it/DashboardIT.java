@@ -1,20 +1,25 @@
 package io.switchboard.it;
 
-import static io.switchboard.it.ConsolePage.DISCONNECTED;
-import static io.switchboard.it.ConsolePage.LIVE;
-import static io.switchboard.it.ConsolePage.REJECTED;
-import static io.switchboard.it.ConsolePage.awaitState;
-import static io.switchboard.it.ConsolePage.awaitText;
-import static io.switchboard.it.ConsolePage.click;
-import static io.switchboard.it.ConsolePage.paste;
-import static io.switchboard.it.ConsolePage.rows;
-import static io.switchboard.it.ConsolePage.setValue;
-import static io.switchboard.it.ConsolePage.shoot;
-import static io.switchboard.it.ConsolePage.text;
+import static io.switchboard.it.support.ConsolePage.DISCONNECTED;
+import static io.switchboard.it.support.ConsolePage.LIVE;
+import static io.switchboard.it.support.ConsolePage.REJECTED;
+import static io.switchboard.it.support.ConsolePage.awaitState;
+import static io.switchboard.it.support.ConsolePage.awaitText;
+import static io.switchboard.it.support.ConsolePage.click;
+import static io.switchboard.it.support.ConsolePage.paste;
+import static io.switchboard.it.support.ConsolePage.rows;
+import static io.switchboard.it.support.ConsolePage.setValue;
+import static io.switchboard.it.support.ConsolePage.shoot;
+import static io.switchboard.it.support.ConsolePage.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.Http;
+import io.switchboard.it.support.RawClient;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;

@@ -3,6 +3,8 @@ package io.switchboard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;

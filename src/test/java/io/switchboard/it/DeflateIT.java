@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.FrameClient;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;

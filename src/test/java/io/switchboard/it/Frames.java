@@ -60,7 +60,7 @@ public final class Frames {
     }
 
     /** The head of a client frame: its first byte, the masked length and the masking key. */
-    static byte[] head(int firstByte, long length, byte[] mask) {
+    public static byte[] head(int firstByte, long length, byte[] mask) {
         ByteArrayOutputStream head = new ByteArrayOutputStream(14);
         head.write(firstByte);
         if (length < 126) {
@@ -80,7 +80,7 @@ public final class Frames {
     }
 
     /** A whole client frame, masked with a random key (clients must mask). */
-    static byte[] masked(int firstByte, byte[] payload) {
+    public static byte[] masked(int firstByte, byte[] payload) {
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.RawWebSocket;
+import io.switchboard.it.support.Servers;
 import java.net.URI;
 import java.net.URL;
 import java.util.Map;

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.AbortProbeServlet;
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.RawClient;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.URL;

@@ -3,6 +3,10 @@ package io.switchboard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.RawWebSocket;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;

@@ -1,7 +1,10 @@
 package io.switchboard.it;
 
+import io.switchboard.it.support.Http;
+import io.switchboard.it.support.Servers;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
@@ -59,6 +62,12 @@ public final class ServerProcess implements AutoCloseable {
 
     private static ServerProcess launch(String server, Map<String, String> settings, int portOffset,
                                         boolean ownRootDir) throws Exception {
+        return launch(server, settings, portOffset, ownRootDir, List.of());
+    }
+
+    /** As {@link #launch(String, Map, int)}, with these JVM options for Payara Micro besides the usual ones. */
+    static ServerProcess launch(String server, Map<String, String> settings, int portOffset, boolean ownRootDir,
+                                List<String> payaraJvmOptions) throws Exception {
         Path work = Files.createTempDirectory("switchboard-e2e");
         Path log = work.resolve("server.log");
         List<String> command = new ArrayList<>();
@@ -79,6 +88,7 @@ public final class ServerProcess implements AutoCloseable {
         } else {
             int port = 8080 + portOffset;
             command.addAll(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC"));
+            command.addAll(payaraJvmOptions);
             command.add("-jar");
             command.add(new File(System.getProperty("payara.microJar")).getAbsolutePath());
             command.addAll(List.of("--deploy", Path.of("target/switchboard.war").toAbsolutePath().toString(),
@@ -101,6 +111,40 @@ public final class ServerProcess implements AutoCloseable {
                     + sigtermGraceSeconds(settings));
         }
         return new ServerProcess(builder.start(), base, readiness, log);
+    }
+
+    /** A port nobody listens on right now. */
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Stops the server's JVM in its tracks (SIGSTOP): its sockets stay open and silent. */
+    public void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    /** Lets a frozen server run on (SIGCONT). */
+    public void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        for (ProcessHandle h : jvms()) {
+            int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(h.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + name + " failed with " + exit);
+            }
+        }
+    }
+
+    /** Kills the server (SIGKILL): no drain, no close frames, the sockets just go. */
+    public void kill() throws InterruptedException {
+        for (ProcessHandle h : jvms()) {
+            h.destroyForcibly();
+        }
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     /** The log line that matches, waiting for it; fails when none appears in time. */
@@ -199,11 +243,10 @@ public final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (ProcessHandle h : jvms()) {
-            h.destroyForcibly();
+        if (process.isAlive()) {
+            thaw(); // a frozen JVM would not even die
         }
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        kill();
     }
 
     private static String javaBinary() {

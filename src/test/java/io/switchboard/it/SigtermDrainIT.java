@@ -3,7 +3,10 @@ package io.switchboard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
+import io.switchboard.it.support.Http;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.StalledClient;
+import io.switchboard.it.support.TestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,9 @@ package io.switchboard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.FrameClient;
+import io.switchboard.it.support.Servers;
 import jakarta.json.Json;
 import java.io.IOException;
 import java.io.StringReader;

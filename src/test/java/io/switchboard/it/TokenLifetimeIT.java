@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.SwitchboardClient;
+import io.switchboard.it.support.ClientEvents;
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.RawWebSocket;
+import io.switchboard.it.support.RevokedUsers;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;

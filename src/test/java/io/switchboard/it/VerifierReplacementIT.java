@@ -2,6 +2,11 @@ package io.switchboard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.RawWebSocket;
+import io.switchboard.it.support.ReplacementVerifier;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.util.UUID;

@@ -1,5 +1,6 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
+import io.switchboard.it.Tokens;
 import java.io.File;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -1,18 +1,12 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
-import java.io.ByteArrayOutputStream;
+import io.switchboard.it.Frames;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * A WebSocket client on a plain socket, for what the JDK client cannot do: choose the source address
@@ -25,14 +19,14 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private final DataInputStream in;
     private final int status;
-    private final Map<String, String> headers;
+    private final Upgrade upgrade;
 
-    private RawWebSocket(Socket socket, int status, Map<String, String> headers, InputStream in) throws IOException {
+    private RawWebSocket(Socket socket, Upgrade upgrade, DataInputStream in) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
-        this.in = new DataInputStream(in);
-        this.status = status;
-        this.headers = headers;
+        this.in = in;
+        this.status = upgrade.status();
+        this.upgrade = upgrade;
     }
 
     /**
@@ -40,40 +34,8 @@ public final class RawWebSocket implements AutoCloseable {
      * the response head.
      */
     public static RawWebSocket open(URI ws, String sourceIp, String... extraHeaders) throws IOException {
-        Socket socket = new Socket();
-        socket.setSoTimeout((int) TestClient.WAIT.toMillis());
-        if (sourceIp != null) {
-            socket.bind(new InetSocketAddress(sourceIp, 0));
-        }
-        socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), (int) TestClient.WAIT.toMillis());
-        StringBuilder request = new StringBuilder()
-                .append("GET ").append(ws.getRawPath()).append(ws.getRawQuery() == null ? "" : "?" + ws.getRawQuery())
-                .append(" HTTP/1.1\r\n")
-                .append("Host: ").append(ws.getHost()).append(':').append(ws.getPort()).append("\r\n")
-                .append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
-                .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(new byte[16])).append("\r\n");
-        for (int i = 0; i + 1 < extraHeaders.length; i += 2) {
-            request.append(extraHeaders[i]).append(": ").append(extraHeaders[i + 1]).append("\r\n");
-        }
-        request.append("\r\n");
-        socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
-
-        InputStream in = socket.getInputStream();
-        String statusLine = readLine(in);
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String line; !(line = readLine(in)).isEmpty(); ) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-        }
-        String[] parts = statusLine.split(" ");
-        if (parts.length < 2) {
-            socket.close();
-            throw new IOException("no HTTP status line: '" + statusLine + "'");
-        }
-        return new RawWebSocket(socket, Integer.parseInt(parts[1]), headers, in);
+        Upgrade upgrade = Upgrade.send(ws, sourceIp, 0, extraHeaders);
+        return new RawWebSocket(upgrade.socket(), upgrade, upgrade.in());
     }
 
     public int status() {
@@ -82,7 +44,7 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** A response header, by case-insensitive name, or null. */
     public String header(String name) {
-        return headers.get(name.toLowerCase(Locale.ROOT));
+        return upgrade.header(name);
     }
 
     /** Sends one masked text frame. */
@@ -134,19 +96,6 @@ public final class RawWebSocket implements AutoCloseable {
         } catch (IOException e) {
             return -1;
         }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != -1; ) {
-            if (b == '\n') {
-                break;
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** Sends a close frame (1000) when the upgrade succeeded, then closes the socket. */

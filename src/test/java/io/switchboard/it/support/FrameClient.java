@@ -1,17 +1,13 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
+import io.switchboard.it.Frames;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -39,37 +35,19 @@ public final class FrameClient implements AutoCloseable {
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
-    private final String responseHeaders;
+    private final Upgrade upgrade;
     private final Inflater inflater = new Inflater(true);
 
     private FrameClient(URI uri, String extensions, int receiveBuffer) throws IOException {
-        socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
-        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TestClient.WAIT.toMillis());
-        socket.setSoTimeout((int) TestClient.WAIT.toMillis());
-        in = new DataInputStream(socket.getInputStream());
+        upgrade = Upgrade.send(uri, null, receiveBuffer, extensions == null
+                ? new String[] {"User-Agent", "raw-test-client"}
+                : new String[] {"User-Agent", "raw-test-client", "Sec-WebSocket-Extensions", extensions}).switched();
+        socket = upgrade.socket();
+        in = upgrade.in();
         out = socket.getOutputStream();
-        byte[] key = new byte[16];
-        RANDOM.nextBytes(key);
-        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(key) + "\r\nUser-Agent: raw-test-client\r\n"
-                + (extensions == null ? "" : "Sec-WebSocket-Extensions: " + extensions + "\r\n") + "\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        responseHeaders = readHeaders(in);
-        if (!responseHeaders.startsWith("HTTP/1.1 101")) {
-            socket.close();
-            throw new IOException("no upgrade: " + responseHeaders);
-        }
     }
 
     public static FrameClient connect(URI uri, String extensions, int receiveBuffer) throws IOException {
@@ -78,25 +56,7 @@ public final class FrameClient implements AutoCloseable {
 
     /** The value of a response header of the upgrade, or null. */
     public String header(String name) {
-        for (String line : responseHeaders.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                return line.substring(colon + 1).trim();
-            }
-        }
-        return null;
-    }
-
-    private static String readHeaders(InputStream in) throws IOException {
-        StringBuilder buffer = new StringBuilder();
-        while (buffer.length() < 4 || !buffer.substring(buffer.length() - 4).equals("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("connection closed during the upgrade: " + buffer);
-            }
-            buffer.append((char) b);
-        }
-        return buffer.toString();
+        return upgrade.header(name);
     }
 
     /** Sends a text message, compressed with permessage-deflate when {@code compress}. */

@@ -1,5 +1,6 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
+import io.switchboard.it.Tokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
 import io.switchboard.core.Identity;
 import io.switchboard.core.TokenVerifier;
@@ -16,7 +16,7 @@ import jakarta.interceptor.Interceptor;
 @Priority(Interceptor.Priority.APPLICATION + 10)
 public class ReplacementVerifier implements TokenVerifier {
 
-    static final String PREFIX = "let-me-in:";
+    public static final String PREFIX = "let-me-in:";
 
     @Override
     public Identity verify(String token) throws InvalidTokenException {

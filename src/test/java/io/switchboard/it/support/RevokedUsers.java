@@ -1,4 +1,4 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
 import io.switchboard.core.Identity;
 import io.switchboard.core.RevocationCheck;
@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RevokedUsers implements RevocationCheck {
 
-    static final String PREFIX = "revoked-";
+    public static final String PREFIX = "revoked-";
 
     @Override
     public boolean isRevoked(Identity identity) {

@@ -1,5 +1,6 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
+import io.switchboard.it.Tokens;
 import java.net.URI;
 import java.net.URL;
 
@@ -38,8 +39,7 @@ public final class Servers {
      */
     public static URI health(URL base, String path) {
         if (name().equals("wildfly")) {
-            String port = System.getProperty("switchboard.it.management.port", "9990");
-            return URI.create("http://" + base.getHost() + ":" + port + "/health" + path);
+            return URI.create("http://" + base.getHost() + ":" + io.switchboard.it.container.SuiteExtension.managementPort() + "/health" + path);
         }
         return URI.create("http://" + base.getHost() + ":" + base.getPort() + "/health" + path);
     }

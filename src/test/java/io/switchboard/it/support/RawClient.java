@@ -1,17 +1,12 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
-import java.io.ByteArrayOutputStream;
+import io.switchboard.it.Frames;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +39,6 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Socket socket;
     private final OutputStream out;
     private final boolean answerPings;
@@ -59,23 +52,11 @@ public final class RawClient implements AutoCloseable {
     private RawClient(URI uri, boolean answerPings, boolean answerClose) throws IOException {
         this.answerPings = answerPings;
         this.answerClose = answerClose;
-        this.socket = new Socket();
-        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) TestClient.WAIT.toMillis());
+        Upgrade upgrade = Upgrade.send(uri, null, 0, "User-Agent", "switchboard-raw-test").switched();
+        this.socket = upgrade.socket();
+        socket.setSoTimeout(0); // the reader waits for the server as long as the socket lives
         this.out = socket.getOutputStream();
-        byte[] nonce = new byte[16];
-        RANDOM.nextBytes(nonce);
-        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(nonce) + "\r\nUser-Agent: switchboard-raw-test\r\n\r\n";
-        out.write(request.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        String status = readHeaders(in);
-        if (!status.startsWith("HTTP/1.1 101")) {
-            socket.close();
-            throw new IOException("upgrade refused: " + status);
-        }
+        DataInputStream in = upgrade.in();
         Thread reader = new Thread(() -> readLoop(in), "raw-client-reader");
         reader.setDaemon(true);
         reader.start();
@@ -84,21 +65,6 @@ public final class RawClient implements AutoCloseable {
     /** A client that answers pings (a live peer) or not (a zombie), and answers a close frame or not. */
     public static RawClient connect(URI uri, boolean answerPings, boolean answerClose) throws IOException {
         return new RawClient(uri, answerPings, answerClose);
-    }
-
-    private static String readHeaders(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("connection closed during the upgrade");
-            }
-            head.write(b);
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        return text.substring(0, text.indexOf('\r'));
     }
 
     private void readLoop(DataInputStream in) {
@@ -160,23 +126,13 @@ public final class RawClient implements AutoCloseable {
                 throw new AssertionError("stream ended while waiting for opcode " + opcode);
             }
         }
-        throw new AssertionError("no frame with opcode " + opcode + " within " + TestClient.WAIT);
+        throw new AssertionError(opcode == Frame.EOF ? "the server did not drop the connection within " + TestClient.WAIT
+                : "no frame with opcode " + opcode + " within " + TestClient.WAIT);
     }
 
     /** The end of the TCP stream; fails when it does not come within {@link TestClient#WAIT}. */
     public Frame awaitEof() throws InterruptedException {
-        schema.assertClean();
-        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            Frame f = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (f == null) {
-                break;
-            }
-            if (f.opcode() == Frame.EOF) {
-                return f;
-            }
-        }
-        throw new AssertionError("the server did not drop the connection within " + TestClient.WAIT);
+        return await(Frame.EOF);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;

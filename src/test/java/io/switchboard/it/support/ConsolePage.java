@@ -1,8 +1,9 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.Chromium;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -11,47 +12,47 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 
 /** What {@link DashboardIT} does to the console page in {@link Chromium}: read it, type into it, click it, photograph it. */
-final class ConsolePage {
+public final class ConsolePage {
 
     private static final Path SHOTS = Path.of("target", "dashboard-screenshots");
     /** The state badge's background in each state (console.css). */
-    static final int LIVE = 0x1e6b3a;
-    static final int REJECTED = 0xa32a1f;
-    static final int DISCONNECTED = 0xb05a00;
+    public static final int LIVE = 0x1e6b3a;
+    public static final int REJECTED = 0xa32a1f;
+    public static final int DISCONNECTED = 0xb05a00;
 
     private ConsolePage() {
     }
 
-    static String text(Chromium browser, String id) throws Exception {
+    public static String text(Chromium browser, String id) throws Exception {
         return ((JsonString) browser.eval("document.getElementById('" + id + "').textContent")).getString();
     }
 
-    static String awaitText(Chromium browser, String id, String wanted) throws Exception {
+    public static String awaitText(Chromium browser, String id, String wanted) throws Exception {
         return ((JsonString) browser.await("document.getElementById('" + id + "').textContent",
                 v -> ((JsonString) v).getString().contains(wanted))).getString();
     }
 
-    static void click(Chromium browser, String selector) throws Exception {
+    public static void click(Chromium browser, String selector) throws Exception {
         browser.eval("document.querySelector(" + Json.createValue(selector) + ").click(); true");
     }
 
-    static void setValue(Chromium browser, String id, String value, String event) throws Exception {
+    public static void setValue(Chromium browser, String id, String value, String event) throws Exception {
         browser.eval("{ const e = document.getElementById('" + id + "'); e.value = " + Json.createValue(value)
                 + "; e.dispatchEvent(new Event('" + event + "')); true }");
     }
 
     /** Pastes the token: one input event, no Enter. */
-    static void paste(Chromium browser, String token) throws Exception {
+    public static void paste(Chromium browser, String token) throws Exception {
         browser.eval("{ const t = document.getElementById('token'); t.value = ''; t.focus(); true }");
         browser.insertText(token);
     }
 
-    static String awaitState(Chromium browser, String state) throws Exception {
+    public static String awaitState(Chromium browser, String state) throws Exception {
         return ((JsonString) browser.await("document.getElementById('state').dataset.state || ''",
                 v -> ((JsonString) v).getString().equals(state))).getString();
     }
 
-    static int rows(Chromium browser) throws Exception {
+    public static int rows(Chromium browser) throws Exception {
         return Integer.parseInt(browser.eval("String(document.querySelectorAll('#connections tr').length)").toString().replace("\"", ""));
     }
 
@@ -59,7 +60,7 @@ final class ConsolePage {
      * Takes a screenshot and checks it: as wide as the window, and the state badge painted in the colour
      * of its state (or, while a dialog is open over the page, the dialog painted white on top).
      */
-    static BufferedImage shoot(Chromium browser, String name, int width, int badge) throws Exception {
+    public static BufferedImage shoot(Chromium browser, String name, int width, int badge) throws Exception {
         browser.eval("window.scrollTo(0, 0); true");
         boolean dialog = browser.eval("document.querySelector('dialog[open]') !== null").equals(JsonValue.TRUE);
         BufferedImage image = browser.screenshot(SHOTS.resolve(Servers.name() + "-" + name + ".png"), !dialog);

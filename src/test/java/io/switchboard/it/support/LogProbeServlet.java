@@ -1,4 +1,4 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.annotation.WebServlet;

@@ -1,4 +1,4 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
 import io.switchboard.client.ClientListener;
 import io.switchboard.client.SwitchboardClient;
@@ -8,10 +8,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** Records what a {@link SwitchboardClient} reports, for tests to wait on in order. */
-final class ClientEvents implements ClientListener {
+public final class ClientEvents implements ClientListener {
 
     /** One event: {@code open} with the welcome, {@code close} with code and reason, or {@code message}. */
-    record Event(String kind, JsonObject json, int code, String reason, boolean willReconnect) { }
+    public record Event(String kind, JsonObject json, int code, String reason, boolean willReconnect) { }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     /** The welcome and every message the client passes on are checked against the AsyncAPI document. */
@@ -41,11 +41,11 @@ final class ClientEvents implements ClientListener {
     }
 
     /** The next event of this kind, skipping others; fails when none comes within {@link TestClient#WAIT}. */
-    Event next(String kind) throws InterruptedException {
+    public Event next(String kind) throws InterruptedException {
         return next(kind, TestClient.WAIT.toMillis());
     }
 
-    Event next(String kind, long waitMs) throws InterruptedException {
+    public Event next(String kind, long waitMs) throws InterruptedException {
         schema.assertClean();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         while (System.nanoTime() - deadline < 0) {

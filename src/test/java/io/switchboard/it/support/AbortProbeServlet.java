@@ -1,4 +1,4 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
 import io.switchboard.core.ManagedConnection;
 import io.switchboard.lifecycle.SwitchboardRuntime;

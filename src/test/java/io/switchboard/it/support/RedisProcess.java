@@ -1,5 +1,6 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
+import io.switchboard.it.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,7 +30,7 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Starts redis-server on a free port, optionally with {@code requirepass}. */
     public static RedisProcess start(String password) throws Exception {
-        RedisProcess redis = new RedisProcess(PayaraMicroProcess.freePort(), Files.createTempDirectory("switchboard-redis"), password);
+        RedisProcess redis = new RedisProcess(ServerProcess.freePort(), Files.createTempDirectory("switchboard-redis"), password);
         redis.launch();
         return redis;
     }
