@@ -1,7 +1,7 @@
 package io.switchboard.bench;
 
-import io.switchboard.it.ServerProcess;
-import io.switchboard.it.Tokens;
+import io.switchboard.it.support.ServerProcess;
+import io.switchboard.it.support.Tokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

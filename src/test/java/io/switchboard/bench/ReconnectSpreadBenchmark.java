@@ -2,9 +2,9 @@ package io.switchboard.bench;
 
 import io.switchboard.client.ClientListener;
 import io.switchboard.client.SwitchboardClient;
-import io.switchboard.it.Api;
-import io.switchboard.it.PayaraMicroProcess;
-import io.switchboard.it.Tokens;
+import io.switchboard.it.support.Api;
+import io.switchboard.it.support.PayaraMicroProcess;
+import io.switchboard.it.support.Tokens;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;

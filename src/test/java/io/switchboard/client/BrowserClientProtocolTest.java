@@ -3,7 +3,7 @@ package io.switchboard.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.it.Chromium;
+import io.switchboard.it.support.Chromium;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.switchboard.client;
 
-import io.switchboard.it.Frames;
+import io.switchboard.it.support.Frames;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.switchboard.it;
 
+import io.switchboard.it.support.Api;
+import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

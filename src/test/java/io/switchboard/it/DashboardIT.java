@@ -1,5 +1,7 @@
 package io.switchboard.it;
 
+import io.switchboard.it.support.Api;
+import io.switchboard.it.support.Chromium;
 import static io.switchboard.it.support.ConsolePage.DISCONNECTED;
 import static io.switchboard.it.support.ConsolePage.LIVE;
 import static io.switchboard.it.support.ConsolePage.REJECTED;

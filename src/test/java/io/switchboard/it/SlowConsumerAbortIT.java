@@ -1,5 +1,6 @@
 package io.switchboard.it;
 
+import io.switchboard.it.support.Api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

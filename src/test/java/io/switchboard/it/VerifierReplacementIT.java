@@ -1,5 +1,6 @@
 package io.switchboard.it;
 
+import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.it.support.Deployments;

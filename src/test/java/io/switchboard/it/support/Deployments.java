@@ -1,6 +1,5 @@
 package io.switchboard.it.support;
 
-import io.switchboard.it.Tokens;
 import java.io.File;
 import java.util.Map;
 import java.util.stream.Collectors;

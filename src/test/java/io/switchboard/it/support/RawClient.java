@@ -1,6 +1,5 @@
 package io.switchboard.it.support;
 
-import io.switchboard.it.Frames;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

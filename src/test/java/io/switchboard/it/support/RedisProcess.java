@@ -1,6 +1,5 @@
 package io.switchboard.it.support;
 
-import io.switchboard.it.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,6 +1,5 @@
 package io.switchboard.it.support;
 
-import io.switchboard.it.Tokens;
 import java.net.URI;
 import java.net.URL;
 

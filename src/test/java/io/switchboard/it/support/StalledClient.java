@@ -1,6 +1,5 @@
 package io.switchboard.it.support;
 
-import io.switchboard.it.Tokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

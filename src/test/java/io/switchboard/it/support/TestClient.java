@@ -1,6 +1,5 @@
 package io.switchboard.it.support;
 
-import io.switchboard.it.Tokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;

@@ -1,7 +1,5 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
-import io.switchboard.it.support.Http;
-import io.switchboard.it.support.Servers;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -162,7 +160,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** drain-timeout plus close.timeout plus five seconds, in whole seconds: the grace a container must give. */
-    static long sigtermGraceSeconds(Map<String, String> settings) {
+    public static long sigtermGraceSeconds(Map<String, String> settings) {
         long drain = io.switchboard.config.Durations.parse(settings.getOrDefault("switchboard.shutdown.drain-timeout", "30s")).toSeconds();
         long close = io.switchboard.config.Durations.parse(settings.getOrDefault("switchboard.close.timeout", "5s")).toSeconds();
         return drain + close + 5;

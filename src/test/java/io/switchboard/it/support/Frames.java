@@ -1,4 +1,4 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,6 +1,5 @@
-package io.switchboard.it;
+package io.switchboard.it.support;
 
-import io.switchboard.it.support.TestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonStructure;
 import java.io.StringReader;
