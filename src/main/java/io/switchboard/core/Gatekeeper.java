@@ -34,8 +34,13 @@ public final class Gatekeeper {
 
     private static final Logger LOG = Logger.getLogger(Gatekeeper.class.getName());
 
-    /** How long a ticket waits for its connection: far longer than an upgrade takes. */
-    static final Duration TICKET_TTL = Duration.ofSeconds(30);
+    /**
+     * How long a ticket waits for its connection: far longer than the step from the filter to the
+     * connection's start takes (milliseconds; under a burst of thousands of handshakes, under a second),
+     * and short enough that the slots of an upgrade whose socket died before it started (the container
+     * tells nobody) are back soon.
+     */
+    static final Duration TICKET_TTL = Duration.ofSeconds(10);
     /** How often handshake buckets that have refilled completely are forgotten. */
     static final Duration BUCKET_SWEEP = Duration.ofSeconds(1);
 

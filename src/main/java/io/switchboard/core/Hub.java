@@ -415,6 +415,21 @@ public final class Hub {
     }
 
     /**
+     * The container is done with the socket of the upgrade that got {@code ticket}, however it ended
+     * (Tyrus tells its upgrade handler; nothing else may). The ticket's slots come back if no connection
+     * claimed them (the socket died between its 101 and its start), and the connection that did claim
+     * them, if it is still registered, is released as closed without a close frame: the socket is gone.
+     * A no-op for a connection already released.
+     */
+    public void socketEnded(String ticket) {
+        if (ticket == null) {
+            return;
+        }
+        gatekeeper.cancelTicket(ticket);
+        registry.find(ticket).ifPresent(c -> onTransportClosed(c, 1006, "socket closed"));
+    }
+
+    /**
      * A transport error. One that says the socket failed (an I/O error anywhere in its causes) releases
      * the connection at once, like a failed write: a container does not report the close of a socket
      * that died while it was being upgraded, and nothing else but the heartbeat would free its slots.

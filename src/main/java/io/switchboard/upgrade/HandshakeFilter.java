@@ -67,7 +67,7 @@ public class HandshakeFilter extends HttpFilter {
             // FrameSplittingUpgrade: on Tyrus, a frame over the size limit reaches the endpoint in pieces (1009, not 1011)
             chain.doFilter(new FrameSplittingUpgrade(new ForwardedHandshake(request, check.ticket()),
                     runtime.hub().settings().limits().maxMessageSize(),
-                    () -> runtime.hub().gatekeeper().cancelTicket(check.ticket())), response);
+                    () -> runtime.hub().socketEnded(check.ticket())), response);
             upgraded = response.getStatus() < 400;
         } finally {
             if (!upgraded) {

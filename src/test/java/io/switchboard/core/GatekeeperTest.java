@@ -112,6 +112,38 @@ class GatekeeperTest {
     }
 
     @Test
+    void aSocketThatDiesAtItsWelcomeGivesItsSlotsBack() {
+        Gatekeeper gate = gate(Map.of("switchboard.limits.max-per-user", "1", "switchboard.limits.max-per-ip", "1"));
+        Connection dead = new Connection() {
+            @Override
+            public void sendText(String text, SendCallback done) {
+                done.completed(new java.io.IOException("Connection reset by peer"));
+            }
+
+            @Override
+            public boolean sendPing(byte[] payload) {
+                return false;
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+
+            @Override
+            public void abort() {
+            }
+        };
+        for (int i = 0; i < 3; i++) {
+            HandshakeCheck check = gate.checkHandshake(IP, null, "good:gus");
+            assertTrue(check.isAccepted(), "attempt " + i + ": " + check.refusal());
+            ManagedConnection c = hub.open(dead, new HandshakeInfo(IP, "test", null, HeartbeatMode.PROTOCOL, check.ticket()));
+            assertEquals(ConnectionState.CLOSED, c.state());
+            assertEquals(0, gate.limits().total());
+            assertEquals(0, hub.registry().size());
+        }
+    }
+
+    @Test
     void anAcceptedUpgradeIsConnectingUntilTheContainerUpgradesIt() {
         Gatekeeper gate = gate(Map.of());
         HandshakeCheck check = gate.checkHandshake(IP, null, "good:erin");

@@ -47,10 +47,10 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
      * @param maxMessageSize {@code switchboard.limits.max-message-size}: data frames longer than it,
      *                       or than {@link #MAX_FRAGMENT}, reach the container as fragments of at most
      *                       the smaller of the two
-     * @param ended          runs when the container is done with the upgraded connection, whether or not
-     *                       it was ever handed to the WebSocket layer: gives back the slots of a socket that
-     *                       died between the 101 and the connection's start (a no-op once a connection
-     *                       has claimed them)
+     * @param ended          runs when the container is done with the upgraded socket, whether or not it
+     *                       was ever handed to the WebSocket layer ({@code Hub.socketEnded}): the slots of
+     *                       a socket that died between the 101 and the connection's start come back, and a
+     *                       connection Tyrus forgot to report closed is released
      */
     public FrameSplittingUpgrade(HttpServletRequest request, long maxMessageSize, Runnable ended) {
         super(request);

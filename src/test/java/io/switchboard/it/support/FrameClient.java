@@ -90,6 +90,18 @@ public final class FrameClient implements AutoCloseable {
         return trimmed;
     }
 
+    /** Sends a text message as one frame without a mask, which RFC 6455 forbids a client to do. */
+    public synchronized void sendUnmaskedText(String text) throws IOException {
+        byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("a short text only");
+        }
+        out.write(0x81);
+        out.write(payload.length);
+        out.write(payload);
+        out.flush();
+    }
+
     private synchronized void sendFrame(int opcode, byte[] payload, boolean rsv1) throws IOException {
         out.write(Frames.masked(0x80 | (rsv1 ? 0x40 : 0) | opcode, payload));
         out.flush();
