@@ -107,6 +107,11 @@ public final class RedisHistory implements HistoryStore {
         this.limits = limits;
         this.prefix = cluster.name() + ":";
         this.sink = sink;
+        try {
+            connection(); // now, so that no caller on one of Lettuce's threads ever waits for a connect
+        } catch (RuntimeException e) {
+            failed.incrementAndGet(); // Redis not reachable yet: the next call tries again
+        }
     }
 
     @Override
