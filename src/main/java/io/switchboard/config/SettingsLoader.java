@@ -108,17 +108,12 @@ public final class SettingsLoader {
                 timeSync,
                 history,
                 r.optional("switchboard.admin.token"),
-                cluster(r, history));
+                cluster(r));
     }
 
-    private static Settings.Cluster cluster(ConfigReader r, Settings.History history) {
+    private static Settings.Cluster cluster(ConfigReader r) {
         Optional<String> uri = r.optional("switchboard.cluster.redis.uri").filter(u -> !u.isBlank()).map(String::trim);
         uri.ifPresent(RedisUris::check);
-        if (uri.isPresent() && history.enabled()) {
-            // each node would number a channel's messages on its own: offsets would differ between nodes
-            throw ConfigReader.invalid("switchboard.history.size", Integer.toString(history.size()),
-                    "must be 0 while switchboard.cluster.redis.uri is set (history shared by a cluster is not built yet)");
-        }
         String name = r.optional("switchboard.cluster.name").orElse("switchboard").trim();
         if (name.isEmpty() || name.length() > 64 || !name.matches("[A-Za-z0-9_.-]+")) {
             throw ConfigReader.invalid("switchboard.cluster.name", name,

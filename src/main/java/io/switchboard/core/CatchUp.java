@@ -27,6 +27,13 @@ final class CatchUp {
     private List<Held> held = new ArrayList<>();
     /** The offset of the first message ever held, 0 when none. Guarded by this. */
     private long firstOffset;
+    /**
+     * Once live: the last offset sent by the catch-up and its epoch. A live message at or below it is a
+     * copy of one the client already got (with a shared history, a message can still be on its way
+     * from the store after the replay that contained it). Guarded by this.
+     */
+    private long floor;
+    private String floorEpoch;
 
     CatchUp(int maxHeld) {
         this.maxHeld = maxHeld;
@@ -46,15 +53,25 @@ final class CatchUp {
         return HoldResult.HELD;
     }
 
+    /** Whether a live message was already sent by the catch-up (see {@link #floor}). */
+    synchronized boolean alreadySent(long offset, String epoch) {
+        return held == null && offset <= floor && epoch != null && epoch.equals(floorEpoch);
+    }
+
     /** The offset of the first live message that was held back, 0 when none was. */
     synchronized long firstOffset() {
         return firstOffset;
     }
 
-    /** What waits, oldest first; when nothing does, the catch-up is over and this returns null. */
-    synchronized List<Held> takeOrGoLive() {
+    /**
+     * What waits, oldest first; when nothing does, the catch-up is over, everything up to
+     * {@code sent} in {@code epoch} counts as sent, and this returns null.
+     */
+    synchronized List<Held> takeOrGoLive(long sent, String epoch) {
         if (held == null || held.isEmpty()) {
             held = null;
+            floor = sent;
+            floorEpoch = epoch;
             return null;
         }
         List<Held> out = held;

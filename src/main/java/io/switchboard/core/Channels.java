@@ -42,8 +42,15 @@ public final class Channels {
     /** Where publishes get their offsets; null when history is off. */
     private final HistoryStore history;
     private final int maxRecover;
-    /** Subscriptions whose history is being read; empty nearly always. */
+    /**
+     * Subscriptions whose history is being read; empty nearly always. With a shared history an entry
+     * stays after the catch-up until a live message newer than the replay passes, see {@link CatchUp}.
+     */
     private final ConcurrentHashMap<CatchUp.Key, CatchUp> catchingUp = new ConcurrentHashMap<>();
+    /** With a shared history: where each channel's live messages stand on this node. */
+    private final LiveOrder liveOrder = new LiveOrder();
+    /** With a shared history: how long a publish through the API, or a gap's recovery, may wait for the store. */
+    private final long storeTimeoutMillis;
 
     Channels(Settings settings, MessageCodec codec, Delivery delivery, Closer closer, Counters counters,
              ConnectionRegistry registry, ClusterRouter cluster, Function<HistoryStore.Sink, HistoryStore> historyStore) {
@@ -55,7 +62,22 @@ public final class Channels {
         this.cluster = cluster;
         this.maxQueuedMessages = settings.send().maxQueuedMessages();
         this.maxRecover = settings.history().maxRecover();
-        this.history = historyStore == null ? null : historyStore.apply(this::fanOut);
+        this.storeTimeoutMillis = settings.cluster().redisTimeout().toMillis();
+        this.history = historyStore == null ? null : historyStore.apply(new HistoryStore.Sink() {
+            @Override
+            public int deliver(String channel, String epoch, HistoryStore.Entry entry) {
+                return fanOut(channel, epoch, entry);
+            }
+
+            @Override
+            public List<String> topics(String channel) {
+                return cluster.channelTopics(channel, ChannelNames.name(channel));
+            }
+        });
+    }
+
+    private boolean shared() {
+        return history != null && history.shared();
     }
 
     /** The channel history, or null when it is off. */
@@ -119,7 +141,12 @@ public final class Channels {
             return;
         }
         if (catchUp != null) {
-            catchUp(c, request, key, catchUp);
+            CatchUp.Key k = key;
+            CatchUp held = catchUp;
+            // in a cluster, the history is read once other nodes' publishes reach this node, so that every
+            // message after the position read arrives live
+            (added ? cluster.subscribed(request.channel(), false) : java.util.concurrent.CompletableFuture.completedFuture((Void) null))
+                    .whenComplete((ok, failed) -> catchUp(c, request, k, held));
         } else if (request.since() != null) {
             counters.recovery(false); // history is off: nothing to recover from
             delivery.send(c, new Outbound.Subscribed(request.channel(), request.id(), false, null, null));
@@ -164,15 +191,21 @@ public final class Channels {
                 position = Math.min(position, catchUp.firstOffset() - 1);
             }
             delivery.send(c, new Outbound.Subscribed(request.channel(), request.id(), recovered, position, top.epoch()));
-            goLive(c, request.channel(), catchUp, position);
-            catchingUp.remove(key, catchUp);
+            goLive(c, request.channel(), catchUp, position, top.epoch());
+            if (!shared()) {
+                catchingUp.remove(key, catchUp);
+            }
         });
     }
 
     /** Sends the held messages newer than {@code position}, until none waits and the subscription is live. */
     private void goLive(ManagedConnection c, String channel, CatchUp catchUp, long position) {
+        goLive(c, channel, catchUp, position, null);
+    }
+
+    private void goLive(ManagedConnection c, String channel, CatchUp catchUp, long position, String epoch) {
         long last = position;
-        for (var held = catchUp.takeOrGoLive(); held != null; held = catchUp.takeOrGoLive()) {
+        for (var held = catchUp.takeOrGoLive(last, epoch); held != null; held = catchUp.takeOrGoLive(last, epoch)) {
             for (CatchUp.Held h : held) {
                 if (h.offset() > last) {
                     delivery.send(c, channel, h.message());
@@ -190,6 +223,7 @@ public final class Channels {
         if (c.removeSubscription(request.channel())) {
             index.unsubscribe(pattern, c);
             cluster.unsubscribed(request.channel(), ChannelNames.isPattern(pattern));
+            forgetIfUnwatched(request.channel(), pattern);
         }
         delivery.send(c, new Outbound.Unsubscribed(request.channel(), request.id()));
     }
@@ -203,6 +237,10 @@ public final class Channels {
             refuse(c, request, Outbound.Error.FORBIDDEN, "not allowed to publish to '" + request.channel() + "'");
             return;
         }
+        if (shared()) {
+            publishShared(c, request);
+            return;
+        }
         try {
             publish(request.channel(), name, request.data());
         } catch (ClusterUnavailableException e) {
@@ -210,6 +248,26 @@ public final class Channels {
             return;
         }
         delivery.send(c, new Outbound.Published(request.channel(), request.id()));
+    }
+
+    /**
+     * A client's publish to a shared history: {@code published} once the store gave the message its
+     * offset, {@code unavailable} when it could not; the message itself comes back from the store.
+     */
+    private void publishShared(ManagedConnection c, Inbound.Publish request) {
+        try {
+            cluster.checkAvailable();
+        } catch (ClusterUnavailableException e) {
+            refuse(c, request, Outbound.Error.UNAVAILABLE, e.getMessage());
+            return;
+        }
+        history.publish(request.channel(), request.data()).whenComplete((stored, failed) -> {
+            if (failed == null) {
+                delivery.send(c, new Outbound.Published(request.channel(), request.id()));
+            } else {
+                refuse(c, request, Outbound.Error.UNAVAILABLE, "the channel's history did not take the message");
+            }
+        });
     }
 
     private String[] parse(ManagedConnection c, Inbound.ChannelRequest request, boolean pattern) {
@@ -235,7 +293,20 @@ public final class Channels {
      * @throws ClusterUnavailableException when other nodes cannot be reached (nothing was delivered)
      */
     public int publish(String channel, String data) {
-        return publish(channel, ChannelNames.name(channel), data);
+        String[] name = ChannelNames.name(channel);
+        if (shared()) {
+            cluster.checkAvailable();
+            try {
+                history.publish(channel, data).toCompletableFuture().get(storeTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterUnavailableException("interrupted while the channel's history took the message");
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new ClusterUnavailableException("the channel's history did not take the message");
+            }
+            return 0; // delivered when it comes back from the store, on this node as on the others
+        }
+        return publish(channel, name, data);
     }
 
     /**
@@ -261,6 +332,79 @@ public final class Channels {
         }
         HistoryStore.Published published = history.publish(channel, data).toCompletableFuture().getNow(null);
         return published == null ? 0 : published.recipients();
+    }
+
+    /**
+     * A numbered message that came back from a shared history, for this node's subscribers: delivered
+     * once and in offset order. A gap is recovered from the store when it can be, else the channel's
+     * exact subscribers get {@code resync}; so is every subscriber when the channel's epoch changed.
+     */
+    int deliverNumbered(String channel, String epoch, long offset, String data) {
+        String[] name = ChannelNames.name(channel);
+        if (index.match(name).isEmpty()) {
+            liveOrder.forget(channel);
+            return 0;
+        }
+        LiveOrder.Result r = liveOrder.arrived(channel, epoch, offset);
+        switch (r.step()) {
+            case DUPLICATE -> {
+                return 0;
+            }
+            case GAP -> {
+                if (!recoverGap(channel, name, epoch, r.after(), offset)) {
+                    resync(channel, name);
+                }
+            }
+            case NEW_EPOCH -> resync(channel, name);
+            case DELIVER -> { }
+        }
+        return fanOut(channel, name, data, offset, epoch);
+    }
+
+    /** Delivers the messages after {@code after} and before {@code offset} from the store; false when it cannot. */
+    private boolean recoverGap(String channel, String[] name, String epoch, long after, long offset) {
+        long missing = offset - after - 1;
+        if (missing > maxRecover) {
+            counters.recovery(false);
+            return false;
+        }
+        HistoryStore.Page page;
+        try {
+            page = history.read(channel, after, (int) missing).toCompletableFuture()
+                    .get(storeTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            counters.recovery(false);
+            return false;
+        }
+        List<HistoryStore.Entry> entries = page.entries();
+        if (!page.top().epoch().equals(epoch) || entries.size() != missing || entries.get(0).offset() != after + 1) {
+            counters.recovery(false);
+            return false;
+        }
+        counters.recovery(true);
+        for (HistoryStore.Entry e : entries) {
+            fanOut(channel, name, e.data(), e.offset(), epoch);
+        }
+        return true;
+    }
+
+    /** Tells this node's exact subscribers of {@code channel} to resubscribe with {@code since}. */
+    private void resync(String channel, String[] name) {
+        for (ManagedConnection c : index.match(name)) {
+            if (c.state() == ConnectionState.OPEN && c.isSubscribed(channel)) {
+                delivery.send(c, new Outbound.Resync(channel));
+            }
+        }
+    }
+
+    /** Forgets a channel's live position once no subscriber of it is left on this node. */
+    private void forgetIfUnwatched(String channel, String[] pattern) {
+        if (shared() && !ChannelNames.isPattern(pattern) && index.match(pattern).isEmpty()) {
+            liveOrder.forget(channel);
+        }
     }
 
     /** The history's {@link HistoryStore.Sink}: a message with its offset, delivered on this node. */
@@ -290,6 +434,10 @@ public final class Channels {
                     closer.close(c, Disconnect.SLOW_CONSUMER);
                     continue;
                 }
+                if (catchUp.alreadySent(offset, epoch)) {
+                    continue; // in the replay, and now live as well
+                }
+                catchingUp.remove(new CatchUp.Key(c, channel), catchUp);
             }
             if (delivery.send(c, channel, message)) {
                 queued++;
@@ -406,6 +554,7 @@ public final class Channels {
                 String[] pattern = ChannelNames.pattern(p);
                 index.unsubscribe(pattern, c);
                 cluster.unsubscribed(p, ChannelNames.isPattern(pattern));
+                forgetIfUnwatched(p, pattern);
             }
         }
     }

@@ -63,6 +63,9 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         /** A channel message from another node, for this node's subscribers. */
         int deliverChannel(String channel, String data);
 
+        /** A channel message numbered by the shared history (any node's, this one's included). */
+        int deliverNumbered(String channel, String epoch, long offset, String data);
+
         /** A message from another node for one user's connections on this node. */
         int deliverUser(String userId, String data);
 
@@ -277,6 +280,27 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         }
     }
 
+    /**
+     * The topics a message of {@code channel} goes to when the shared history publishes it: its exact
+     * topic and one per wildcard pattern held anywhere in the cluster, this node included (the history
+     * delivers to this node's subscribers through the link as well). Empty for a node alone.
+     */
+    List<String> channelTopics(String channel, String[] name) {
+        if (!isClustered()) {
+            return List.of();
+        }
+        Set<String> patterns = new HashSet<>(clusterPatterns.match(name));
+        for (String own : patternsByNode.getOrDefault(nodeId, Set.of())) {
+            if (ChannelNames.covers(ChannelNames.pattern(own), name)) {
+                patterns.add(own);
+            }
+        }
+        List<String> topics = new java.util.ArrayList<>(patterns.size() + 1);
+        topics.add(channelTopic(channel));
+        patterns.forEach(p -> topics.add(patternTopic(p)));
+        return topics;
+    }
+
     void publishUser(String user, String data) {
         if (isClustered()) {
             sendChecked(userTopic(user), Envelope.USER, user, data);
@@ -455,6 +479,17 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         } catch (IllegalArgumentException bad) {
             malformed.incrementAndGet();
             LOG.warning("event=cluster-malformed topic=" + LifecycleLog.quote(topic) + " problem=" + LifecycleLog.quote(bad.getMessage()));
+            return;
+        }
+        if (e.kind() == Envelope.NUMBERED && e.origin().equals(Envelope.STORE)) {
+            // numbered by the store: ordered and deduplicated by offset, not by sender
+            received.incrementAndGet();
+            try {
+                node.deliverNumbered(e.target(), e.rest(0), e.seq(), e.rest(1));
+            } catch (RuntimeException failure) {
+                malformed.incrementAndGet();
+                LOG.log(Level.WARNING, "event=cluster-dispatch-failed kind=" + e.kind(), failure);
+            }
             return;
         }
         if (e.origin().equals(origin)) {

@@ -25,6 +25,13 @@ record Envelope(char kind, String origin, long seq, String target, List<String> 
     static final char HELLO = 'H';
     /** A node's probe of its own pub/sub subscription. */
     static final char PROBE = 'Q';
+    /**
+     * A channel message numbered by the shared history, written by its publish script (not by a node):
+     * origin {@value #STORE}, seq the channel's offset, target the channel, rest the epoch then the data.
+     */
+    static final char NUMBERED = 'O';
+    /** The origin of {@link #NUMBERED} messages. */
+    static final String STORE = "h";
 
     static String encode(char kind, String origin, long seq, String target, String... rest) {
         StringBuilder b = new StringBuilder(64 + (rest.length == 0 ? 0 : rest[rest.length - 1].length()));

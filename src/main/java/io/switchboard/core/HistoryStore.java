@@ -45,6 +45,15 @@ public interface HistoryStore {
     interface Sink {
         /** @return how many connections of this node it was queued to */
         int deliver(String channel, String epoch, Entry entry);
+
+        /**
+         * The cluster topics a message of {@code channel} must be published to so that every node with
+         * a subscriber of it, this one included, receives it: its exact topic and one per wildcard
+         * pattern that matches it. Empty for a node alone.
+         */
+        default java.util.List<String> topics(String channel) {
+            return java.util.List.of();
+        }
     }
 
     /** The figures of {@code /api/stats} and the metrics. */
@@ -63,6 +72,15 @@ public interface HistoryStore {
      * {@code after}, oldest first, read at one instant (no message is both after the page and in it).
      */
     CompletionStage<Page> read(String channel, long after, int limit);
+
+    /**
+     * Whether the store is shared by the nodes of a cluster: then {@link #publish} does not call the
+     * sink; every node, the publishing one included, delivers the message when it comes back from the
+     * store through the cluster link, and {@code publish} completes once the message has its offset.
+     */
+    default boolean shared() {
+        return false;
+    }
 
     /** Drops what has outlived the ttl; called periodically. Never throws. */
     void expire();

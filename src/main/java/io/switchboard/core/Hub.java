@@ -63,8 +63,7 @@ public final class Hub {
     /**
      * A node that reaches the others through {@code link} (or alone, with {@link ClusterLink#alone()});
      * call {@link ClusterRouter#start()} once built. Its channel history, when on, is in this node's
-     * memory: a history shared by the nodes of a cluster does not exist yet, so the settings refuse
-     * history together with a cluster.
+     * memory; a cluster's nodes share theirs through the constructor that takes a history store.
      */
     public Hub(Settings settings, Clock clock, MessageCodec codec, ClusterLink link) {
         this(settings, clock, codec, memoryHistory(settings, clock), link);

@@ -38,6 +38,11 @@ final class HubNode implements ClusterRouter.LocalNode {
     }
 
     @Override
+    public int deliverNumbered(String channel, String epoch, long offset, String data) {
+        return hub.channels().deliverNumbered(channel, epoch, offset, data);
+    }
+
+    @Override
     public int deliverUser(String userId, String data) {
         return hub.channels().sendToUserLocal(userId, data);
     }

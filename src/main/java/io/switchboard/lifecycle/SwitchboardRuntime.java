@@ -1,5 +1,6 @@
 package io.switchboard.lifecycle;
 
+import io.switchboard.cluster.RedisHistory;
 import io.switchboard.cluster.RedisLink;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.core.ClusterLink;
@@ -34,6 +35,8 @@ public class SwitchboardRuntime {
     TokenVerifier verifier;
 
     private Hub hub;
+    /** The history shared with the other nodes; null without a cluster or without history. */
+    private RedisHistory sharedHistory;
     /** When the hub was built: wall-clock for people, monotonic for the uptime. Set once in start(). */
     private long startedAtMillis;
     private long startedNanos;
@@ -45,7 +48,14 @@ public class SwitchboardRuntime {
         Settings settings = config.settings();
         ClusterLink link = settings.cluster().enabled()
                 ? new RedisLink(settings.cluster(), settings.nodeId()) : ClusterLink.alone();
-        hub = new Hub(settings, SystemClock.INSTANCE, new JsonMessageCodec(settings.limits().maxJsonDepth()), link);
+        JsonMessageCodec codec = new JsonMessageCodec(settings.limits().maxJsonDepth());
+        if (settings.cluster().enabled() && settings.history().enabled()) {
+            // the cluster's history is in Redis, shared by every node
+            hub = new Hub(settings, SystemClock.INSTANCE, codec,
+                    sink -> sharedHistory = new RedisHistory(settings.cluster(), settings.history(), sink), link);
+        } else {
+            hub = new Hub(settings, SystemClock.INSTANCE, codec, link);
+        }
         startedAtMillis = SystemClock.INSTANCE.epochMillis();
         startedNanos = SystemClock.INSTANCE.nanoTime();
         json = new BoundedJson(settings.limits().maxJsonDepth());
@@ -58,6 +68,9 @@ public class SwitchboardRuntime {
     void stop() {
         try {
             hub.cluster().stop();
+            if (sharedHistory != null) {
+                sharedHistory.close();
+            }
         } catch (Throwable e) {
             // Payara may already have closed the class loader; the process is going anyway
             LOG.fine("cluster link stop: " + e);

@@ -1,0 +1,387 @@
+import io.switchboard.client.ClientListener;
+import io.switchboard.client.SwitchboardClient;
+import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * drain-move: 3 Payara Micro nodes sharing a real redis-server, N subscribed clients (the Java client,
+ * spread over several client processes, loopback only) on one channel, a publisher at a fixed rate
+ * through the API of node 1, and node 3 drained mid-run. Its clients follow {@code url} to another
+ * node and resubscribe with {@code since}. Prints, over all clients, messages missed and duplicated,
+ * the recovery time (close on the drained node to {@code subscribed} on the new one) p50/p99, and the
+ * publish rate the cluster sustains (closed loop through the API) with history on or off.
+ *
+ * <p>Run by {@code src/bench/run drain-move [--n 9000] [--procs 3] [--seconds 40] [--rate 200]
+ * [--history on|off]}. Bounded in time: every wait has a deadline; every process it started is
+ * stopped at the end.
+ */
+public class DrainMove {
+
+    static final String SECRET = "switchboard-bench-drain-move-hs256-secret-0123456789";
+    static final String ADMIN = "drain-move-admin";
+    static final String CHANNEL = "move";
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = options(args);
+        if (args.length > 0 && args[0].equals("clients")) {
+            clients(a);
+        } else {
+            orchestrate(a);
+        }
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                m.put(args[i].substring(2), args[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    // ---- orchestrator ----
+
+    static void orchestrate(Map<String, String> a) throws Exception {
+        int n = Integer.parseInt(a.getOrDefault("n", "9000"));
+        int procs = Integer.parseInt(a.getOrDefault("procs", "3"));
+        int seconds = Integer.parseInt(a.getOrDefault("seconds", "40"));
+        int rate = Integer.parseInt(a.getOrDefault("rate", "200"));
+        boolean history = !a.getOrDefault("history", "on").equals("off");
+        Path root = Path.of(a.getOrDefault("root", "."));
+        List<Process> started = new ArrayList<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(Process::destroyForcibly)));
+        Path work = Files.createTempDirectory("switchboard-drain-move");
+        int redisPort = freePort();
+        started.add(new ProcessBuilder("redis-server", "--port", "" + redisPort, "--bind", "127.0.0.1", "--dir",
+                work.toString(), "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                .redirectOutput(work.resolve("redis.log").toFile()).start());
+        List<String> urls = new ArrayList<>();
+        List<String> apis = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            int port = freePort();
+            String ws = "ws://127.0.0.1:" + port + "/ws";
+            urls.add(ws);
+            apis.add("http://127.0.0.1:" + port);
+            ProcessBuilder b = new ProcessBuilder("java", "-Xmx768m", "-XX:+UseSerialGC", "-jar",
+                    root.resolve("target/payara-micro.jar").toString(), "--deploy", root.resolve("target/switchboard.war").toString(),
+                    "--contextroot", "/", "--port", "" + port, "--nocluster", "--rootdir", work.resolve("node" + i).toString())
+                    .redirectErrorStream(true).redirectOutput(work.resolve("node" + i + ".log").toFile());
+            Map<String, String> env = b.environment();
+            env.put("SWITCHBOARD_AUTH_JWT_SECRET", SECRET);
+            env.put("SWITCHBOARD_ADMIN_TOKEN", ADMIN);
+            env.put("SWITCHBOARD_NODE_ID", "n" + i);
+            env.put("SWITCHBOARD_NODE_PUBLIC_URL", ws);
+            env.put("SWITCHBOARD_CLUSTER_REDIS_URI", "redis://127.0.0.1:" + redisPort);
+            env.put("SWITCHBOARD_CLUSTER_NAME", "bench");
+            env.put("SWITCHBOARD_HISTORY_SIZE", history ? "10000" : "0");
+            env.put("SWITCHBOARD_LIMITS_MAX_CONNECTIONS", "" + (n + 1000));
+            env.put("SWITCHBOARD_LIMITS_MAX_PER_IP", "" + (n + 1000));
+            env.put("SWITCHBOARD_RATE_HANDSHAKES_PER_SECOND_PER_IP", "100000");
+            env.put("SWITCHBOARD_SHUTDOWN_DRAIN_TIMEOUT", "20s");
+            started.add(b.start());
+        }
+        for (String api : apis) {
+            awaitReady(api, Duration.ofMinutes(6));
+        }
+        System.out.println("3 nodes ready, history " + (history ? "on" : "off") + "; " + n + " clients in " + procs + " processes");
+
+        List<Process> children = new ArrayList<>();
+        List<BufferedReader> outs = new ArrayList<>();
+        String cp = System.getProperty("java.class.path");
+        String self = a.getOrDefault("self", "src/bench/java/DrainMove.java");
+        for (int p = 0; p < procs; p++) {
+            int count = n / procs + (p < n % procs ? 1 : 0);
+            Process c = new ProcessBuilder("java", "-Xmx1g", "-cp", cp, self, "clients", "--count", "" + count,
+                    "--nodes", String.join(",", urls), "--first", "" + p).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            started.add(c);
+            children.add(c);
+            outs.add(new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)));
+        }
+        for (BufferedReader r : outs) {
+            expect(r, "READY");
+        }
+        System.out.println("all subscribed");
+
+        // the publisher: rate msg/s through node 1's API, data = 1, 2, 3 …; node 3 drained at a third
+        AtomicInteger publishedOk = new AtomicInteger();
+        AtomicInteger publishFailed = new AtomicInteger();
+        long start = System.nanoTime();
+        long total = (long) rate * seconds;
+        boolean drained = false;
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(32);
+        BitSet refused = new BitSet(); // guarded by itself: data values the API did not accept
+        for (long i = 1; i <= total; i++) {
+            long due = start + (i - 1) * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            if (!drained && i > total / 3) {
+                drained = true;
+                call(apis.get(2), "POST", "/api/drain", null);
+                System.out.println("node 3 drained at message " + i);
+            }
+            // open loop: the rate does not depend on one answer's latency (at most 32 in flight)
+            int value = (int) i;
+            inFlight.acquire();
+            HTTP.sendAsync(request(apis.get(0), "POST", "/api/channels/" + CHANNEL + "/messages", "{\"data\":" + i + "}"),
+                    HttpResponse.BodyHandlers.discarding()).whenComplete((r, failed) -> {
+                        inFlight.release();
+                        if (failed == null && r.statusCode() == 202) {
+                            publishedOk.incrementAndGet();
+                        } else {
+                            publishFailed.incrementAndGet();
+                            synchronized (refused) {
+                                refused.set(value);
+                            }
+                        }
+                    });
+        }
+        inFlight.acquire(32);
+        double pubSeconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("published %d (%d refused) in %.1f s = %.0f msg/s%n", publishedOk.get(), publishFailed.get(),
+                pubSeconds, publishedOk.get() / pubSeconds);
+        Thread.sleep(10_000); // the stragglers of the move
+
+        long missed = 0, duplicated = 0, clientsMissing = 0, clientsDuplicating = 0, moved = 0, notRecovered = 0;
+        List<Long> recovery = new ArrayList<>();
+        for (int p = 0; p < procs; p++) {
+            PrintWriter w = new PrintWriter(children.get(p).getOutputStream(), true);
+            StringBuilder stop = new StringBuilder("STOP " + total);
+            synchronized (refused) {
+                refused.stream().forEach(v -> stop.append(' ').append(v));
+            }
+            w.println(stop); // a refused publish is not expected (if it was stored after all, it is not counted either way)
+            String line = expect(outs.get(p), "RESULT");
+            String[] f = line.split(" ");
+            missed += Long.parseLong(f[1]);
+            clientsMissing += Long.parseLong(f[2]);
+            duplicated += Long.parseLong(f[3]);
+            clientsDuplicating += Long.parseLong(f[4]);
+            moved += Long.parseLong(f[5]);
+            notRecovered += Long.parseLong(f[6]);
+            for (int i = 7; i < f.length; i++) {
+                recovery.add(Long.parseLong(f[i]));
+            }
+        }
+        recovery.sort(null);
+        System.out.printf("clients %d, moved %d (recovered:false %d); missed %d messages (%d clients), duplicated %d (%d clients)%n",
+                n, moved, notRecovered, missed, clientsMissing, duplicated, clientsDuplicating);
+        System.out.printf("recovery ms p50 %s p99 %s max %s (n=%d)%n", pct(recovery, 50), pct(recovery, 99),
+                recovery.isEmpty() ? "-" : recovery.get(recovery.size() - 1), recovery.size());
+
+        // the publish rate the cluster sustains: 16 publishers in a closed loop through nodes 1 and 2 for 10 s
+        AtomicLong done = new AtomicLong();
+        long until = System.nanoTime() + 10_000_000_000L;
+        List<Thread> loop = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            String api = apis.get(t % 2);
+            Thread th = new Thread(() -> {
+                while (System.nanoTime() - until < 0) {
+                    try {
+                        if (call(api, "POST", "/api/channels/rate/messages", "{\"data\":1}") == 202) {
+                            done.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            th.start();
+            loop.add(th);
+        }
+        for (Thread th : loop) {
+            th.join();
+        }
+        System.out.printf("sustained API publish rate, history %s: %.0f msg/s%n", history ? "on" : "off", done.get() / 10.0);
+        started.forEach(Process::destroyForcibly);
+    }
+
+    static String pct(List<Long> sorted, int p) {
+        return sorted.isEmpty() ? "-" : Long.toString(sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100)));
+    }
+
+    static String expect(BufferedReader r, String prefix) throws Exception {
+        for (String line; (line = r.readLine()) != null; ) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+            System.out.println("  client: " + line);
+        }
+        throw new IllegalStateException("a client process ended before " + prefix);
+    }
+
+    static int call(String api, String method, String path, String body) throws Exception {
+        return HTTP.send(request(api, method, path, body), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static HttpRequest request(String api, String method, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return b.build();
+    }
+
+    static void awaitReady(String api, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create(api + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // booting
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException(api + " not ready within " + limit);
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String token(String user) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String head = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        long exp = System.currentTimeMillis() / 1000 + 3600;
+        String body = b64.encodeToString(("{\"sub\":\"" + user + "\",\"exp\":" + exp + "}").getBytes(StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String sig = b64.encodeToString(mac.doFinal((head + "." + body).getBytes(StandardCharsets.UTF_8)));
+        return head + "." + body + "." + sig;
+    }
+
+    // ---- one client process ----
+
+    /** What one client saw: the data values, closes and recoveries. Touched on the client's own executor. */
+    static final class Seen implements ClientListener {
+        final BitSet got = new BitSet();
+        int duplicates;
+        volatile long closedAt;
+        final ConcurrentLinkedQueue<Long> recoveries = new ConcurrentLinkedQueue<>();
+        volatile boolean lost;
+
+        @Override
+        public void onMessage(JsonObject m) {
+            if (CHANNEL.equals(m.getString("channel", null))) {
+                int i = m.getInt("data");
+                synchronized (this) {
+                    if (got.get(i)) {
+                        duplicates++;
+                    }
+                    got.set(i);
+                }
+            }
+        }
+
+        @Override
+        public void onClose(int code, String reason, boolean willReconnect) {
+            if (closedAt == 0) {
+                closedAt = System.nanoTime();
+            }
+        }
+
+        @Override
+        public void onRecovery(String channel, boolean recovered, JsonObject subscribed) {
+            if (closedAt != 0) {
+                recoveries.add((System.nanoTime() - closedAt) / 1_000_000);
+            }
+            if (!recovered) {
+                lost = true;
+            }
+        }
+    }
+
+    static void clients(Map<String, String> a) throws Exception {
+        int count = Integer.parseInt(a.get("count"));
+        String[] nodes = a.get("nodes").split(",");
+        int first = Integer.parseInt(a.get("first"));
+        HttpClient http = HttpClient.newHttpClient();
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
+        var workers = Executors.newFixedThreadPool(4);
+        List<SwitchboardClient> clients = new ArrayList<>();
+        List<Seen> seen = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<JsonObject>> subscribed = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Seen s = new Seen();
+            SwitchboardClient c = SwitchboardClient.builder(URI.create(nodes[(first + i) % nodes.length]))
+                    .token(token("u" + first + "-" + i)).httpClient(http).timers(timers).workers(workers)
+                    .listener(s).build().connect();
+            clients.add(c);
+            seen.add(s);
+            subscribed.add(c.subscribe(CHANNEL));
+            if (i % 200 == 199) {
+                Thread.sleep(100); // spread the handshakes
+            }
+        }
+        for (var f : subscribed) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        System.out.println("READY");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String stop = in.readLine();
+        String[] words = stop.split(" ");
+        int total = Integer.parseInt(words[1]);
+        BitSet expected = new BitSet();
+        expected.set(1, total + 1);
+        for (int i = 2; i < words.length; i++) {
+            expected.clear(Integer.parseInt(words[i]));
+        }
+        int want = expected.cardinality();
+        long missed = 0, clientsMissing = 0, dups = 0, clientsDup = 0, moved = 0, lost = 0;
+        StringBuilder rec = new StringBuilder();
+        for (Seen s : seen) {
+            synchronized (s) {
+                BitSet have = (BitSet) expected.clone();
+                have.and(s.got);
+                if (have.cardinality() < want) {
+                    missed += want - have.cardinality();
+                    clientsMissing++;
+                }
+                dups += s.duplicates;
+                clientsDup += s.duplicates > 0 ? 1 : 0;
+            }
+            if (s.closedAt != 0) {
+                moved++;
+                lost += s.lost ? 1 : 0;
+                Long r = s.recoveries.peek();
+                if (r != null) {
+                    rec.append(' ').append(r);
+                }
+            }
+        }
+        System.out.println("RESULT " + missed + " " + clientsMissing + " " + dups + " " + clientsDup + " " + moved + " " + lost + rec);
+        System.out.flush();
+        System.exit(0);
+    }
+}
