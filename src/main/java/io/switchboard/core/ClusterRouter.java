@@ -98,6 +98,7 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private final ClusterPresence presence;
+    private final ClusterCalls calls;
 
     ClusterRouter(LocalNode node, ClusterLink link) {
         this.node = node;
@@ -105,6 +106,35 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         this.nodeId = node.settings().nodeId();
         this.origin = nodeId + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.presence = new ClusterPresence(node, link, this);
+        this.calls = new ClusterCalls(this, nodeId);
+    }
+
+    /** Request and reply between nodes: calls that wait for the owning node's answer. */
+    public ClusterCalls calls() {
+        return calls;
+    }
+
+    /** This node's id in the cluster. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Sends a call of {@link ClusterCalls}; refused when the cluster cannot carry it. */
+    void sendCall(String topic, String target, String callId, String op, String... args) {
+        checkAvailable();
+        String[] rest = new String[3 + args.length];
+        rest[0] = callId;
+        rest[1] = nodeId;
+        rest[2] = op;
+        System.arraycopy(args, 0, rest, 3, args.length);
+        sendChecked(topic, Envelope.CALL, target, rest);
+    }
+
+    /** Answers a call of {@code caller}; an answer the link cannot carry is lost (the caller times out). */
+    synchronized void sendReply(String caller, String callId, String from, int status, String body) {
+        if (!send(nodeTopic(caller), Envelope.REPLY, callId, from, Integer.toString(status), body)) {
+            unavailable.incrementAndGet();
+        }
     }
 
     /** Whether other nodes exist for this node (a link other than {@link ClusterLink#alone()}). */
@@ -495,6 +525,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
                     send(CONTROL, Envelope.PATTERNS, nodeId, patternsByNode.get(nodeId).toArray(String[]::new));
                 }
             }
+            case Envelope.CALL -> calls.called(e.target(), e.rest());
+            case Envelope.REPLY -> calls.replied(e.target(), e.rest(0), Integer.parseInt(e.rest(1)), e.rest(2));
             case Envelope.PROBE -> { } // another node's probe on a topic it shares with this one: nothing to do
             default -> malformed.incrementAndGet();
         }

@@ -25,6 +25,10 @@ record Envelope(char kind, String origin, long seq, String target, List<String> 
     static final char HELLO = 'H';
     /** A node's probe of its own pub/sub subscription. */
     static final char PROBE = 'Q';
+    /** A call to a node, or to every node when the target is "*": rest is call id, calling node, operation, arguments. */
+    static final char CALL = 'A';
+    /** An answer to a call: the target is the call id; rest is answering node, status, body. */
+    static final char REPLY = 'Y';
 
     static String encode(char kind, String origin, long seq, String target, String... rest) {
         StringBuilder b = new StringBuilder(64 + (rest.length == 0 ? 0 : rest[rest.length - 1].length()));
