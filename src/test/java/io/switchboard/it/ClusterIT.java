@@ -191,10 +191,14 @@ class ClusterIT {
 
             assertEquals(404, payaraApi.call("POST", "/connections/no-such-connection/messages", "{\"data\":1}").statusCode());
 
-            // the registry: WildFly's connection is found and listed through Payara
-            JsonObject remote = Api.json(payaraApi.get("/connections/" + bobId)).asJsonObject();
-            assertEquals("w1", remote.getString("node"));
+            // WildFly's connection is fetched through Payara: WildFly answers with its live view
+            java.net.http.HttpResponse<String> fetched = payaraApi.get("/connections/" + bobId);
+            assertEquals(200, fetched.statusCode(), fetched.body());
+            assertEquals(java.util.Optional.of("w1"), fetched.headers().firstValue("X-Switchboard-Node"));
+            JsonObject remote = Api.json(fetched).asJsonObject();
             assertEquals("bob-cluster", remote.getString("userId"));
+            assertEquals("OPEN", remote.getString("state"));
+            assertTrue(remote.getJsonNumber("messagesOut").longValue() >= 2, "live figures of the node that holds it: " + remote);
             jakarta.json.JsonArray all = Api.json(payaraApi.get("/connections?scope=cluster&user=bob-cluster")).asJsonArray();
             assertEquals(1, all.size(), all.toString());
             assertEquals(bobId, all.getJsonObject(0).getString("id"));
@@ -207,8 +211,43 @@ class ClusterIT {
         }
         try (TestClient carol = TestClient.connectAs(ws(payara), "carol-cluster")) {
             String id = carol.next("welcome").getString("connectionId");
-            assertEquals(202, wildflyApi.call("DELETE", "/connections/" + id + "?code=4000&reason=moved", null).statusCode());
+            java.net.http.HttpResponse<String> closed = wildflyApi.call("DELETE", "/connections/" + id + "?code=4000&reason=moved", null);
+            assertEquals(202, closed.statusCode(), closed.body());
+            assertEquals(id, Api.json(closed).asJsonObject().getString("id"), "Payara's answer, relayed");
+            assertEquals(java.util.Optional.of("p1"), closed.headers().firstValue("X-Switchboard-Node"));
             assertEquals("4000 moved", carol.awaitClose());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aUsersConnectionsOnEveryNodeAreClosedInOneCallAndStatsAddUpEveryNode() throws Exception {
+        try (TestClient onWildFly = TestClient.connectAs(ws(wildfly), "dave-cluster");
+             TestClient onPayara = TestClient.connectAs(ws(payara), "dave-cluster")) {
+            String w = onWildFly.next("welcome").getString("connectionId");
+            String p = onPayara.next("welcome").getString("connectionId");
+
+            JsonObject stats = Api.json(payaraApi.get("/stats?scope=cluster")).asJsonObject();
+            assertEquals(List.of(), stats.getJsonArray("silentNodes").getValuesAs(jakarta.json.JsonString::getString));
+            JsonObject byNode = stats.getJsonObject("byNode");
+            assertEquals(java.util.Set.of("p1", "w1"), byNode.keySet());
+            long active = byNode.getJsonObject("p1").getJsonObject("pool").getInt("active")
+                    + byNode.getJsonObject("w1").getJsonObject("pool").getInt("active");
+            assertTrue(active >= 2, stats.toString());
+            assertEquals(active, stats.getJsonObject("total").getJsonObject("pool").getInt("active"));
+            assertEquals(2, stats.getJsonObject("total").getJsonObject("pool").getJsonArray("topUsers").stream()
+                    .map(JsonObject.class::cast).filter(u -> u.getString("userId").equals("dave-cluster"))
+                    .findFirst().orElseThrow().getInt("connections"));
+
+            java.net.http.HttpResponse<String> revoked = wildflyApi.call("DELETE", "/users/dave-cluster/connections?code=4003&reason=revoked", null);
+            assertEquals(202, revoked.statusCode(), revoked.body());
+            JsonObject answer = Api.json(revoked).asJsonObject();
+            assertEquals(java.util.Set.of(w, p), java.util.Set.copyOf(answer.getJsonArray("closed").getValuesAs(jakarta.json.JsonString::getString)));
+            assertEquals(0, answer.getJsonArray("silentNodes").size());
+            assertEquals("4003 revoked", onWildFly.awaitClose());
+            assertEquals("4003 revoked", onPayara.awaitClose());
+
+            assertEquals(404, payaraApi.call("DELETE", "/connections/" + w, null).statusCode(), "gone from the registry");
         }
     }
 
