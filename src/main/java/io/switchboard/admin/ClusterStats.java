@@ -45,23 +45,23 @@ final class ClusterStats {
             JsonObject one = Json.createReader(new StringReader(e.getValue())).readObject();
             nodes.add(e.getKey(), one);
             JsonObject hb = one.getJsonObject("heartbeat");
-            p50 = Math.max(p50, hb.getJsonNumber("rttP50Ms").doubleValue());
-            p90 = Math.max(p90, hb.getJsonNumber("rttP90Ms").doubleValue());
-            p99 = Math.max(p99, hb.getJsonNumber("rttP99Ms").doubleValue());
+            p50 = Math.max(p50, num(hb, "rttP50Ms"));
+            p90 = Math.max(p90, num(hb, "rttP90Ms"));
+            p99 = Math.max(p99, num(hb, "rttP99Ms"));
             for (JsonValue u : one.getJsonObject("pool").getJsonArray("topUsers")) {
                 users.merge(u.asJsonObject().getString("userId"), u.asJsonObject().getInt("connections"), Integer::sum);
             }
             total = total == null ? one : add(total, one);
         }
         JsonObject pool = total.getJsonObject("pool");
-        long active = pool.getJsonNumber("active").longValue();
-        long max = pool.getJsonNumber("max").longValue();
+        long active = (long) num(pool, "active");
+        long max = (long) num(pool, "max");
         JsonObject hb = total.getJsonObject("heartbeat");
-        long answered = hb.getJsonNumber("answered").longValue();
-        long missed = hb.getJsonNumber("missed").longValue();
+        long answered = (long) num(hb, "answered");
+        long missed = (long) num(hb, "missed");
         long closes = 0;
         for (JsonValue n : total.getJsonObject("closesByCode").values()) {
-            closes += ((JsonNumber) n).longValue();
+            closes += n instanceof JsonNumber number ? number.longValue() : 0;
         }
         JsonObjectBuilder t = Json.createObjectBuilder(total);
         PER_NODE.forEach(t::remove);
@@ -70,7 +70,7 @@ final class ClusterStats {
                 .add("topUsers", topUsers(users)));
         t.add("heartbeat", Json.createObjectBuilder(hb)
                 .add("successRate", answered + missed == 0 ? 1.0 : round(answered / (double) (answered + missed)))
-                .add("zombieRate", closes == 0 ? 0.0 : round(hb.getJsonNumber("zombiesClosed").longValue() / (double) closes))
+                .add("zombieRate", closes == 0 ? 0.0 : round((long) num(hb, "zombiesClosed") / (double) closes))
                 .add("rttP50Ms", p50).add("rttP90Ms", p90).add("rttP99Ms", p99));
         return Json.createObjectBuilder()
                 .add("scope", "cluster")
@@ -88,6 +88,11 @@ final class ClusterStats {
                 .limit(StatsView.TOP_USERS)
                 .forEach(e -> top.add(Json.createObjectBuilder().add("userId", e.getKey()).add("connections", e.getValue())));
         return top.build();
+    }
+
+    /** A figure of a node's answer; 0 when missing or not a number. */
+    private static double num(JsonObject o, String key) {
+        return o.get(key) instanceof JsonNumber n ? n.doubleValue() : 0;
     }
 
     private static double round(double ratio) {

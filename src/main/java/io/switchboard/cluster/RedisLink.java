@@ -397,7 +397,11 @@ public final class RedisLink implements ClusterLink {
                     async.hdel(prefix + "connections", op.topic());
                     async.srem(prefix + "node:" + nodeId + ":connections", op.topic());
                 }
-                case 'N' -> async.hset(prefix + "nodes", op.topic(), op.payload());
+                case 'N' -> {
+                    async.hset(prefix + "nodes", op.topic(), op.payload());
+                    // the node's set of connection ids outlives a vanished cluster by a while, not forever
+                    async.pexpire(prefix + "node:" + nodeId + ":connections", 3 * settings.nodeTimeout().toMillis());
+                }
                 case 'F' -> async.eval(FORGET_NODE, io.lettuce.core.ScriptOutputType.INTEGER,
                         new String[] {prefix + "connections", prefix + "node:" + op.topic() + ":connections", prefix + "nodes"},
                         op.topic(), io.switchboard.core.ClusterConnection.prefixOf(op.topic()));

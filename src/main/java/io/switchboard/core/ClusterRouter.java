@@ -97,6 +97,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
+    /** Registry entries found after their node's presence had expired, and removed. */
+    private final AtomicLong expired = new AtomicLong();
     private final ClusterPresence presence;
     private final ClusterCalls calls;
 
@@ -375,7 +377,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             return Optional.empty();
         }
         checkAvailable();
-        return link.recordOf(id).flatMap(value -> decodeRecord(id, value));
+        Optional<ClusterConnection> found = link.recordOf(id).flatMap(value -> decodeRecord(id, value));
+        return found.isEmpty() ? found : found.filter(alive(liveNodes()));
     }
 
     /**
@@ -389,10 +392,35 @@ public final class ClusterRouter implements ClusterLink.Receiver {
                     .sorted(java.util.Comparator.comparingLong(ClusterConnection::connectedAtMillis)).limit(limit).toList();
         }
         checkAvailable();
+        java.util.function.Predicate<ClusterConnection> alive = alive(liveNodes());
         return link.records(limit).entrySet().stream()
                 .flatMap(e -> decodeRecord(e.getKey(), e.getValue()).stream())
+                .filter(alive)
                 .sorted(java.util.Comparator.comparingLong(ClusterConnection::connectedAtMillis))
                 .toList();
+    }
+
+    private Set<String> liveNodes() {
+        Set<String> live = new HashSet<>();
+        presence.nodes().forEach(n -> live.add(n.id()));
+        return live;
+    }
+
+    /**
+     * Registry entries expire with their node's presence (refreshed every second, stale after
+     * {@code node-timeout}): an entry of a node that is not live is no connection any more. It is left
+     * out and removed, whether or not another node has swept the dead node yet (with every node gone,
+     * none would have).
+     */
+    private java.util.function.Predicate<ClusterConnection> alive(Set<String> live) {
+        return c -> {
+            if (live.contains(c.node())) {
+                return true;
+            }
+            expired.incrementAndGet();
+            link.unregistered(c.id());
+            return false;
+        };
     }
 
     private Optional<ClusterConnection> decodeRecord(String id, String value) {
@@ -426,6 +454,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
 
     @Override
     public void linkUp() {
+        // presence first: the registry entries below count only while their node's presence is fresh
+        presence.announce();
         for (String id : registered) {
             // Redis may have lost them (a restart without persistence)
             node.registry().find(id).ifPresent(c -> link.registered(id, ClusterConnection.of(c, nodeId).encode()));
@@ -580,6 +610,11 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             held.forEach(this::forgetPatternIfUnused);
         }
         lastSeen.keySet().removeIf(o -> o.startsWith(node + "/"));
+    }
+
+    /** Registry entries left out and removed because their node's presence had expired. */
+    public long expiredEntries() {
+        return expired.get();
     }
 
     /** Figures for stats and metrics. */
