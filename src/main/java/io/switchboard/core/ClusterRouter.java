@@ -37,7 +37,7 @@ import java.util.logging.Logger;
  * topics this node receives arrives several times in a row; the receiver delivers the first (to every
  * local subscriber it matches, once) and drops any number not above the last it saw from that sender.
  */
-public final class ClusterRouter implements ClusterLink.Receiver {
+public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimits.ClusterSlots {
 
     private static final Logger LOG = Logger.getLogger(ClusterRouter.class.getName());
 
@@ -74,6 +74,12 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         boolean requestReconnect(ManagedConnection c, String reason, long afterMs, String url);
 
         void close(ManagedConnection c, Disconnect why);
+
+        /** Closes the connection holding {@code slot}: a newer connection of its user took it (close-oldest). */
+        void displaceSlot(String slot);
+
+        /** This node's reservations of cluster-wide slots, to record again when Redis lost them. */
+        java.util.Collection<Reservation> slotsHeld();
     }
 
     private final LocalNode node;
@@ -119,6 +125,28 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     /** This node's id in the cluster. */
     public String nodeId() {
         return nodeId;
+    }
+
+    // ---- cluster-wide limits: called by ConnectionLimits ----
+
+    @Override
+    public String take(String slot, String ip, String user) {
+        checkAvailable();
+        return link.takeSlot(slot, nodeId, ip, user, node.settings().limits());
+    }
+
+    @Override
+    public void giveBack(String slot) {
+        link.releaseSlot(slot);
+    }
+
+    @Override
+    public void displaceRemote(String owner, String slot) {
+        try {
+            sendChecked(nodeTopic(owner), Envelope.DISPLACE, slot);
+        } catch (ClusterUnavailableException e) {
+            LOG.warning("event=cluster-displace-lost node=" + LifecycleLog.quote(owner) + " slot=" + slot);
+        }
     }
 
     /** Sends a call of {@link ClusterCalls}; refused when the cluster cannot carry it. */
@@ -460,6 +488,10 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             // Redis may have lost them (a restart without persistence)
             node.registry().find(id).ifPresent(c -> link.registered(id, ClusterConnection.of(c, nodeId).encode()));
         }
+        for (Reservation r : node.slotsHeld()) {
+            ManagedConnection c = r.connection();
+            link.restoreSlot(r.slot(), nodeId, r.ip(), r.userId(), c == null ? node.clock().epochMillis() : c.connectedAtMillis());
+        }
         synchronized (this) {
             // no probe until this node's own topic is subscribed again, or the probe would be lost to
             // the resubscription itself and renew the link once more
@@ -555,6 +587,7 @@ public final class ClusterRouter implements ClusterLink.Receiver {
                     send(CONTROL, Envelope.PATTERNS, nodeId, patternsByNode.get(nodeId).toArray(String[]::new));
                 }
             }
+            case Envelope.DISPLACE -> node.displaceSlot(e.target());
             case Envelope.CALL -> calls.called(e.target(), e.rest());
             case Envelope.REPLY -> calls.replied(e.target(), e.rest(0), Integer.parseInt(e.rest(1)), e.rest(2));
             case Envelope.PROBE -> { } // another node's probe on a topic it shares with this one: nothing to do

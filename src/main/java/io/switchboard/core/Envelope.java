@@ -29,6 +29,8 @@ record Envelope(char kind, String origin, long seq, String target, List<String> 
     static final char CALL = 'A';
     /** An answer to a call: the target is the call id; rest is answering node, status, body. */
     static final char REPLY = 'Y';
+    /** A newer connection of the same user took this slot's user slot (close-oldest): the target is the slot. */
+    static final char DISPLACE = 'D';
 
     static String encode(char kind, String origin, long seq, String target, String... rest) {
         StringBuilder b = new StringBuilder(64 + (rest.length == 0 ? 0 : rest[rest.length - 1].length()));

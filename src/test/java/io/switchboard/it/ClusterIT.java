@@ -67,6 +67,7 @@ class ClusterIT {
         s.put("switchboard.admin.token", ADMIN);
         s.put("switchboard.rate.messages-per-second", "1000");
         s.put("switchboard.rate.burst", "1000");
+        s.put("switchboard.limits.max-per-user", "2");
         return s;
     }
 
@@ -216,6 +217,43 @@ class ClusterIT {
             assertEquals(id, Api.json(closed).asJsonObject().getString("id"), "Payara's answer, relayed");
             assertEquals(java.util.Optional.of("p1"), closed.headers().firstValue("X-Switchboard-Node"));
             assertEquals("4000 moved", carol.awaitClose());
+        }
+    }
+
+    /** The status of an upgrade as {@code user}: 101 when accepted (the socket is closed at once), else the refusal. */
+    private static int upgradeAs(ServerProcess node, String user) throws Exception {
+        try {
+            java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + Tokens.forUser(user))
+                    .buildAsync(ws(node), new java.net.http.WebSocket.Listener() { })
+                    .get(TestClient.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            socket.abort();
+            return 101;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    @Test
+    @Order(3)
+    void thePerUserLimitCountsBothNodesAndAClosedConnectionFreesItsSlot() throws Exception {
+        try (TestClient onPayara = TestClient.connectAs(ws(payara), "erin-cluster")) {
+            onPayara.next("welcome");
+            try (TestClient onWildFly = TestClient.connectAs(ws(wildfly), "erin-cluster")) {
+                onWildFly.next("welcome");
+                assertEquals(429, upgradeAs(payara, "erin-cluster"), "two connections on two nodes: the limit is reached");
+                assertEquals(429, upgradeAs(wildfly, "erin-cluster"));
+            }
+            long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+            int status;
+            do {
+                Thread.sleep(200);
+                status = upgradeAs(payara, "erin-cluster");
+            } while (status != 101 && System.nanoTime() - deadline < 0);
+            assertEquals(101, status, "WildFly's closed connection gave its slot back");
         }
     }
 
