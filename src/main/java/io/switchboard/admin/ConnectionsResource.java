@@ -123,6 +123,7 @@ public class ConnectionsResource {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConnectionView.class)))
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "504", ref = "NodeTimeout")
     public Response get(@PathParam("id") String id) {
         // another node's: that node answers with its live view (protocol.md, cluster)
         return localGet(hub(), id).or(() -> Forwarding.toOwner(hub(), id, ClusterAnswers.GET))
@@ -150,6 +151,7 @@ public class ConnectionsResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "504", ref = "NodeTimeout")
     public Response close(@PathParam("id") String id,
                           @Parameter(description = "A close code a server may send: 1000, 1001, 1003, 1007-1014, 3000-4999", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "1000"))
                           @QueryParam("code") @DefaultValue("1000") String code,
@@ -186,6 +188,7 @@ public class ConnectionsResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "504", ref = "NodeTimeout")
     @APIResponse(responseCode = "409", ref = "Conflict")
     public Response reconnect(@PathParam("id") String id,
             @RequestBody(description = "Optional; every field optional", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT, properties = {
