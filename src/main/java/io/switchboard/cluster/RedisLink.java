@@ -47,93 +47,6 @@ public final class RedisLink implements ClusterLink {
     static final String KEY = "switchboard.cluster.redis.uri";
     private static final int QUEUE = 100_000;
     private static final int BATCH = 1024;
-    /**
-     * Gives back one slot of the cluster-wide limits: its entry in {@code slots}, its IP's count, its
-     * place among its user's slots and in its node's set. Shared by the scripts below; ARGV[1] of each is
-     * the key prefix. A slot value is {@code node TAB ip TAB user} (user empty when not known yet).
-     */
-    private static final String RELEASE_FUNCTION = String.join("\n",
-            "local function release(p, slot)",
-            "  local v = redis.call('HGET', p .. 'slots', slot)",
-            "  if not v then return 0 end",
-            "  local a = string.find(v, '\\t', 1, true)",
-            "  local b = string.find(v, '\\t', a + 1, true)",
-            "  local node, ip, user = string.sub(v, 1, a - 1), string.sub(v, a + 1, b - 1), string.sub(v, b + 1)",
-            "  redis.call('HDEL', p .. 'slots', slot)",
-            "  if redis.call('HINCRBY', p .. 'ips', ip, -1) <= 0 then redis.call('HDEL', p .. 'ips', ip) end",
-            "  if user ~= '' then redis.call('ZREM', p .. 'user:' .. user, slot) end",
-            "  redis.call('SREM', p .. 'node:' .. node .. ':slots', slot)",
-            "  return 1",
-            "end");
-    /**
-     * Removes a node from the node table with its registry entries (those still naming it) and its
-     * limit slots in one step. KEYS: connections hash, the node's set of connection ids, node table;
-     * ARGV: prefix, node id, the start of its registry values.
-     */
-    private static final String FORGET_NODE = String.join("\n", RELEASE_FUNCTION,
-            "local ids = redis.call('SMEMBERS', KEYS[2])",
-            "for _, id in ipairs(ids) do",
-            "  local v = redis.call('HGET', KEYS[1], id)",
-            "  if v and string.sub(v, 1, #ARGV[3]) == ARGV[3] then redis.call('HDEL', KEYS[1], id) end",
-            "end",
-            "redis.call('DEL', KEYS[2])",
-            "redis.call('HDEL', KEYS[3], ARGV[2])",
-            "local slotsKey = ARGV[1] .. 'node:' .. ARGV[2] .. ':slots'",
-            "for _, s in ipairs(redis.call('SMEMBERS', slotsKey)) do release(ARGV[1], s) end",
-            "redis.call('DEL', slotsKey)",
-            "return #ids");
-    private static final String RELEASE_SLOT = RELEASE_FUNCTION + "\nreturn release(ARGV[1], ARGV[2])";
-    /**
-     * Checks and takes one connection's slots of the cluster-wide limits, all or nothing
-     * ({@link ClusterLink#takeSlot}). ARGV: prefix, slot, node, ip (empty: only add the user to an
-     * existing slot), user (empty: none yet), max-connections, max-per-ip, max-per-user, 1 for close-oldest.
-     * A user's slots are a sorted set scored by Redis's own clock when taken, so "oldest" is one order
-     * for every node.
-     */
-    private static final String TAKE_SLOT = String.join("\n",
-            "local p, slot, node, ip, user = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]",
-            "local fresh = ip ~= ''",
-            "if not fresh then",
-            "  local v = redis.call('HGET', p .. 'slots', slot)",
-            "  if not v then return 'gone' end",
-            "  local a = string.find(v, '\\t', 1, true)",
-            "  local b = string.find(v, '\\t', a + 1, true)",
-            "  node, ip = string.sub(v, 1, a - 1), string.sub(v, a + 1, b - 1)",
-            "else",
-            "  if redis.call('HLEN', p .. 'slots') >= tonumber(ARGV[6]) then return 'global' end",
-            "  if tonumber(redis.call('HGET', p .. 'ips', ip) or '0') >= tonumber(ARGV[7]) then return 'ip' end",
-            "end",
-            "local answer = 'ok'",
-            "if user ~= '' then",
-            "  local u = p .. 'user:' .. user",
-            "  if redis.call('ZCARD', u) >= tonumber(ARGV[8]) then",
-            "    if ARGV[9] ~= '1' then return 'user' end",
-            "    local oldest = redis.call('ZRANGE', u, 0, 0)[1]",
-            "    redis.call('ZREM', u, oldest)",
-            "    local ov = redis.call('HGET', p .. 'slots', oldest)",
-            "    local owner = ''",
-            "    if ov then owner = string.sub(ov, 1, string.find(ov, '\\t', 1, true) - 1) end",
-            "    answer = 'ok\\n' .. oldest .. '\\n' .. owner",
-            "  end",
-            "  local t = redis.call('TIME')",
-            "  redis.call('ZADD', u, tonumber(t[1]) * 1000000 + tonumber(t[2]), slot)",
-            "end",
-            "if fresh then",
-            "  redis.call('HINCRBY', p .. 'ips', ip, 1)",
-            "  redis.call('SADD', p .. 'node:' .. node .. ':slots', slot)",
-            "end",
-            "redis.call('HSET', p .. 'slots', slot, node .. '\\t' .. ip .. '\\t' .. user)",
-            "return answer");
-    /** Records a slot again after Redis lost it, without checking. ARGV: prefix, slot, node, ip, user, score. */
-    private static final String RESTORE_SLOT = String.join("\n",
-            "local p, slot, node, ip, user = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]",
-            "if redis.call('HEXISTS', p .. 'slots', slot) == 1 then return 0 end",
-            "redis.call('HSET', p .. 'slots', slot, node .. '\\t' .. ip .. '\\t' .. user)",
-            "redis.call('HINCRBY', p .. 'ips', ip, 1)",
-            "redis.call('SADD', p .. 'node:' .. node .. ':slots', slot)",
-            "if user ~= '' then redis.call('ZADD', p .. 'user:' .. user, tonumber(ARGV[6]), slot) end",
-            "return 1");
-
     /** One outbound operation; {@code done} is completed for subscribes. */
     private record Op(char what, String topic, String payload, CompletableFuture<Void> done) { }
 
@@ -323,7 +236,7 @@ public final class RedisLink implements ClusterLink {
         if (!isAvailable()) {
             throw new ClusterUnavailableException("the cluster limits cannot be checked");
         }
-        return await(commands.async().<String>eval(TAKE_SLOT, io.lettuce.core.ScriptOutputType.VALUE, new String[0],
+        return await(commands.async().<String>eval(RedisScripts.TAKE_SLOT, io.lettuce.core.ScriptOutputType.VALUE, new String[0],
                 prefix, slot, node, ip == null ? "" : ip, user == null ? "" : user,
                 Integer.toString(limits.maxConnections()), Integer.toString(limits.maxPerIp()),
                 Integer.toString(limits.maxPerUser()),
@@ -498,14 +411,14 @@ public final class RedisLink implements ClusterLink {
                     // the node's set of connection ids outlives a vanished cluster by a while, not forever
                     async.pexpire(prefix + "node:" + nodeId + ":connections", 3 * settings.nodeTimeout().toMillis());
                 }
-                case 'F' -> async.eval(FORGET_NODE, io.lettuce.core.ScriptOutputType.INTEGER,
+                case 'F' -> async.eval(RedisScripts.FORGET_NODE, io.lettuce.core.ScriptOutputType.INTEGER,
                         new String[] {prefix + "connections", prefix + "node:" + op.topic() + ":connections", prefix + "nodes"},
                         prefix, op.topic(), io.switchboard.core.ClusterConnection.prefixOf(op.topic()));
-                case 'L' -> async.<Long>eval(RELEASE_SLOT, io.lettuce.core.ScriptOutputType.INTEGER, new String[0], prefix, op.topic())
+                case 'L' -> async.<Long>eval(RedisScripts.RELEASE_SLOT, io.lettuce.core.ScriptOutputType.INTEGER, new String[0], prefix, op.topic())
                         .whenComplete(countFailure);
                 case 'T' -> {
                     String[] a = op.payload().split("\t", -1);
-                    async.eval(RESTORE_SLOT, io.lettuce.core.ScriptOutputType.INTEGER, new String[0],
+                    async.eval(RedisScripts.RESTORE_SLOT, io.lettuce.core.ScriptOutputType.INTEGER, new String[0],
                             prefix, op.topic(), a[0], a[1], a[2], a[3]);
                 }
                 case 'S' -> {
