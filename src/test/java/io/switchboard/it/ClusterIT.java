@@ -10,6 +10,7 @@ import io.switchboard.it.support.Http;
 import io.switchboard.it.support.RedisProcess;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import jakarta.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
