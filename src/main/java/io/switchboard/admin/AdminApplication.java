@@ -54,6 +54,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
                     @APIResponse(name = "UnsupportedMediaType", responseCode = "415",
                             description = "The body was sent without Content-Type: application/json.",
                             content = @Content(mediaType = "application/json", schema = @Schema(ref = "ApiError"))),
+                    @APIResponse(name = "NodeTimeout", responseCode = "504",
+                            description = "In a cluster: the node holding the connection did not answer within switchboard.cluster.request-timeout; error node_timeout, and nodes names it.",
+                            content = @Content(mediaType = "application/json", schema = @Schema(ref = "ApiError"))),
                     @APIResponse(name = "Delivered", responseCode = "202", description = "Queued to the recipients of this node.",
                             content = @Content(mediaType = "application/json", schema = @Schema(ref = "Delivered")))
                 }))

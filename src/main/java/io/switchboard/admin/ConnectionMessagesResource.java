@@ -35,6 +35,7 @@ public class ConnectionMessagesResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "504", ref = "NodeTimeout")
     @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "413", ref = "TooLarge")
     @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
@@ -44,12 +45,19 @@ public class ConnectionMessagesResource {
         if (request.error != null) {
             return request.error;
         }
-        ClusterRouter.Outcome outcome = hub.cluster().toConnection(id, request.data);
-        return switch (outcome) {
-            case NOT_FOUND -> ApiError.notFound("no connection " + id);
-            case NOT_OPEN -> ApiError.response(Response.Status.CONFLICT, "not_open", "connection " + id + " is not OPEN");
-            // FORWARDED: the node holding it sends it (protocol.md, cluster)
-            case DELIVERED, FORWARDED -> PublishRequest.accepted(1);
-        };
+        // another node's connection: that node sends it and answers (protocol.md, cluster)
+        return localSend(hub, id, request.data)
+                .or(() -> Forwarding.toOwner(hub, id, ClusterAnswers.SEND, request.data))
+                .orElseGet(() -> ApiError.notFound("no connection " + id));
+    }
+
+    /** Sends {@code data} to a connection of this node; empty when this node does not hold it. */
+    static Optional<Response> localSend(Hub hub, String id, String data) {
+        if (hub.registry().find(id).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(hub.cluster().toConnection(id, data) == ClusterRouter.Outcome.DELIVERED
+                ? PublishRequest.accepted(1)
+                : ApiError.response(Response.Status.CONFLICT, "not_open", "connection " + id + " is not OPEN"));
     }
 }

@@ -34,7 +34,9 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
- * {@code /api/connections}: list, inspect, close and ask to reconnect this node's connections.
+ * {@code /api/connections}: list, inspect, close and ask to reconnect connections. A connection held by
+ * another node of the cluster is inspected, closed or asked to reconnect by that node, which answers
+ * ({@link Forwarding}).
  *
  * <p>The list is ordered oldest first (then by id, so the order is stable between calls), filtered by
  * {@code user} and {@code state}, and paged with {@code offset} (default 0) and {@code limit} (default
@@ -121,15 +123,16 @@ public class ConnectionsResource {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ConnectionView.class)))
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "504", ref = "NodeTimeout")
     public Response get(@PathParam("id") String id) {
-        Optional<ManagedConnection> local = hub().registry().find(id);
-        if (local.isPresent()) {
-            return Response.ok(ConnectionView.of(local.get())).build();
-        }
-        // another node's: what the cluster registry knows of it
-        return hub().cluster().find(id)
-                .map(c -> Response.ok(RemoteView.of(c)).build())
+        // another node's: that node answers with its live view (protocol.md, cluster)
+        return localGet(hub(), id).or(() -> Forwarding.toOwner(hub(), id, ClusterAnswers.GET))
                 .orElseGet(() -> ApiError.notFound("no connection " + id));
+    }
+
+    /** {@code GET} of a connection of this node; empty when this node does not hold it. */
+    static Optional<Response> localGet(Hub hub, String id) {
+        return hub.registry().find(id).map(c -> Response.ok(ConnectionView.of(c)).build());
     }
 
     /** A connection as the cluster registry knows it: the node that holds it has the live figures. */
@@ -148,6 +151,7 @@ public class ConnectionsResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "504", ref = "NodeTimeout")
     public Response close(@PathParam("id") String id,
                           @Parameter(description = "A close code a server may send: 1000, 1001, 1003, 1007-1014, 3000-4999", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "1000"))
                           @QueryParam("code") @DefaultValue("1000") String code,
@@ -160,15 +164,18 @@ public class ConnectionsResource {
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }
-        Optional<ManagedConnection> found = hub().registry().find(id);
-        if (found.isPresent()) {
-            hub().close(found.get(), why);
-            return Response.accepted(ConnectionView.of(found.get())).build();
-        }
-        // another node's connection: that node closes it (protocol.md, cluster)
-        return hub().cluster().close(id, why) == ClusterRouter.Outcome.FORWARDED
-                ? Response.accepted(new Forwarded(id, "forwarded")).build()
-                : ApiError.notFound("no connection " + id);
+        // another node's connection: that node closes it and answers (protocol.md, cluster)
+        return localClose(hub(), id, why)
+                .or(() -> Forwarding.toOwner(hub(), id, ClusterAnswers.CLOSE, Integer.toString(why.code()), why.reason()))
+                .orElseGet(() -> ApiError.notFound("no connection " + id));
+    }
+
+    /** Closes a connection of this node; empty when this node does not hold it. */
+    static Optional<Response> localClose(Hub hub, String id, Disconnect why) {
+        return hub.registry().find(id).map(c -> {
+            hub.close(c, why);
+            return Response.accepted(ConnectionView.of(c)).build();
+        });
     }
 
     /** Service-initiated reconnect (protocol.md); closed by the server if the client has not left in time. */
@@ -181,6 +188,7 @@ public class ConnectionsResource {
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "504", ref = "NodeTimeout")
     @APIResponse(responseCode = "409", ref = "Conflict")
     public Response reconnect(@PathParam("id") String id,
             @RequestBody(description = "Optional; every field optional", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT, properties = {
@@ -194,18 +202,22 @@ public class ConnectionsResource {
         } catch (IllegalArgumentException e) {
             return ApiError.badRequest(e.getMessage());
         }
-        Optional<ManagedConnection> found = hub().registry().find(id);
-        ClusterRouter.Outcome outcome = hub().cluster().reconnect(id, request.reason(), request.afterMs(), request.url());
-        return switch (outcome) {
-            case NOT_FOUND -> ApiError.notFound("no connection " + id);
-            case NOT_OPEN -> ApiError.response(Response.Status.CONFLICT, "not_live", "connection " + id + " is already closing");
-            case DELIVERED -> Response.accepted(found.map(ConnectionView::of).orElse(null)).build();
-            case FORWARDED -> Response.accepted(new Forwarded(id, "forwarded")).build();
-        };
+        return localReconnect(hub(), id, request.reason(), request.afterMs(), request.url())
+                .or(() -> Forwarding.toOwner(hub(), id, ClusterAnswers.RECONNECT, request.reason(),
+                        Long.toString(request.afterMs()), request.url() == null ? "" : request.url()))
+                .orElseGet(() -> ApiError.notFound("no connection " + id));
     }
 
-    /** The answer when another node holds the connection and was asked to act. */
-    public record Forwarded(String id, String status) { }
+    /** Asks a connection of this node to reconnect; empty when this node does not hold it. */
+    static Optional<Response> localReconnect(Hub hub, String id, String reason, long afterMs, String url) {
+        Optional<ManagedConnection> found = hub.registry().find(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(hub.cluster().reconnect(id, reason, afterMs, url) == ClusterRouter.Outcome.DELIVERED
+                ? Response.accepted(ConnectionView.of(found.get())).build()
+                : ApiError.response(Response.Status.CONFLICT, "not_live", "connection " + id + " is already closing"));
+    }
 
     private Hub hub() {
         return runtime.hub();

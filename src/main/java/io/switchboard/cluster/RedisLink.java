@@ -47,20 +47,6 @@ public final class RedisLink implements ClusterLink {
     static final String KEY = "switchboard.cluster.redis.uri";
     private static final int QUEUE = 100_000;
     private static final int BATCH = 1024;
-    /**
-     * Removes a node from the node table with its registry entries (those still naming it) in one
-     * step. KEYS: connections hash, the node's set of connection ids, node table; ARGV: node id, the start of its registry values.
-     */
-    private static final String FORGET_NODE = String.join("\n",
-            "local ids = redis.call('SMEMBERS', KEYS[2])",
-            "for _, id in ipairs(ids) do",
-            "  local v = redis.call('HGET', KEYS[1], id)",
-            "  if v and string.sub(v, 1, #ARGV[2]) == ARGV[2] then redis.call('HDEL', KEYS[1], id) end",
-            "end",
-            "redis.call('DEL', KEYS[2])",
-            "redis.call('HDEL', KEYS[3], ARGV[1])",
-            "return #ids");
-
     /** One outbound operation; {@code done} is completed for subscribes. */
     private record Op(char what, String topic, String payload, CompletableFuture<Void> done) { }
 
@@ -246,6 +232,29 @@ public final class RedisLink implements ClusterLink {
     }
 
     @Override
+    public String takeSlot(String slot, String node, String ip, String user, Settings.Limits limits) {
+        if (!isAvailable()) {
+            throw new ClusterUnavailableException("the cluster limits cannot be checked");
+        }
+        return await(commands.async().<String>eval(RedisScripts.TAKE_SLOT, io.lettuce.core.ScriptOutputType.VALUE, new String[0],
+                prefix, slot, node, ip == null ? "" : ip, user == null ? "" : user,
+                Integer.toString(limits.maxConnections()), Integer.toString(limits.maxPerIp()),
+                Integer.toString(limits.maxPerUser()),
+                limits.perUserPolicy() == Settings.PerUserPolicy.CLOSE_OLDEST ? "1" : "0"));
+    }
+
+    @Override
+    public void releaseSlot(String slot) {
+        queue(new Op('L', slot, null, null));
+    }
+
+    @Override
+    public void restoreSlot(String slot, String node, String ip, String user, long atMillis) {
+        // scored like a slot taken then (microseconds), so its place among the user's slots is kept
+        queue(new Op('T', slot, String.join("\t", node, ip, user == null ? "" : user, Long.toString(atMillis * 1000)), null));
+    }
+
+    @Override
     public void forgetNode(String node) {
         queue(new Op('F', node, null, null));
     }
@@ -397,10 +406,21 @@ public final class RedisLink implements ClusterLink {
                     async.hdel(prefix + "connections", op.topic());
                     async.srem(prefix + "node:" + nodeId + ":connections", op.topic());
                 }
-                case 'N' -> async.hset(prefix + "nodes", op.topic(), op.payload());
-                case 'F' -> async.eval(FORGET_NODE, io.lettuce.core.ScriptOutputType.INTEGER,
+                case 'N' -> {
+                    async.hset(prefix + "nodes", op.topic(), op.payload());
+                    // the node's set of connection ids outlives a vanished cluster by a while, not forever
+                    async.pexpire(prefix + "node:" + nodeId + ":connections", 3 * settings.nodeTimeout().toMillis());
+                }
+                case 'F' -> async.eval(RedisScripts.FORGET_NODE, io.lettuce.core.ScriptOutputType.INTEGER,
                         new String[] {prefix + "connections", prefix + "node:" + op.topic() + ":connections", prefix + "nodes"},
-                        op.topic(), io.switchboard.core.ClusterConnection.prefixOf(op.topic()));
+                        prefix, op.topic(), io.switchboard.core.ClusterConnection.prefixOf(op.topic()));
+                case 'L' -> async.<Long>eval(RedisScripts.RELEASE_SLOT, io.lettuce.core.ScriptOutputType.INTEGER, new String[0], prefix, op.topic())
+                        .whenComplete(countFailure);
+                case 'T' -> {
+                    String[] a = op.payload().split("\t", -1);
+                    async.eval(RedisScripts.RESTORE_SLOT, io.lettuce.core.ScriptOutputType.INTEGER, new String[0],
+                            prefix, op.topic(), a[0], a[1], a[2], a[3]);
+                }
                 case 'S' -> {
                     subscribe.add(prefix + op.topic());
                     subscribed.add(op.done());

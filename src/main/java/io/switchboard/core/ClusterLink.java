@@ -73,7 +73,28 @@ public interface ClusterLink {
      */
     java.util.Map<String, String> nodes();
 
-    /** Removes a dead node's presence, its registry entries and whatever else it held. */
+    /**
+     * Takes one connection's slots of the cluster-wide limits in one atomic step (protocol.md, limits):
+     * with {@code ip} the global, IP and (when {@code user} is not null) user slots of a new connection;
+     * with {@code ip} null only the user slot of an existing {@code slot} (in-band authentication). At
+     * the user limit with {@code close-oldest}, the user's oldest slot (by the time it was taken) gives
+     * up its user slot, and its node must close its connection. May wait up to the implementation's timeout.
+     *
+     * @return {@code "ok"}, {@code "ok
+<displaced slot>
+<its node>"}, or what refused it:
+     *         {@code "global"}, {@code "ip"}, {@code "user"}, {@code "gone"} (the slot was released)
+     * @throws ClusterUnavailableException when the limits cannot be checked
+     */
+    String takeSlot(String slot, String node, String ip, String user, Settings.Limits limits);
+
+    /** Gives back every slot of {@code slot}; queued, never waits. */
+    void releaseSlot(String slot);
+
+    /** Records a slot this node holds again, without checking limits (Redis lost it); queued. */
+    void restoreSlot(String slot, String node, String ip, String user, long atMillis);
+
+    /** Removes a dead node's presence, its registry entries, its limit slots and whatever else it held. */
     void forgetNode(String nodeId);
 
     /**
@@ -150,6 +171,19 @@ public interface ClusterLink {
         @Override
         public java.util.Map<String, String> nodes() {
             return java.util.Map.of();
+        }
+
+        @Override
+        public String takeSlot(String slot, String node, String ip, String user, Settings.Limits limits) {
+            return "ok";
+        }
+
+        @Override
+        public void releaseSlot(String slot) {
+        }
+
+        @Override
+        public void restoreSlot(String slot, String node, String ip, String user, long atMillis) {
         }
 
         @Override

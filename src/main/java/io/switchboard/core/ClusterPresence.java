@@ -102,7 +102,7 @@ final class ClusterPresence {
             probeSentAt = now == 0 ? 1 : now;
             router.sendProbe();
         }
-        link.presence(nodeId, self().encode(), nodeTimeoutMillis);
+        announce();
         if (ticks++ % 5 == 0) {
             try {
                 nodes();
@@ -110,6 +110,11 @@ final class ClusterPresence {
                 // the next tick tries again
             }
         }
+    }
+
+    /** Writes this node's presence, which its registry entries live by (they expire with it). */
+    void announce() {
+        link.presence(nodeId, self().encode(), nodeTimeoutMillis);
     }
 
     /** This node as it announces itself. */

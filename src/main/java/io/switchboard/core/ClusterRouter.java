@@ -37,7 +37,7 @@ import java.util.logging.Logger;
  * topics this node receives arrives several times in a row; the receiver delivers the first (to every
  * local subscriber it matches, once) and drops any number not above the last it saw from that sender.
  */
-public final class ClusterRouter implements ClusterLink.Receiver {
+public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimits.ClusterSlots {
 
     private static final Logger LOG = Logger.getLogger(ClusterRouter.class.getName());
 
@@ -77,6 +77,12 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         boolean requestReconnect(ManagedConnection c, String reason, long afterMs, String url);
 
         void close(ManagedConnection c, Disconnect why);
+
+        /** Closes the connection holding {@code slot}: a newer connection of its user took it (close-oldest). */
+        void displaceSlot(String slot);
+
+        /** This node's reservations of cluster-wide slots, to record again when Redis lost them. */
+        java.util.Collection<Reservation> slotsHeld();
     }
 
     private final LocalNode node;
@@ -100,7 +106,10 @@ public final class ClusterRouter implements ClusterLink.Receiver {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
+    /** Registry entries found after their node's presence had expired, and removed. */
+    private final AtomicLong expired = new AtomicLong();
     private final ClusterPresence presence;
+    private final ClusterCalls calls;
 
     ClusterRouter(LocalNode node, ClusterLink link) {
         this.node = node;
@@ -108,6 +117,57 @@ public final class ClusterRouter implements ClusterLink.Receiver {
         this.nodeId = node.settings().nodeId();
         this.origin = nodeId + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.presence = new ClusterPresence(node, link, this);
+        this.calls = new ClusterCalls(this, nodeId);
+    }
+
+    /** Request and reply between nodes: calls that wait for the owning node's answer. */
+    public ClusterCalls calls() {
+        return calls;
+    }
+
+    /** This node's id in the cluster. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    // ---- cluster-wide limits: called by ConnectionLimits ----
+
+    @Override
+    public String take(String slot, String ip, String user) {
+        checkAvailable();
+        return link.takeSlot(slot, nodeId, ip, user, node.settings().limits());
+    }
+
+    @Override
+    public void giveBack(String slot) {
+        link.releaseSlot(slot);
+    }
+
+    @Override
+    public void displaceRemote(String owner, String slot) {
+        try {
+            sendChecked(nodeTopic(owner), Envelope.DISPLACE, slot);
+        } catch (ClusterUnavailableException e) {
+            LOG.warning("event=cluster-displace-lost node=" + LifecycleLog.quote(owner) + " slot=" + slot);
+        }
+    }
+
+    /** Sends a call of {@link ClusterCalls}; refused when the cluster cannot carry it. */
+    void sendCall(String topic, String target, String callId, String op, String... args) {
+        checkAvailable();
+        String[] rest = new String[3 + args.length];
+        rest[0] = callId;
+        rest[1] = nodeId;
+        rest[2] = op;
+        System.arraycopy(args, 0, rest, 3, args.length);
+        sendChecked(topic, Envelope.CALL, target, rest);
+    }
+
+    /** Answers a call of {@code caller}; an answer the link cannot carry is lost (the caller times out). */
+    synchronized void sendReply(String caller, String callId, String from, int status, String body) {
+        if (!send(nodeTopic(caller), Envelope.REPLY, callId, from, Integer.toString(status), body)) {
+            unavailable.incrementAndGet();
+        }
     }
 
     /** Whether other nodes exist for this node (a link other than {@link ClusterLink#alone()}). */
@@ -369,7 +429,8 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             return Optional.empty();
         }
         checkAvailable();
-        return link.recordOf(id).flatMap(value -> decodeRecord(id, value));
+        Optional<ClusterConnection> found = link.recordOf(id).flatMap(value -> decodeRecord(id, value));
+        return found.isEmpty() ? found : found.filter(alive(liveNodes()));
     }
 
     /**
@@ -383,10 +444,35 @@ public final class ClusterRouter implements ClusterLink.Receiver {
                     .sorted(java.util.Comparator.comparingLong(ClusterConnection::connectedAtMillis)).limit(limit).toList();
         }
         checkAvailable();
+        java.util.function.Predicate<ClusterConnection> alive = alive(liveNodes());
         return link.records(limit).entrySet().stream()
                 .flatMap(e -> decodeRecord(e.getKey(), e.getValue()).stream())
+                .filter(alive)
                 .sorted(java.util.Comparator.comparingLong(ClusterConnection::connectedAtMillis))
                 .toList();
+    }
+
+    private Set<String> liveNodes() {
+        Set<String> live = new HashSet<>();
+        presence.nodes().forEach(n -> live.add(n.id()));
+        return live;
+    }
+
+    /**
+     * Registry entries expire with their node's presence (refreshed every second, stale after
+     * {@code node-timeout}): an entry of a node that is not live is no connection any more. It is left
+     * out and removed, whether or not another node has swept the dead node yet (with every node gone,
+     * none would have).
+     */
+    private java.util.function.Predicate<ClusterConnection> alive(Set<String> live) {
+        return c -> {
+            if (live.contains(c.node())) {
+                return true;
+            }
+            expired.incrementAndGet();
+            link.unregistered(c.id());
+            return false;
+        };
     }
 
     private Optional<ClusterConnection> decodeRecord(String id, String value) {
@@ -420,9 +506,15 @@ public final class ClusterRouter implements ClusterLink.Receiver {
 
     @Override
     public void linkUp() {
+        // presence first: the registry entries below count only while their node's presence is fresh
+        presence.announce();
         for (String id : registered) {
             // Redis may have lost them (a restart without persistence)
             node.registry().find(id).ifPresent(c -> link.registered(id, ClusterConnection.of(c, nodeId).encode()));
+        }
+        for (Reservation r : node.slotsHeld()) {
+            ManagedConnection c = r.connection();
+            link.restoreSlot(r.slot(), nodeId, r.ip(), r.userId(), c == null ? node.clock().epochMillis() : c.connectedAtMillis());
         }
         synchronized (this) {
             // no probe until this node's own topic is subscribed again, or the probe would be lost to
@@ -530,6 +622,9 @@ public final class ClusterRouter implements ClusterLink.Receiver {
                     send(CONTROL, Envelope.PATTERNS, nodeId, patternsByNode.get(nodeId).toArray(String[]::new));
                 }
             }
+            case Envelope.DISPLACE -> node.displaceSlot(e.target());
+            case Envelope.CALL -> calls.called(e.target(), e.rest());
+            case Envelope.REPLY -> calls.replied(e.target(), e.rest(0), Integer.parseInt(e.rest(1)), e.rest(2));
             case Envelope.PROBE -> { } // another node's probe on a topic it shares with this one: nothing to do
             default -> malformed.incrementAndGet();
         }
@@ -583,6 +678,11 @@ public final class ClusterRouter implements ClusterLink.Receiver {
             held.forEach(this::forgetPatternIfUnused);
         }
         lastSeen.keySet().removeIf(o -> o.startsWith(node + "/"));
+    }
+
+    /** Registry entries left out and removed because their node's presence had expired. */
+    public long expiredEntries() {
+        return expired.get();
     }
 
     /** Figures for stats and metrics. */

@@ -35,7 +35,25 @@ public final class ConnectionLimits {
     private final ConcurrentHashMap<String, UserSlots> perUser = new ConcurrentHashMap<>();
     /** Handshake rate per IP; a bucket that has refilled completely is forgotten by {@link #sweep}. */
     private final ConcurrentHashMap<String, TokenBucket> handshakes = new ConcurrentHashMap<>();
-    /** True while the node drains: every new connection is refused. */
+    /** The cluster-wide limits when this node is one of a cluster; null when it is alone. Set once at start. */
+    private volatile ClusterSlots cluster;
+    /** In a cluster: this node's unreleased reservations by slot id. */
+    private final ConcurrentHashMap<String, Reservation> bySlot = new ConcurrentHashMap<>();
+
+    /**
+     * The cluster's side of the limits ({@link ClusterRouter}): with it, the global, IP and user limits
+     * count every node's connections and are checked and taken in one atomic step in the cluster; this
+     * node keeps counting its own (for stats and the per-user message rate) without refusing on them.
+     */
+    interface ClusterSlots {
+        /** See {@link ClusterLink#takeSlot}. */
+        String take(String slot, String ip, String user);
+
+        void giveBack(String slot);
+
+        /** Has {@code node} close the connection holding {@code slot} (replaced by a newer one). */
+        void displaceRemote(String node, String slot);
+    }
 
     public ConnectionLimits(Settings.Limits limits, Settings.Rate rate) {
         this.limits = limits;
@@ -62,6 +80,10 @@ public final class ConnectionLimits {
      * user's. All or nothing.
      */
     public Admission reserve(String ip, String userId, long nowNanos) {
+        ClusterSlots c = cluster;
+        if (c != null) {
+            return reserveInCluster(c, ip, userId, nowNanos);
+        }
         if (!takeGlobal()) {
             return Admission.refused(Admission.Refusal.GLOBAL_LIMIT, RETRY_AFTER_UNAVAILABLE_SECONDS);
         }
@@ -86,6 +108,15 @@ public final class ConnectionLimits {
      * user's oldest connection, which the caller must then close.
      */
     public Admission addUser(Reservation reservation, String userId, long nowNanos) {
+        ClusterSlots c = cluster;
+        if (c != null && reservation.slot() != null) {
+            String answer = c.take(reservation.slot(), null, userId);
+            Admission refused = refusal(answer);
+            if (refused != null) {
+                return refused;
+            }
+            return Admission.admitted(holdUser(reservation, userId, nowNanos), displaced(c, answer));
+        }
         Reservation[] displaced = new Reservation[1];
         boolean[] added = new boolean[1];
         perUser.compute(userId, (user, slots) -> {
@@ -110,6 +141,91 @@ public final class ConnectionLimits {
             removeUser(reservation, userId);
         }
         return Admission.admitted(reservation, displaced[0]);
+    }
+
+    /** Makes the limits count the whole cluster; called once, before the first handshake. */
+    void useCluster(ClusterSlots slots) {
+        this.cluster = slots;
+    }
+
+    /**
+     * Takes the slots in the cluster (one atomic step there), then counts them here. Nothing is taken
+     * when the cluster refuses.
+     *
+     * @throws ClusterUnavailableException when the cluster's limits cannot be checked
+     */
+    private Admission reserveInCluster(ClusterSlots c, String ip, String userId, long nowNanos) {
+        Reservation reservation = new Reservation(this, ip, java.util.UUID.randomUUID().toString());
+        String answer = c.take(reservation.slot(), ip, userId);
+        Admission refused = refusal(answer);
+        if (refused != null) {
+            return refused;
+        }
+        total.incrementAndGet();
+        perIp.merge(ip, 1, Integer::sum);
+        bySlot.put(reservation.slot(), reservation);
+        if (userId != null) {
+            holdUser(reservation, userId, nowNanos);
+        }
+        return Admission.admitted(reservation, displaced(c, answer));
+    }
+
+    private static Admission refusal(String answer) {
+        return switch (answer.startsWith("ok") ? "ok" : answer) {
+            case "ok" -> null;
+            case "global" -> Admission.refused(Admission.Refusal.GLOBAL_LIMIT, RETRY_AFTER_UNAVAILABLE_SECONDS);
+            case "ip" -> Admission.refused(Admission.Refusal.IP_LIMIT, RETRY_AFTER_AT_LIMIT_SECONDS);
+            default -> Admission.refused(Admission.Refusal.USER_LIMIT, RETRY_AFTER_AT_LIMIT_SECONDS);
+        };
+    }
+
+    /** The user's slot this node counts for a reservation the cluster admitted; no limit here. */
+    private Reservation holdUser(Reservation reservation, String userId, long nowNanos) {
+        perUser.compute(userId, (user, slots) -> {
+            UserSlots s = slots != null ? slots : new UserSlots(limits.maxPerUser(), rate, nowNanos);
+            s.holders.addLast(reservation);
+            return s;
+        });
+        reservation.userId(userId);
+        if (reservation.isReleased()) {
+            removeUser(reservation, userId);
+        }
+        return reservation;
+    }
+
+    /** The reservation the cluster displaced, when it is this node's; another node's is closed there. */
+    private Reservation displaced(ClusterSlots c, String answer) {
+        if (!answer.startsWith("ok\n")) {
+            return null;
+        }
+        String[] parts = answer.split("\n", 3);
+        Reservation local = displace(parts[1]);
+        if (local == null && parts.length == 3 && !parts[2].isEmpty()) {
+            c.displaceRemote(parts[2], parts[1]);
+        }
+        return local;
+    }
+
+    /**
+     * This node's reservation of {@code slot}, which a newer connection of its user replaced in the
+     * cluster; null when this node holds no such slot. The caller closes its connection.
+     */
+    Reservation displace(String slot) {
+        Reservation r = bySlot.get(slot);
+        if (r == null) {
+            return null;
+        }
+        r.markReplaced();
+        String user = r.userId();
+        if (user != null) {
+            removeUser(r, user);
+        }
+        return r;
+    }
+
+    /** This node's unreleased reservations in the cluster, to record again when the cluster lost them. */
+    java.util.Collection<Reservation> clusterSlots() {
+        return bySlot.values();
     }
 
     /**
@@ -158,6 +274,13 @@ public final class ConnectionLimits {
 
     /** Called once per reservation, by {@link Reservation#release()}. */
     void giveBack(Reservation reservation) {
+        if (reservation.slot() != null) {
+            bySlot.remove(reservation.slot());
+            ClusterSlots c = cluster;
+            if (c != null) {
+                c.giveBack(reservation.slot());
+            }
+        }
         total.decrementAndGet();
         perIp.computeIfPresent(reservation.ip(), (ip, n) -> n <= 1 ? null : n - 1);
         String user = reservation.userId();

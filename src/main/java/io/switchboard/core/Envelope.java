@@ -32,6 +32,12 @@ record Envelope(char kind, String origin, long seq, String target, List<String> 
     static final char NUMBERED = 'O';
     /** The origin of {@link #NUMBERED} messages. */
     static final String STORE = "h";
+    /** A call to a node, or to every node when the target is "*": rest is call id, calling node, operation, arguments. */
+    static final char CALL = 'A';
+    /** An answer to a call: the target is the call id; rest is answering node, status, body. */
+    static final char REPLY = 'Y';
+    /** A newer connection of the same user took this slot's user slot (close-oldest): the target is the slot. */
+    static final char DISPLACE = 'D';
 
     static String encode(char kind, String origin, long seq, String target, String... rest) {
         StringBuilder b = new StringBuilder(64 + (rest.length == 0 ? 0 : rest[rest.length - 1].length()));

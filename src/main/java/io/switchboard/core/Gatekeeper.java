@@ -136,7 +136,13 @@ public final class Gatekeeper {
         } else if (!settings.auth().inBand()) {
             return refuse(ip, Admission.Refusal.NO_TOKEN, 0, "");
         }
-        Admission admission = limits.reserve(ip, identity == null ? null : identity.userId(), now);
+        Admission admission;
+        try {
+            admission = limits.reserve(ip, identity == null ? null : identity.userId(), now);
+        } catch (ClusterUnavailableException e) {
+            // the cluster-wide limits cannot be checked: refused as when the cluster is known down
+            return refuse(ip, Admission.Refusal.CLUSTER_UNAVAILABLE, ConnectionLimits.RETRY_AFTER_UNAVAILABLE_SECONDS, "");
+        }
         if (!admission.isAdmitted()) {
             return refuse(ip, admission.refusal(), admission.retryAfterSeconds(),
                     identity == null ? "" : "user=" + LogValues.bare(identity.userId()));
@@ -307,7 +313,15 @@ public final class Gatekeeper {
         }
         Reservation reservation = c.slots();
         if (reservation != null) {
-            Admission admission = limits.addUser(reservation, identity.userId(), clock.nanoTime());
+            Admission admission;
+            try {
+                admission = limits.addUser(reservation, identity.userId(), clock.nanoTime());
+            } catch (ClusterUnavailableException e) {
+                counters.rejected(Admission.Refusal.CLUSTER_UNAVAILABLE.reason());
+                log.event("auth", c, "result=refused user=" + LogValues.bare(identity.userId()) + " reason=\"cluster unavailable\"");
+                closer.close(c, Disconnect.INTERNAL_ERROR);
+                return;
+            }
             if (!admission.isAdmitted()) {
                 counters.rejected(admission.refusal().reason());
                 log.event("auth", c, "result=refused user=" + LogValues.bare(identity.userId()) + " reason=\"too many connections\"");
@@ -367,6 +381,11 @@ public final class Gatekeeper {
         if (transitions.move(c, ConnectionState.AUTHENTICATING)) {
             sweeper.schedule(c, Deadline.AUTH, c.connectedAtNanos() + settings.auth().timeout().toNanos());
         }
+    }
+
+    /** Another node's newer connection took the user slot of this node's {@code slot}: its connection is closed. */
+    void displaceSlot(String slot) {
+        displace(limits.displace(slot));
     }
 
     /** Closes the connection whose user slot a newer one took; if it is still upgrading, {@link #opened} will. */

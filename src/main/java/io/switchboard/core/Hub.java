@@ -96,6 +96,9 @@ public final class Hub {
                 drain::isRefusing);
         this.gatekeeper = new Gatekeeper(settings, clock, sweeper, log, transitions, counters, delivery, closer,
                 tokenLifetime, this::becomeOpen, () -> drain.isRefusing(), cluster::isAvailable);
+        if (cluster.isClustered()) {
+            gatekeeper.limits().useCluster(cluster); // the limits count every node (protocol.md, cluster)
+        }
         sweeper.on(Deadline.RECONNECT, this::reconnectOverdue);
         sweeper.on(Deadline.CLOSE, this::closeOverdue);
         if (channels.history() != null) {

@@ -66,4 +66,14 @@ final class HubNode implements ClusterRouter.LocalNode {
     public void close(ManagedConnection c, Disconnect why) {
         hub.close(c, why);
     }
+
+    @Override
+    public void displaceSlot(String slot) {
+        hub.gatekeeper().displaceSlot(slot);
+    }
+
+    @Override
+    public java.util.Collection<Reservation> slotsHeld() {
+        return hub.gatekeeper().limits().clusterSlots();
+    }
 }

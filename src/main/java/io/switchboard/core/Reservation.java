@@ -15,6 +15,8 @@ public final class Reservation {
 
     private final ConnectionLimits limits;
     private final String ip;
+    /** This reservation's id in the cluster-wide limits; null on a node alone. */
+    private final String slot;
     /** The user whose slot this holds; null until known, then set once. */
     private volatile String userId;
     /** The connection these slots became; null until the upgrade completes, then set once. */
@@ -25,8 +27,17 @@ public final class Reservation {
     private volatile int released;
 
     Reservation(ConnectionLimits limits, String ip) {
+        this(limits, ip, null);
+    }
+
+    Reservation(ConnectionLimits limits, String ip, String slot) {
         this.limits = limits;
         this.ip = ip;
+        this.slot = slot;
+    }
+
+    String slot() {
+        return slot;
     }
 
     public String ip() {

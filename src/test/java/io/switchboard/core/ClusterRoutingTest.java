@@ -264,4 +264,23 @@ class ClusterRoutingTest {
         assertEquals("shutdown", notice.getString("type"));
         assertEquals("ws://b.example/ws", notice.getString("url"));
     }
+
+    @Test
+    void registryEntriesLiveOnlyAsLongAsTheirNodesPresenceAndAGhostIsRemovedWhenRead() {
+        ManagedConnection onC = open(c, new RecordingConnection(), "carol");
+        tickAll();
+        assertEquals("c", a.cluster().find(onC.id()).orElseThrow().node());
+
+        // an entry of a node that is in no node table (say every node went away with it): a ghost
+        linkA.registered("ghost-1", new ClusterConnection("ghost-1", "z", "zed", "10.0.0.9", 1).encode());
+        assertEquals(java.util.Optional.empty(), a.cluster().find("ghost-1"));
+        assertEquals(List.of(onC.id()), a.cluster().all(100).stream().map(ClusterConnection::id).toList());
+        assertEquals(java.util.Optional.empty(), linkA.recordOf("ghost-1"), "removed, not only hidden");
+        assertEquals(1, a.cluster().expiredEntries());
+
+        // c stops refreshing its presence: its entries expire with it at the next read
+        clock.advance(java.time.Duration.ofSeconds(11));
+        assertEquals(java.util.Optional.empty(), a.cluster().find(onC.id()));
+        assertEquals(List.of(), a.cluster().all(100));
+    }
 }

@@ -22,6 +22,11 @@ final class FakeClusterBus {
     private final Map<String, Set<Link>> subscribers = new HashMap<>();
     private final Queue<String[]> inFlight = new ArrayDeque<>();
     private final Map<String, String> registry = new HashMap<>();
+    /** Cluster-wide slots by slot id: node, ip, user (or null); insertion order is the order they were taken. */
+    final Map<String, String[]> slots = new java.util.LinkedHashMap<>();
+    /** Per user, its slots holding a user slot, oldest first. */
+    final Map<String, java.util.LinkedHashSet<String>> userSlots = new HashMap<>();
+
     /** The node table: node id to presence record. */
     final Map<String, String> nodes = new HashMap<>();
 
@@ -130,6 +135,66 @@ final class FakeClusterBus {
         public void forgetNode(String nodeId) {
             nodes.remove(nodeId);
             registry.values().removeIf(v -> v.startsWith(ClusterConnection.prefixOf(nodeId)));
+            for (String slot : List.copyOf(slots.keySet())) {
+                if (slots.get(slot)[0].equals(nodeId)) {
+                    releaseSlot(slot);
+                }
+            }
+        }
+
+        @Override
+        public String takeSlot(String slot, String node, String ip, String user, Settings.Limits limits) {
+            if (!available) {
+                throw new ClusterUnavailableException("down");
+            }
+            if (ip == null) {
+                String[] held = slots.get(slot);
+                if (held == null) {
+                    return "gone";
+                }
+                ip = held[1];
+            } else {
+                if (slots.size() >= limits.maxConnections()) {
+                    return "global";
+                }
+                String theIp = ip;
+                if (slots.values().stream().filter(v -> v[1].equals(theIp)).count() >= limits.maxPerIp()) {
+                    return "ip";
+                }
+            }
+            String answer = "ok";
+            if (user != null) {
+                java.util.LinkedHashSet<String> mine = userSlots.computeIfAbsent(user, u -> new java.util.LinkedHashSet<>());
+                if (mine.size() >= limits.maxPerUser()) {
+                    if (limits.perUserPolicy() != Settings.PerUserPolicy.CLOSE_OLDEST) {
+                        return "user";
+                    }
+                    String oldest = mine.iterator().next();
+                    mine.remove(oldest);
+                    answer = "ok\n" + oldest + "\n" + slots.get(oldest)[0];
+                }
+                mine.add(slot);
+            }
+            slots.put(slot, new String[] {node, ip, user});
+            return answer;
+        }
+
+        @Override
+        public void releaseSlot(String slot) {
+            String[] held = slots.remove(slot);
+            if (held != null && held[2] != null) {
+                userSlots.getOrDefault(held[2], new java.util.LinkedHashSet<>()).remove(slot);
+            }
+        }
+
+        @Override
+        public void restoreSlot(String slot, String node, String ip, String user, long atMillis) {
+            if (!slots.containsKey(slot)) {
+                slots.put(slot, new String[] {node, ip, user});
+                if (user != null) {
+                    userSlots.computeIfAbsent(user, u -> new java.util.LinkedHashSet<>()).add(slot);
+                }
+            }
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.switchboard.it.support.Http;
 import io.switchboard.it.support.RedisProcess;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import jakarta.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -49,7 +50,10 @@ class ClusterIT {
         int payaraPort = ServerProcess.freePort();
         int wildflyOffset = freeWildFlyOffset();
         payara = ServerProcess.launch("payara", node("p1", "ws://127.0.0.1:" + payaraPort + "/ws"), payaraPort - 8080);
-        wildfly = ServerProcess.launch("wildfly", node("w1", "ws://127.0.0.1:" + (8080 + wildflyOffset) + "/ws"), wildflyOffset);
+        Map<String, String> w1 = node("w1", "ws://127.0.0.1:" + (8080 + wildflyOffset) + "/ws");
+        // the policy is the admitting node's: Payara refuses a user's third connection, WildFly closes the oldest
+        w1.put("switchboard.limits.per-user-policy", "close-oldest");
+        wildfly = ServerProcess.launch("wildfly", w1, wildflyOffset);
         payara.awaitReady(Duration.ofMinutes(8));
         wildfly.awaitReady(Duration.ofMinutes(8));
         payaraApi = new Api(payara.base(), ADMIN);
@@ -67,6 +71,7 @@ class ClusterIT {
         s.put("switchboard.admin.token", ADMIN);
         s.put("switchboard.rate.messages-per-second", "1000");
         s.put("switchboard.rate.burst", "1000");
+        s.put("switchboard.limits.max-per-user", "2");
         return s;
     }
 
@@ -191,10 +196,14 @@ class ClusterIT {
 
             assertEquals(404, payaraApi.call("POST", "/connections/no-such-connection/messages", "{\"data\":1}").statusCode());
 
-            // the registry: WildFly's connection is found and listed through Payara
-            JsonObject remote = Api.json(payaraApi.get("/connections/" + bobId)).asJsonObject();
-            assertEquals("w1", remote.getString("node"));
+            // WildFly's connection is fetched through Payara: WildFly answers with its live view
+            java.net.http.HttpResponse<String> fetched = payaraApi.get("/connections/" + bobId);
+            assertEquals(200, fetched.statusCode(), fetched.body());
+            assertEquals(java.util.Optional.of("w1"), fetched.headers().firstValue("X-Switchboard-Node"));
+            JsonObject remote = Api.json(fetched).asJsonObject();
             assertEquals("bob-cluster", remote.getString("userId"));
+            assertEquals("OPEN", remote.getString("state"));
+            assertTrue(remote.getJsonNumber("messagesOut").longValue() >= 2, "live figures of the node that holds it: " + remote);
             jakarta.json.JsonArray all = Api.json(payaraApi.get("/connections?scope=cluster&user=bob-cluster")).asJsonArray();
             assertEquals(1, all.size(), all.toString());
             assertEquals(bobId, all.getJsonObject(0).getString("id"));
@@ -207,8 +216,97 @@ class ClusterIT {
         }
         try (TestClient carol = TestClient.connectAs(ws(payara), "carol-cluster")) {
             String id = carol.next("welcome").getString("connectionId");
-            assertEquals(202, wildflyApi.call("DELETE", "/connections/" + id + "?code=4000&reason=moved", null).statusCode());
+            java.net.http.HttpResponse<String> closed = wildflyApi.call("DELETE", "/connections/" + id + "?code=4000&reason=moved", null);
+            assertEquals(202, closed.statusCode(), closed.body());
+            assertEquals(id, Api.json(closed).asJsonObject().getString("id"), "Payara's answer, relayed");
+            assertEquals(java.util.Optional.of("p1"), closed.headers().firstValue("X-Switchboard-Node"));
             assertEquals("4000 moved", carol.awaitClose());
+        }
+    }
+
+    /** The status of an upgrade as {@code user}: 101 when accepted (the socket is closed at once), else the refusal. */
+    private static int upgradeAs(ServerProcess node, String user) throws Exception {
+        try {
+            java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + Tokens.forUser(user))
+                    .buildAsync(ws(node), new java.net.http.WebSocket.Listener() { })
+                    .get(TestClient.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            socket.abort();
+            return 101;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    @Test
+    @Order(3)
+    void thePerUserLimitCountsBothNodesAndAClosedConnectionFreesItsSlot() throws Exception {
+        try (TestClient onPayara = TestClient.connectAs(ws(payara), "erin-cluster")) {
+            onPayara.next("welcome");
+            try (TestClient onWildFly = TestClient.connectAs(ws(wildfly), "erin-cluster")) {
+                onWildFly.next("welcome");
+                assertEquals(429, upgradeAs(payara, "erin-cluster"), "two connections on two nodes: the limit is reached");
+            }
+            long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+            int status;
+            do {
+                Thread.sleep(200);
+                status = upgradeAs(payara, "erin-cluster");
+            } while (status != 101 && System.nanoTime() - deadline < 0);
+            assertEquals(101, status, "WildFly's closed connection gave its slot back");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void closeOldestClosesTheUsersOldestConnectionOnTheOtherNode() throws Exception {
+        try (TestClient oldest = TestClient.connectAs(ws(payara), "fay-cluster")) {
+            oldest.next("welcome");
+            try (TestClient second = TestClient.connectAs(ws(wildfly), "fay-cluster")) {
+                second.next("welcome");
+                try (TestClient newest = TestClient.connectAs(ws(wildfly), "fay-cluster")) {
+                    newest.next("welcome");
+                    assertEquals("1008 replaced by newer connection", oldest.awaitClose(), "Payara held the oldest");
+                    newest.send("{\"type\":\"ping\",\"id\":1}");
+                    assertEquals("pong", newest.next("pong").getString("type"));
+                    assertFalse(second.isClosed());
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aUsersConnectionsOnEveryNodeAreClosedInOneCallAndStatsAddUpEveryNode() throws Exception {
+        try (TestClient onWildFly = TestClient.connectAs(ws(wildfly), "dave-cluster");
+             TestClient onPayara = TestClient.connectAs(ws(payara), "dave-cluster")) {
+            String w = onWildFly.next("welcome").getString("connectionId");
+            String p = onPayara.next("welcome").getString("connectionId");
+
+            JsonObject stats = Api.json(payaraApi.get("/stats?scope=cluster")).asJsonObject();
+            assertEquals(List.of(), stats.getJsonArray("silentNodes").getValuesAs(jakarta.json.JsonString::getString));
+            JsonObject byNode = stats.getJsonObject("byNode");
+            assertEquals(java.util.Set.of("p1", "w1"), byNode.keySet());
+            long active = byNode.getJsonObject("p1").getJsonObject("pool").getInt("active")
+                    + byNode.getJsonObject("w1").getJsonObject("pool").getInt("active");
+            assertTrue(active >= 2, stats.toString());
+            assertEquals(active, stats.getJsonObject("total").getJsonObject("pool").getInt("active"));
+            assertEquals(2, stats.getJsonObject("total").getJsonObject("pool").getJsonArray("topUsers").stream()
+                    .map(JsonObject.class::cast).filter(u -> u.getString("userId").equals("dave-cluster"))
+                    .findFirst().orElseThrow().getInt("connections"));
+
+            java.net.http.HttpResponse<String> revoked = wildflyApi.call("DELETE", "/users/dave-cluster/connections?code=4003&reason=revoked", null);
+            assertEquals(202, revoked.statusCode(), revoked.body());
+            JsonObject answer = Api.json(revoked).asJsonObject();
+            assertEquals(java.util.Set.of(w, p), java.util.Set.copyOf(answer.getJsonArray("closed").getValuesAs(jakarta.json.JsonString::getString)));
+            assertEquals(0, answer.getJsonArray("silentNodes").size());
+            assertEquals("4003 revoked", onWildFly.awaitClose());
+            assertEquals("4003 revoked", onPayara.awaitClose());
+
+            assertEquals(404, payaraApi.call("DELETE", "/connections/" + w, null).statusCode(), "gone from the registry");
         }
     }
 
