@@ -16,16 +16,19 @@ const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|chu
   [--histogram] [--deaf] [--dispatch-to-worker true|false]
   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default.
    --deaf: in the drain, the clients ignore the shutdown notice and wait for the server's close.
+   --api: in the drain, an operator's drain (POST /api/drain) instead of SIGTERM: the same core code in a
+          JVM that keeps running, so a flight recording (BENCH_JAVA_OPTS) holds the drain; dump it with
+          jcmd <pid> JFR.dump before the harness stops the server.
    --dispatch-to-worker: WildFly's websockets setting, for either target; by default each runs as
    shipped: switchboard with docker/wildfly-settings.cli (false), bare on WildFly's defaults (true))`;
 
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
-    inflight: 100, histogram: false, deaf: false, settle: 10, dispatchToWorker: undefined,
+    inflight: 100, histogram: false, deaf: false, api: false, settle: 10, dispatchToWorker: undefined,
     cycles: 10000, burst: 2000, pause: 1000, users: 500 };
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
-    if (key === 'histogram' || key === 'deaf') {
+    if (key === 'histogram' || key === 'deaf' || key === 'api') {
       o[key] = true;
     } else if (key === 'target' || key === 'runtime') {
       o[key] = argv[++i];
@@ -350,9 +353,19 @@ const phases = {
   async drain(o, target, load, c) {
     await load.all({ cmd: 'phase', phase: o.deaf ? 'drain-deaf' : 'drain' });
     const t0 = Date.now();
-    target.child.kill('SIGTERM');
+    if (o.api) {
+      const r = await T.post(`http://127.0.0.1:${target.port}/api/drain?reason=bench`, { authorization: `Bearer ${T.ADMIN_TOKEN}` });
+      if (r.status !== 202) {
+        throw new Error(`POST /api/drain answered ${r.status}: ${r.body}`);
+      }
+    } else {
+      target.child.kill('SIGTERM');
+    }
     const results = await load.all({ cmd: 'awaitClosed', deadline: t0 + 150000 });
-    const exitedAt = await Promise.race([target.exited, sleep(60000).then(() => NaN)]);
+    if (o.api && process.env.BENCH_JFR_DUMP) {
+      require('child_process').execFileSync('jcmd', [String(target.pid), 'JFR.dump', `filename=${process.env.BENCH_JFR_DUMP}`]);
+    }
+    const exitedAt = o.api ? NaN : await Promise.race([target.exited, sleep(60000).then(() => NaN)]);
     const byOutcome = {};
     results.forEach((r) => Object.entries(r.byOutcome).forEach(([k, v]) => { byOutcome[k] = (byOutcome[k] || 0) + v; }));
     const lastClose = Math.max(...results.map((r) => r.lastClose));
@@ -465,7 +478,8 @@ async function main() {
     await load.end();
     await T.stop(target);
   }
-  record(o.scenario === 'all' ? { ...o, scenario: 'drain (all)' } : o.deaf ? { ...o, scenario: 'drain (deaf)' } : o, target, figures);
+  record(o.scenario === 'all' ? { ...o, scenario: 'drain (all)' } : o.deaf ? { ...o, scenario: 'drain (deaf)' }
+    : o.api && o.scenario === 'drain' ? { ...o, scenario: 'drain (api)' } : o, target, figures);
   process.exit(0);
 }
 

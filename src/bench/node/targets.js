@@ -48,6 +48,20 @@ function get(url, headers = {}) {
   });
 }
 
+/** A POST without a body, for the admin API. */
+function post(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'content-length': 0, ...headers }, timeout: 60000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function waitReady(url, child, log, limitMs) {
@@ -255,6 +269,6 @@ async function stop(target, signal = 'SIGKILL') {
 }
 
 module.exports = {
-  start, stop, counters, rssKiB, cpuTicks, threads, heapAfterGcKiB, histogram, get, sleep,
+  start, stop, counters, rssKiB, cpuTicks, threads, heapAfterGcKiB, histogram, get, post, sleep,
   SECRET, ADMIN_TOKEN, SWITCHBOARD_SETTINGS, WORK, ROOT, PORTS,
 };
