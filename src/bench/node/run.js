@@ -13,19 +13,22 @@ const { churn } = require('./churn');
 const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|churn|client-cost> --target switchboard|bare|node
   [--runtime payara|wildfly] [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100]
   [--cycles 1000000 --burst 5000 --pause 1000 --users 500]   (churn; soak and churn are for switchboard)
-  [--histogram] [--deaf] [--dispatch-to-worker true|false]
+  [--histogram] [--deaf] [--api] [--warmup N] [--dispatch-to-worker true|false]
   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default.
    --deaf: in the drain, the clients ignore the shutdown notice and wait for the server's close.
    --api: in the drain, an operator's drain (POST /api/drain) instead of SIGTERM: the same core code in a
           JVM that keeps running, so a flight recording (BENCH_JAVA_OPTS) holds the drain; dump it with
           jcmd <pid> JFR.dump before the harness stops the server.
+   --warmup N: in the soak, N connections opened, held --settle seconds and closed before the empty
+          server's heap and threads are taken, so that the baseline includes what the first use of the
+          container loads and keeps (a cold baseline makes every "after" look like a leak).
    --dispatch-to-worker: WildFly's websockets setting, for either target; by default each runs as
    shipped: switchboard with docker/wildfly-settings.cli (false), bare on WildFly's defaults (true))`;
 
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
     inflight: 100, histogram: false, deaf: false, api: false, settle: 10, dispatchToWorker: undefined,
-    cycles: 10000, burst: 2000, pause: 1000, users: 500 };
+    cycles: 10000, burst: 2000, pause: 1000, users: 500, warmup: 0 };
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (key === 'histogram' || key === 'deaf' || key === 'api') {
@@ -190,6 +193,15 @@ const scenarios = {
    * afterwards (registry, heap after GC and threads against the empty server) says whether anything leaked.
    */
   async soak(o, target, load) {
+    if (o.warmup > 0) {
+      const w = await load.connect(target.url, target.protocol, await tokens(o.warmup), o.inflight, true);
+      console.log(`warm-up: ${w.ok} of ${o.warmup} connected; closing them`);
+      await sleep(o.settle * 1000);
+      await load.all({ cmd: 'closeAll' });
+      await load.all({ cmd: 'phase', phase: 'setup' });
+      const warm = await afterwards(o, target, await baseline(o, target), T.threads(target.pid));
+      console.log(`warm-up released: registry ${warm.registryAfter} after ${warm.registryEmptyAfterS} s`);
+    }
     const empty = await baseline(o, target);
     const emptyThreads = T.threads(target.pid);
     const c = await loaded(o, target, load);

@@ -114,25 +114,7 @@ class GatekeeperTest {
     @Test
     void aSocketThatDiesAtItsWelcomeGivesItsSlotsBack() {
         Gatekeeper gate = gate(Map.of("switchboard.limits.max-per-user", "1", "switchboard.limits.max-per-ip", "1"));
-        Connection dead = new Connection() {
-            @Override
-            public void sendText(String text, SendCallback done) {
-                done.completed(new java.io.IOException("Connection reset by peer"));
-            }
-
-            @Override
-            public boolean sendPing(byte[] payload) {
-                return false;
-            }
-
-            @Override
-            public void close(int code, String reason) {
-            }
-
-            @Override
-            public void abort() {
-            }
-        };
+        Connection dead = new DeadConnection();
         for (int i = 0; i < 3; i++) {
             HandshakeCheck check = gate.checkHandshake(IP, null, "good:gus");
             assertTrue(check.isAccepted(), "attempt " + i + ": " + check.refusal());

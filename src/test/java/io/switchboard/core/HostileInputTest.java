@@ -27,31 +27,6 @@ class HostileInputTest {
         hub.gatekeeper().useVerifier(token -> new Identity(token, null));
     }
 
-    /** A transport whose socket is gone: every send fails, every ping is refused. */
-    private static final class DeadConnection implements Connection {
-        int aborts;
-        boolean sendsFail = true;
-
-        @Override
-        public void sendText(String text, SendCallback done) {
-            done.completed(sendsFail ? new IOException("Broken pipe") : null);
-        }
-
-        @Override
-        public boolean sendPing(byte[] payload) {
-            return false;
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-            aborts++;
-        }
-    }
-
     private ManagedConnection connect(Connection transport, String token) {
         HandshakeCheck check = hub.gatekeeper().checkHandshake(IP, null, token);
         assertTrue(check.isAccepted(), () -> "refused: " + check.refusal());
