@@ -1,15 +1,14 @@
 package io.switchboard.bench;
 
-import io.switchboard.core.FakeClock;
-
+import io.switchboard.codec.JsonMessageCodec;
 import io.switchboard.config.SettingsLoader;
 import io.switchboard.core.Clock;
 import io.switchboard.core.Connection;
+import io.switchboard.core.FakeClock;
 import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
-import io.switchboard.codec.JsonMessageCodec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

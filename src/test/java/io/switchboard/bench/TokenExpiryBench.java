@@ -1,16 +1,15 @@
 package io.switchboard.bench;
 
-import io.switchboard.core.FakeClock;
-
+import io.switchboard.codec.JsonMessageCodec;
 import io.switchboard.config.SettingsLoader;
 import io.switchboard.core.Connection;
+import io.switchboard.core.FakeClock;
 import io.switchboard.core.HandshakeCheck;
 import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Hub;
 import io.switchboard.core.Identity;
 import io.switchboard.core.ManagedConnection;
-import io.switchboard.codec.JsonMessageCodec;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.switchboard.it.support.Api;
 import io.switchboard.it.support.Deployments;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;

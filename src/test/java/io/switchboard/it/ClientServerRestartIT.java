@@ -1,14 +1,14 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.ServerProcess;
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.SwitchboardClient;
 import io.switchboard.it.support.ClientEvents;
+import io.switchboard.it.support.ServerProcess;
 import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.Tokens;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

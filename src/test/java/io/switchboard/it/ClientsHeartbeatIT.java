@@ -1,17 +1,17 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
-import io.switchboard.it.support.Chromium;
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.SwitchboardClient;
+import io.switchboard.it.support.Api;
+import io.switchboard.it.support.Chromium;
 import io.switchboard.it.support.ClientEvents;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

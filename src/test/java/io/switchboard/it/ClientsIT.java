@@ -1,8 +1,5 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
-import io.switchboard.it.support.Chromium;
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.SwitchboardClient;
 import io.switchboard.client.SwitchboardException;
+import io.switchboard.it.support.Api;
+import io.switchboard.it.support.Chromium;
 import io.switchboard.it.support.ClientEvents;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

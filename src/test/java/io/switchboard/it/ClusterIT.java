@@ -1,13 +1,13 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
-import io.switchboard.it.support.ServerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Api;
 import io.switchboard.it.support.Http;
 import io.switchboard.it.support.RedisProcess;
+import io.switchboard.it.support.ServerProcess;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
 import io.switchboard.it.support.Tokens;

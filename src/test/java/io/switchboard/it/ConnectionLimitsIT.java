@@ -1,15 +1,15 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Api;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.RawWebSocket;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import jakarta.json.JsonArray;
 import java.net.URI;
 import java.net.URL;

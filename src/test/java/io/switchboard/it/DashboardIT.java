@@ -1,7 +1,5 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
-import io.switchboard.it.support.Chromium;
 import static io.switchboard.it.support.ConsolePage.DISCONNECTED;
 import static io.switchboard.it.support.ConsolePage.LIVE;
 import static io.switchboard.it.support.ConsolePage.REJECTED;
@@ -17,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Api;
+import io.switchboard.it.support.Chromium;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.Http;
 import io.switchboard.it.support.RawClient;

@@ -1,9 +1,9 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.ServerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.ServerProcess;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
 import jakarta.json.JsonObject;

@@ -1,9 +1,9 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Api;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.Http;
 import io.switchboard.it.support.Servers;

@@ -1,6 +1,5 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.RawWebSocket;
 import io.switchboard.it.support.Servers;
+import io.switchboard.it.support.Tokens;
 import java.net.URI;
 import java.net.URL;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.it.support.AbortProbeServlet;
+import io.switchboard.it.support.Api;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.RawClient;
 import io.switchboard.it.support.Servers;

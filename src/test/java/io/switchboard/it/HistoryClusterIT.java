@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.client.ClientListener;
+import io.switchboard.client.SwitchboardClient;
 import io.switchboard.it.support.Api;
 import io.switchboard.it.support.PayaraMicroProcess;
 import io.switchboard.it.support.RedisProcess;
@@ -13,7 +14,6 @@ import io.switchboard.it.support.ServerProcess;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
 import io.switchboard.it.support.Tokens;
-import io.switchboard.client.SwitchboardClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;

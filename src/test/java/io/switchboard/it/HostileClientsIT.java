@@ -1,18 +1,18 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.FrameClient;
-import io.switchboard.it.support.Api;
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Api;
 import io.switchboard.it.support.Deployments;
+import io.switchboard.it.support.FrameClient;
 import io.switchboard.it.support.Http;
 import io.switchboard.it.support.LogProbeServlet;
 import io.switchboard.it.support.RawWebSocket;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

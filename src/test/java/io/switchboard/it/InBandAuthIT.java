@@ -1,11 +1,11 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import java.net.URI;
 import java.net.URL;
 import java.util.Map;

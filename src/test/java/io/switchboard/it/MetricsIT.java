@@ -1,16 +1,16 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Api;
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.it.support.Api;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.RawClient;
 import io.switchboard.it.support.RawWebSocket;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

@@ -1,10 +1,10 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.ServerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.it.support.Http;
+import io.switchboard.it.support.ServerProcess;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.StalledClient;
 import io.switchboard.it.support.TestClient;

@@ -1,6 +1,5 @@
 package io.switchboard.it;
 
-import io.switchboard.it.support.Tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.it.support.Deployments;
@@ -8,6 +7,7 @@ import io.switchboard.it.support.RawWebSocket;
 import io.switchboard.it.support.ReplacementVerifier;
 import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.TestClient;
+import io.switchboard.it.support.Tokens;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
