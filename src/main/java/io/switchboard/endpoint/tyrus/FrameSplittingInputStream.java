@@ -25,6 +25,8 @@ final class FrameSplittingInputStream extends ServletInputStream {
 
     private final ServletInputStream in;
     private final FrameSplitter splitter;
+    /** The most bytes one read takes from the real stream. */
+    private final int readCap;
     /** Runs once when the real stream ends: the peer will send nothing more. */
     private final Runnable peerEnded;
     private boolean ended;
@@ -41,6 +43,7 @@ final class FrameSplittingInputStream extends ServletInputStream {
 
     FrameSplittingInputStream(ServletInputStream in, long maxFramePayload, Runnable peerEnded) {
         this.in = in;
+        this.readCap = (int) Math.max(64, Math.min(Integer.MAX_VALUE, maxFramePayload / 2));
         this.splitter = new FrameSplitter(maxFramePayload);
         this.peerEnded = peerEnded;
     }
@@ -74,7 +77,10 @@ final class FrameSplittingInputStream extends ServletInputStream {
      * {@link #pending}; -1 at the stream's end.
      */
     private int fill(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
+        // at most half a fragment per read: Tyrus keeps an unfinished frame and appends each read to it in
+        // a buffer that may be as small as twice the message limit (ContainerBufferLimits), so a read as
+        // large as that buffer on top of an unfinished fragment would overflow it (its own 1011)
+        int n = in.read(b, off, Math.min(len, readCap));
         if (n < 0) {
             ended();
         }
