@@ -1,13 +1,9 @@
 package io.switchboard.cluster;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.protocol.ProtocolVersion;
 import io.switchboard.core.ClusterUnavailableException;
 import io.switchboard.core.HistoryStore;
 import io.switchboard.core.Settings;
@@ -194,13 +190,7 @@ public final class RedisHistory implements HistoryStore {
             RedisURI uri = RedisURI.create(cluster.redisUri().orElseThrow());
             uri.setTimeout(timeout);
             client = RedisClient.create(uri);
-            client.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .protocolVersion(ProtocolVersion.RESP2)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(timeout))
-                    .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-                    .build());
+            client.setOptions(RedisLink.clientOptions(timeout));
         }
         if (connection != null) {
             connection.closeAsync();

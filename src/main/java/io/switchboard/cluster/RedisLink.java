@@ -96,13 +96,7 @@ public final class RedisLink implements ClusterLink {
         }
         uri.setTimeout(timeout);
         client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .protocolVersion(ProtocolVersion.RESP2)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-                .build());
+        client.setOptions(clientOptions(timeout));
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -484,5 +478,20 @@ public final class RedisLink implements ClusterLink {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         }
+    }
+
+    /**
+     * How every Redis client of a node behaves: reconnects on its own, refuses commands while
+     * disconnected (so a caller fails fast instead of queueing), and times out every command and connect
+     * after {@code timeout}.
+     */
+    static ClientOptions clientOptions(Duration timeout) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+                .build();
     }
 }
