@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 /**
  * What token expiry costs the one sweeper: 19,000 connections (the figure of the efficiency runs)
  * whose tokens all expire within the same minute, on the core with a manual clock, ticks of 500 ms,
- * heartbeats at the contract's defaults (every ping answered at once). Prints the CPU time of the
+ * heartbeats at the documented defaults (every ping answered at once). Prints the CPU time of the
  * sweeps per simulated minute, for three runs of the same twelve minutes:
  *
  * <ul>

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DurationsTest {
 
     @Test
-    void theContractsSyntaxesAreAccepted() {
+    void theDocumentedSyntaxesAreAccepted() {
         assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
         assertEquals(Duration.ofSeconds(30), Durations.parse("30s"));
         assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));

@@ -19,7 +19,7 @@ class SettingsLoaderTest {
     }
 
     @Test
-    void theDefaultsAreTheContracts() {
+    void theDefaultsAreTheDocumentedOnes() {
         Settings s = load(Map.of());
 
         assertTrue(s.auth().inBand());

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionStateTest {
 
     @Test
-    void theHappyPathFollowsTheContract() {
+    void theHappyPathFollowsTheDocumentedStates() {
         assertTrue(CONNECTING.canMoveTo(HANDSHAKING));
         assertTrue(HANDSHAKING.canMoveTo(AUTHENTICATING));
         assertTrue(AUTHENTICATING.canMoveTo(OPEN));

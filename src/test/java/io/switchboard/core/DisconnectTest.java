@@ -28,7 +28,7 @@ class DisconnectTest {
     }
 
     @Test
-    void theContractsReasonsAreSpelledAsWritten() {
+    void theDocumentedReasonsAreSpelledAsWritten() {
         assertEquals("1001 heartbeat timeout", Disconnect.HEARTBEAT_TIMEOUT.code() + " " + Disconnect.HEARTBEAT_TIMEOUT.reason());
         assertEquals("1008 replaced by newer connection", Disconnect.REPLACED.code() + " " + Disconnect.REPLACED.reason());
         assertEquals("1008 slow consumer", Disconnect.SLOW_CONSUMER.code() + " " + Disconnect.SLOW_CONSUMER.reason());

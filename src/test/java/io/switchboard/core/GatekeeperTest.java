@@ -85,7 +85,7 @@ class GatekeeperTest {
     }
 
     @Test
-    void inBandFailuresCloseWith1008AndTheContractsReasons() {
+    void inBandFailuresCloseWith1008AndTheDocumentedReasons() {
         Gatekeeper gate = gate(Map.of("switchboard.limits.max-per-user", "1"));
         RecordingConnection invalid = new RecordingConnection();
         hub.onText(connect(invalid, gate.checkHandshake(IP, null, null)), "{\"type\":\"auth\",\"token\":\"nope\"}");

@@ -31,7 +31,7 @@ class WelcomeIT {
     URL base;
 
     @Test
-    void theFirstMessageIsTheWelcomeWithTheContractsDefaults() throws Exception {
+    void theFirstMessageIsTheWelcomeWithTheDocumentedDefaults() throws Exception {
         long before = System.currentTimeMillis();
         try (TestClient client = TestClient.connect(Servers.webSocket(base, null))) {
             JsonObject welcome = client.next();
