@@ -50,7 +50,8 @@ public class ClusterPublishRate {
         }
 
         @Override
-        public void sendPing(byte[] payload) {
+        public boolean sendPing(byte[] payload) {
+            return true;
         }
 
         @Override
