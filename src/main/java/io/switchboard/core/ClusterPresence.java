@@ -25,6 +25,12 @@ final class ClusterPresence {
     private final AtomicLong probesLost = new AtomicLong();
     /** When the outstanding probe was sent (clock nanos); 0 when none is outstanding. Written by the tick thread. */
     private volatile long probeSentAt;
+    /** When the outstanding probe was first sent, before any extension for a busy link. */
+    private long probeFirstSentAt;
+    /** When pub/sub last delivered anything to this node (clock nanos): written on every message that arrives. */
+    private volatile long lastDeliveryAt;
+    /** The longest a probe may be late while the link is visibly busy before it counts as lost. */
+    private final long probeLatestNanos;
     /** False from a probe that did not come back in time until one does: the pub/sub link is not delivering. */
     private volatile boolean probeHealthy = true;
     /** The live nodes as last read, for {@link #bestOtherNode()}. */
@@ -41,6 +47,7 @@ final class ClusterPresence {
         this.nodeId = node.settings().nodeId();
         this.probeTimeoutNanos = node.settings().cluster().redisTimeout().toNanos();
         this.nodeTimeoutMillis = node.settings().cluster().nodeTimeout().toMillis();
+        this.probeLatestNanos = Math.max(probeTimeoutNanos, node.settings().cluster().nodeTimeout().toNanos());
     }
 
     boolean isHealthy() {
@@ -60,6 +67,11 @@ final class ClusterPresence {
         probeReady = true;
     }
 
+    /** Pub/sub delivered a message to this node: the subscription is alive, even if the probe waits behind others. */
+    void delivered() {
+        lastDeliveryAt = node.clock().nanoTime();
+    }
+
     /** This node's own probe came back through pub/sub. */
     void probeReturned() {
         probeSentAt = 0;
@@ -72,7 +84,9 @@ final class ClusterPresence {
     /**
      * Once a second: this node's presence; a probe through its own pub/sub topic (a probe not back within
      * {@code redis-timeout} marks the cluster unavailable and renews the link: a subscription that
-     * silently stopped delivering must not look healthy); every five seconds, the node table, which
+     * silently stopped delivering must not look healthy; while the link is visibly busy, with a burst in
+     * its queues or other messages still arriving, the probe may take up to {@code node-timeout});
+     * every five seconds, the node table, which
      * also removes nodes silent for {@code node-timeout}.
      */
     void tick() {
@@ -82,8 +96,11 @@ final class ClusterPresence {
             return;
         }
         long sent = probeSentAt;
-        if (sent != 0 && now - sent - probeTimeoutNanos > 0 && link.backlog() > 0) {
-            // the probe waits behind a burst in the link's own queues: late, not lost; give it the time again
+        if (sent != 0 && now - sent - probeTimeoutNanos > 0 && now - probeFirstSentAt - probeLatestNanos < 0
+                && (link.backlog() > 0 || lastDeliveryAt - sent > 0)) {
+            // the probe waits behind a burst, in the link's own queues or in Redis's (other messages kept
+            // arriving since it was sent): late, not lost; give it the time again, up to node-timeout in all.
+            // Renewing a busy link would throw away every message in flight.
             probeSentAt = now;
             sent = now;
         }
@@ -100,6 +117,7 @@ final class ClusterPresence {
         }
         if (sent == 0 && probeReady) {
             probeSentAt = now == 0 ? 1 : now;
+            probeFirstSentAt = probeSentAt;
             router.sendProbe();
         }
         announce();

@@ -565,6 +565,7 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
 
     @Override
     public void receive(String topic, String payload) {
+        presence.delivered();
         Envelope e;
         try {
             e = Envelope.decode(payload);

@@ -239,6 +239,41 @@ class ClusterRoutingTest {
     }
 
     @Test
+    void aProbeLateBehindOtherTrafficIsNotLostAndTheLinkIsNotRenewedUntilNodeTimeout() {
+        RecordingConnection onB = new RecordingConnection();
+        subscribe(b, open(b, onB, "bob"), "news.sport");
+        tickAll();
+        assertTrue(b.cluster().isAvailable());
+        linkB.holding = ClusterRouter.nodeTopic("b"); // b's probe waits in the broker behind a burst
+
+        tickAll(); // the probe goes out
+        for (int second = 1; second <= 9; second++) {
+            clock.advance(java.time.Duration.ofSeconds(1));
+            a.channels().publish("news.sport", Integer.toString(second)); // b keeps receiving other traffic
+            tickAll();
+            assertTrue(b.cluster().isAvailable(), "second " + second + ": late, not lost");
+        }
+        assertEquals(0, linkB.renewals);
+        assertEquals(9, messages(onB).size(), "nothing in flight was thrown away");
+        linkB.release();
+        tickAll();
+        assertTrue(b.cluster().isAvailable());
+        assertEquals(0, b.cluster().stats().probesLost());
+
+        // still late after node-timeout (10 s) of traffic: lost, even though other messages arrive
+        linkB.holding = ClusterRouter.nodeTopic("b");
+        tickAll();
+        for (int second = 1; second <= 12 && b.cluster().isAvailable(); second++) {
+            clock.advance(java.time.Duration.ofSeconds(1));
+            a.channels().publish("news.sport", "late " + second);
+            tickAll();
+        }
+        assertEquals(false, b.cluster().isAvailable());
+        assertEquals(1, linkB.renewals);
+        assertEquals(1, b.cluster().stats().probesLost());
+    }
+
+    @Test
     void aSilentNodeIsRemovedWithItsRegistryEntriesAndDrainsPointAtTheLeastLoadedLiveNode() {
         ManagedConnection onC = open(c, new RecordingConnection(), "carol");
         open(b, new RecordingConnection(), "bob");

@@ -42,6 +42,10 @@ final class FakeClusterBus {
                 if (!l.delivering) {
                     continue;
                 }
+                if (m[0].equals(l.holding)) {
+                    l.held.add(m);
+                    continue;
+                }
                 l.received.add(m[0]);
                 l.receiver.receive(m[0], m[1]);
             }
@@ -59,9 +63,22 @@ final class FakeClusterBus {
         boolean delivering = true;
         int renewals;
         Receiver receiver;
+        /** A topic whose messages this link keeps back (queued behind a burst in the broker) until {@link #release()}. */
+        String holding;
+        final List<String[]> held = new ArrayList<>();
 
         Link(String node) {
             this.node = node;
+        }
+
+        /** Delivers what {@link #holding} kept back, in order, and holds nothing from then on. */
+        void release() {
+            holding = null;
+            held.forEach(m -> {
+                received.add(m[0]);
+                receiver.receive(m[0], m[1]);
+            });
+            held.clear();
         }
 
         @Override
