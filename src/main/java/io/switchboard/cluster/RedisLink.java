@@ -37,7 +37,8 @@ import java.util.logging.Logger;
  *
  * <p>Two connections: one for pub/sub, one for commands. Nothing the core calls waits for Redis:
  * outbound operations go to a bounded queue that one sender thread drains in batches, writing each
- * batch as one pipeline (auto-flush off, one flush per batch); inbound messages go from Lettuce's
+ * batch as one pipeline (auto-flush off, one flush per batch), with consecutive publishes to one topic
+ * bundled into one PUBLISH (split again by the receiving node, in order); inbound messages go from Lettuce's
  * event loop to a bounded queue that one dispatcher thread hands to the core in arrival order. A full
  * queue drops and counts ({@link #dropped()}); it never blocks Lettuce's event loop.
  */
@@ -47,6 +48,14 @@ public final class RedisLink implements ClusterLink {
     static final String KEY = "switchboard.cluster.redis.uri";
     private static final int QUEUE = 100_000;
     private static final int BATCH = 1024;
+    /**
+     * Consecutive publishes to one topic in a batch go out as one PUBLISH of this many messages at most
+     * (and about {@link #RUN_CHARS} characters): Redis and Lettuce pay per command, not per byte.
+     */
+    private static final int RUN = 256;
+    private static final int RUN_CHARS = 256 * 1024;
+    /** The first character of a payload that carries several messages: {@code *} then each as {@code <length>:<text>}. */
+    static final char BUNDLE = '*';
     /** One outbound operation; {@code done} is completed for subscribes. */
     private record Op(char what, String topic, String payload, CompletableFuture<Void> done) { }
 
@@ -135,13 +144,74 @@ public final class RedisLink implements ClusterLink {
             pubsub.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
-                    if (!inbound.offer(new String[] {channel.substring(prefix.length()), message})) {
+                    String topic = channel.substring(prefix.length());
+                    if (message.isEmpty() || message.charAt(0) != BUNDLE) {
+                        arrived(topic, message);
+                        return;
+                    }
+                    try {
+                        for (String one : unbundle(message)) {
+                            arrived(topic, one);
+                        }
+                    } catch (IllegalArgumentException malformed) {
                         dropped.incrementAndGet();
+                        LOG.warning("event=cluster-malformed topic=" + io.switchboard.core.LogValues.quoted(topic)
+                                + " problem=\"bundle: " + malformed.getMessage() + "\"");
                     }
                 }
             });
         }
         back();
+    }
+
+    private void arrived(String topic, String message) {
+        if (!inbound.offer(new String[] {topic, message})) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** One payload of several messages, in order: {@code *} then each as {@code <length>:<text>}. */
+    static String bundle(List<String> messages) {
+        int size = 1;
+        for (String m : messages) {
+            size += m.length() + 12;
+        }
+        StringBuilder b = new StringBuilder(size).append(BUNDLE);
+        for (String m : messages) {
+            b.append(m.length()).append(':').append(m);
+        }
+        return b.toString();
+    }
+
+    /**
+     * The messages of a payload made by {@link #bundle}.
+     *
+     * @throws IllegalArgumentException when it is not one
+     */
+    static List<String> unbundle(String payload) {
+        if (payload.isEmpty() || payload.charAt(0) != BUNDLE) {
+            throw new IllegalArgumentException("not a bundle");
+        }
+        List<String> out = new ArrayList<>();
+        int i = 1;
+        while (i < payload.length()) {
+            int colon = payload.indexOf(':', i);
+            if (colon <= i || colon - i > 10) {
+                throw new IllegalArgumentException("bad length at " + i);
+            }
+            int length;
+            try {
+                length = Integer.parseInt(payload, i, colon, 10);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad length at " + i);
+            }
+            if (length < 0 || length > payload.length() - colon - 1) {
+                throw new IllegalArgumentException("length past the end at " + i);
+            }
+            out.add(payload.substring(colon + 1, colon + 1 + length));
+            i = colon + 1 + length;
+        }
+        return out;
     }
 
     private void back() {
@@ -387,11 +457,12 @@ public final class RedisLink implements ClusterLink {
         List<String> subscribe = new ArrayList<>();
         List<CompletableFuture<Void>> subscribed = new ArrayList<>();
         List<String> unsubscribe = new ArrayList<>();
-        for (Op op : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Op op = batch.get(i);
             switch (op.what()) {
                 // a publish that times out (Redis or this process starved for longer than redis-timeout)
                 // is never written: counted as dropped, never silent
-                case 'P' -> async.publish(prefix + op.topic(), op.payload()).whenComplete(countFailure);
+                case 'P' -> i = publishRun(async, batch, i) - 1;
                 case 'R' -> {
                     async.hset(prefix + "connections", op.topic(), op.payload());
                     async.sadd(prefix + "node:" + nodeId + ":connections", op.topic());
@@ -435,6 +506,39 @@ public final class RedisLink implements ClusterLink {
         if (!unsubscribe.isEmpty()) {
             pubsub.async().unsubscribe(unsubscribe.toArray(String[]::new));
         }
+    }
+
+    /**
+     * Publishes the run of publishes to one topic that starts at {@code from}: one message as it is,
+     * several as one bundle. Returns the index after the run.
+     */
+    private int publishRun(RedisAsyncCommands<String, String> async, List<Op> batch, int from) {
+        String topic = batch.get(from).topic();
+        int end = from + 1;
+        int chars = batch.get(from).payload().length();
+        while (end < batch.size() && end - from < RUN && chars < RUN_CHARS) {
+            Op next = batch.get(end);
+            if (next.what() != 'P' || !next.topic().equals(topic)) {
+                break;
+            }
+            chars += next.payload().length();
+            end++;
+        }
+        if (end - from == 1) {
+            async.publish(prefix + topic, batch.get(from).payload()).whenComplete(countFailure);
+            return end;
+        }
+        List<String> run = new ArrayList<>(end - from);
+        for (int i = from; i < end; i++) {
+            run.add(batch.get(i).payload());
+        }
+        int count = run.size();
+        async.publish(prefix + topic, bundle(run)).whenComplete((receivers, failure) -> {
+            if (failure != null) {
+                dropped.addAndGet(count);
+            }
+        });
+        return end;
     }
 
     /** Hands inbound messages to the core one at a time, in arrival order; a null topic means "link up". */
