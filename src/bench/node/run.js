@@ -10,10 +10,12 @@ const WebSocket = require('ws');
 const T = require('./targets');
 const { churn } = require('./churn');
 
-const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|churn|client-cost> --target switchboard|bare|node
+const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|churn|client-cost|cluster> --target switchboard|bare|node
   [--runtime payara|wildfly] [--n 19000] [--minutes 2] [--broadcasts 5] [--every 5] [--workers k] [--inflight 100]
   [--cycles 1000000 --burst 5000 --pause 1000 --users 500]   (churn; soak and churn are for switchboard)
   [--histogram] [--deaf] [--api] [--warmup N] [--dispatch-to-worker true|false]
+  [--nodes 3 --rate 2 --seconds 20]   (cluster: N connections on one node alone, then on 1..nodes nodes
+          sharing a redis-server, spread evenly; 1 KiB publishes through node 1 at --rate for --seconds)
   (--runtime: the server of switchboard and bare; payara, Payara Micro, is the default.
    --deaf: in the drain, the clients ignore the shutdown notice and wait for the server's close.
    --api: in the drain, an operator's drain (POST /api/drain) instead of SIGTERM: the same core code in a
@@ -28,7 +30,7 @@ const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|chu
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
     inflight: 100, histogram: false, deaf: false, api: false, settle: 10, dispatchToWorker: undefined,
-    cycles: 10000, burst: 2000, pause: 1000, users: 500, warmup: 0 };
+    cycles: 10000, burst: 2000, pause: 1000, users: 500, warmup: 0, nodes: 3, rate: 2, seconds: 20 };
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (key === 'histogram' || key === 'deaf' || key === 'api') {
@@ -43,7 +45,7 @@ function parseArgs(argv) {
       throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
     }
   }
-  if (!['hold', 'handshake', 'broadcast', 'drain', 'all', 'soak', 'churn', 'client-cost'].includes(o.scenario)
+  if (!['hold', 'handshake', 'broadcast', 'drain', 'all', 'soak', 'churn', 'client-cost', 'cluster'].includes(o.scenario)
       || !['switchboard', 'bare', 'node'].includes(o.target) || !['payara', 'wildfly'].includes(o.runtime)) {
     throw new Error(USAGE);
   }
@@ -461,6 +463,98 @@ async function clientCost(o) {
   return f;
 }
 
+/**
+ * The cluster's cost: the same N subscribed connections and the same publishes (1 KiB through node 1's
+ * WebSocket, --rate a second for --seconds) on one node alone, then on 1, 2 … --nodes Payara Micro nodes
+ * sharing one redis-server, connections spread evenly. A row per layout: publish-to-receive p50/p99 on
+ * node 1 and on the other nodes (cross-node), deliveries per second, the nodes' CPU and redis-server's
+ * CPU per 1,000 delivered.
+ */
+async function cluster(o) {
+  const redisPort = T.PORTS.switchboard + 30;
+  const redisDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bench-redis-'));
+  const redis = require('child_process').spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1',
+    '--dir', redisDir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  process.on('exit', () => { try { redis.kill('SIGKILL'); } catch (e) { /* gone */ } });
+  await sleep(500);
+  const toks = await tokens(o.n);
+  const layouts = [0, ...Array.from({ length: o.nodes }, (_, i) => i + 1)]; // 0: one node, no cluster
+  for (const k of layouts) {
+    const count = Math.max(1, k);
+    const nodes = await Promise.all(Array.from({ length: count }, (_, i) => {
+      const port = T.PORTS.switchboard + 10 + i;
+      const settings = k === 0 ? {} : {
+        'switchboard.cluster.redis.uri': `redis://127.0.0.1:${redisPort}`,
+        'switchboard.cluster.name': `bench-${k}`,
+        'switchboard.node.id': `n${i + 1}`,
+        'switchboard.node.public-url': `ws://127.0.0.1:${port}/ws`,
+      };
+      return T.start('switchboard', port, 'payara', { tag: `cluster-${k}-n${i + 1}`, settings });
+    }));
+    const shares = nodes.map((_, i) => toks.filter((__, j) => j % count === i));
+    const loads = shares.map((share) => new Load(Math.max(1, Math.ceil(share.length / 5000))));
+    try {
+      const connected = [];
+      for (let i = 0; i < count; i++) {
+        connected.push(await loads[i].connect(nodes[i].url, 'switchboard', shares[i], o.inflight, true));
+      }
+      const ok = connected.reduce((a, c) => a + c.ok, 0);
+      console.log(`${k === 0 ? 'one node alone' : `${k} node(s) on redis`}: connected ${ok} of ${o.n}, subscribed `
+        + `${connected.reduce((a, c) => a + c.subscribed, 0)}`);
+      await sleep(o.settle * 1000);
+      const publisher = await openPublisher(nodes[0]);
+      const total = Math.round(o.rate * o.seconds);
+      const pad = 'x'.repeat(1024);
+      const cpu0 = nodes.map((t) => T.cpuTicks(t.pid));
+      const redis0 = T.cpuTicks(redis.pid);
+      const t0 = now();
+      for (let b = 1; b <= total; b++) {
+        const due = t0 + ((b - 1) * 1000) / o.rate;
+        if (due > now()) {
+          await sleep(due - now());
+        }
+        const head = `{"b":${b},"t":${now()},"pad":"`;
+        publisher.send(`{"type":"publish","channel":"bench","id":${b},"data":${head}${pad.slice(0, 1024 - head.length - 2)}"}}`);
+      }
+      const expected = ok * total;
+      const deadline = now() + 60000;
+      let perNode;
+      for (;;) {
+        perNode = await Promise.all(loads.map(async (l) => (await l.all({ cmd: 'broadcasts' }))
+          .flatMap((x) => Object.values(x.received).flat())));
+        const got = perNode.reduce((a, list) => a + list.length, 0);
+        const lastAt = Math.max(...(await Promise.all(loads.map((l) => l.all({ cmd: 'broadcasts' }))))
+          .flat().map((x) => x.lastReceive || 0));
+        if (got >= expected || now() > deadline) {
+          const seconds = (Math.max(lastAt, t0) - t0) / 1000;
+          const cpu = nodes.reduce((a, t, i) => a + T.cpuTicks(t.pid) - cpu0[i], 0);
+          const redisTicks = T.cpuTicks(redis.pid) - redis0;
+          const local = perNode[0].sort((a, b) => a - b);
+          const cross = perNode.slice(1).flat().sort((a, b) => a - b);
+          publisher.close();
+          record({ ...o, scenario: k === 0 ? 'cluster (one node alone)' : `cluster (${k} node${k > 1 ? 's' : ''}, redis)` },
+            { runtime: 'Payara Micro 6.2025.10' }, {
+              nodes: count, connections: ok, publishes: total, ratePerSec: o.rate,
+              delivered: `${got}/${expected}`, deliveredPerSec: Math.round(got / seconds),
+              node1P50ms: r1(pct(local, 0.5)), node1P99ms: r1(pct(local, 0.99)),
+              crossP50ms: cross.length ? r1(pct(cross, 0.5)) : 'n/a', crossP99ms: cross.length ? r1(pct(cross, 0.99)) : 'n/a',
+              nodesCpuPctOfCore: r1(cpu / seconds),
+              redisCpuMsPer1000: k === 0 ? 'n/a' : r1((redisTicks * 10) / (got / 1000)),
+            });
+          break;
+        }
+        await sleep(1000);
+      }
+    } finally {
+      for (const l of loads) {
+        await l.end();
+      }
+      await Promise.all(nodes.map((t) => T.stop(t)));
+    }
+  }
+  redis.kill('SIGKILL');
+}
+
 function record(o, target, figures) {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const list = Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -476,6 +570,10 @@ function record(o, target, figures) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  if (o.scenario === 'cluster') {
+    await cluster(o);
+    process.exit(0);
+  }
   if (o.scenario === 'client-cost') {
     record(o, null, await clientCost(o));
     process.exit(0);

@@ -152,7 +152,8 @@ async function start(name, port, runtime = 'payara', options = {}) {
   fs.mkdirSync(WORK, { recursive: true });
   port = port || PORTS[name];
   const onWildfly = name !== 'node' && runtime === 'wildfly';
-  const log = path.join(WORK, onWildfly ? `${name}-wildfly-server.log` : `${name}-server.log`);
+  const tag = options.tag || name;
+  const log = path.join(WORK, onWildfly ? `${tag}-wildfly-server.log` : `${tag}-server.log`);
   const out = fs.openSync(log, 'w');
   let child;
   let probe;
@@ -171,8 +172,8 @@ async function start(name, port, runtime = 'payara', options = {}) {
     probe = `http://127.0.0.1:${port}/stats`;
   } else {
     const war = name === 'switchboard' ? path.join(ROOT, 'target', 'switchboard.war') : path.join(WORK, 'bare.war');
-    const settings = name === 'switchboard' ? SWITCHBOARD_SETTINGS : {};
-    const rootdir = path.join(WORK, `payara-${name}`);
+    const settings = name === 'switchboard' ? { ...SWITCHBOARD_SETTINGS, ...(options.settings || {}) } : {};
+    const rootdir = path.join(WORK, `payara-${tag}`);
     fs.rmSync(rootdir, { recursive: true, force: true });
     const argv = [...JVM, ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`),
       '-jar', path.join(ROOT, 'target', 'payara-micro.jar'), '--deploy', war, '--contextroot', '/',
