@@ -1,14 +1,14 @@
+import io.switchboard.bench.NullConnection;
 import io.switchboard.cluster.RedisLink;
+import io.switchboard.codec.JsonMessageCodec;
 import io.switchboard.config.SettingsLoader;
-import io.switchboard.core.Clock;
 import io.switchboard.core.ClusterUnavailableException;
-import io.switchboard.core.Connection;
 import io.switchboard.core.HandshakeInfo;
 import io.switchboard.core.HeartbeatMode;
 import io.switchboard.core.Hub;
 import io.switchboard.core.ManagedConnection;
 import io.switchboard.core.Settings;
-import io.switchboard.codec.JsonMessageCodec;
+import io.switchboard.lifecycle.SystemClock;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public class ClusterPublishRate {
     static final AtomicInteger RECEIVED = new AtomicInteger();
 
     /** A subscriber's transport: counts each message and its latency from the nanoTime in its data. */
-    static final class Counting implements Connection {
+    static final class Counting extends NullConnection {
         @Override
         public void sendText(String text, SendCallback done) {
             int at = text.indexOf("\"t\":");
@@ -48,32 +48,7 @@ public class ClusterPublishRate {
             }
             done.completed(null);
         }
-
-        @Override
-        public boolean sendPing(byte[] payload) {
-            return true;
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
     }
-
-    static final Clock CLOCK = new Clock() {
-        @Override
-        public long nanoTime() {
-            return System.nanoTime();
-        }
-
-        @Override
-        public long epochMillis() {
-            return System.currentTimeMillis();
-        }
-    };
 
     static Hub node(String id, String uri) {
         Map<String, String> values = new HashMap<>();
@@ -83,7 +58,7 @@ public class ClusterPublishRate {
         values.put("switchboard.send.max-queued-messages", "10000000");
         values.put("switchboard.send.max-queued-bytes", "1GiB");
         Settings s = SettingsLoader.load(k -> Optional.ofNullable(values.get(k)));
-        Hub hub = new Hub(s, CLOCK, new JsonMessageCodec(), new RedisLink(s.cluster(), id));
+        Hub hub = new Hub(s, SystemClock.INSTANCE, new JsonMessageCodec(), new RedisLink(s.cluster(), id));
         hub.cluster().start();
         return hub;
     }
