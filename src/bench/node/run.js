@@ -393,6 +393,26 @@ const phases = {
   },
 };
 
+/** [class, bytes grown, instances grown] from one jcmd class histogram to another, most bytes first. */
+function classGrowth(beforeText, afterText) {
+  const parse = (text) => {
+    const m = new Map();
+    for (const line of text.split('\n')) {
+      const f = /^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/.exec(line);
+      if (f) {
+        m.set(f[3], [Number(f[1]), Number(f[2])]);
+      }
+    }
+    return m;
+  };
+  const before = parse(beforeText);
+  const after = parse(afterText);
+  return [...after.entries()].map(([c, [n, b]]) => {
+    const [n0, b0] = before.get(c) || [0, 0];
+    return [c, b - b0, n - n0];
+  }).sort((x, y) => y[1] - x[1]);
+}
+
 let lastActive = '?';
 /** The registry size, read in the background for progress lines (never awaited by the churn). */
 function await0(target) {
@@ -412,7 +432,18 @@ async function afterwards(o, target, empty, emptyThreads) {
   await sleep(o.settle * 1000);
   stats = await T.counters(target);
   const heap = await T.heapAfterGcKiB(target);
+  let grown = {};
+  if (o.histogram && target.name !== 'node') {
+    // what the released server keeps beyond the empty one, class by class (bytes of live objects)
+    const file = path.join(T.WORK, `histogram-${target.name}-${o.runtime}-after.txt`);
+    const h = T.histogram(target, file);
+    const diff = classGrowth(fs.readFileSync(histogramFile(o, target, 0), 'utf8'), fs.readFileSync(file, 'utf8'));
+    console.log(`live objects after release: ${kib(h.liveBytes)} KiB, empty ${kib(empty.live)} KiB; grown most:\n`
+      + diff.slice(0, 15).map(([c, b, n]) => `  ${String(b).padStart(10)} B ${String(n).padStart(8)} objects  ${c}`).join('\n'));
+    grown = { liveAfterKiB: kib(h.liveBytes), liveEmptyKiB: kib(empty.live), liveVsEmptyPct: r1((100 * (h.liveBytes - empty.live)) / empty.live) };
+  }
   return {
+    ...grown,
     registryAfter: stats.pool ? stats.pool.active : 'n/a', registryEmptyAfterS: releasedAfterS,
     byStateAfter: JSON.stringify(stats.pool ? stats.pool.byState : {}),
     heapAfterKiB: heap, heapVsEmptyPct: r1((100 * (heap - empty.heap)) / empty.heap),
