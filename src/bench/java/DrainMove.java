@@ -35,6 +35,12 @@ import javax.crypto.spec.SecretKeySpec;
  * the recovery time (close on the drained node to {@code subscribed} on the new one) p50/p99, and the
  * publish rate the cluster sustains (closed loop through the API) with history on or off.
  *
+ * <p>The clients count once none of them has received anything for 5 s (at most 3 min after the last
+ * publish), and that delay is printed: a message still queued on a busy node is late, not missed.
+ * With {@code DRAIN_MOVE_DEBUG} set in the environment it also prints each node's {@code /api/stats}
+ * and, for a few clients, what they lack, their closes, recoveries and repeats (offset and epoch of
+ * both copies).
+ *
  * <p>Run by {@code src/bench/run drain-move [--n 9000] [--procs 3] [--seconds 40] [--rate 200]
  * [--history on|off]}. Bounded in time: every wait has a deadline; every process it started is
  * stopped at the end.
@@ -49,7 +55,12 @@ public class DrainMove {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = options(args);
         if (args.length > 0 && args[0].equals("clients")) {
-            clients(a);
+            try {
+                clients(a);
+            } catch (Throwable failed) {
+                failed.printStackTrace();
+                System.exit(1); // its executors would keep it alive, and the orchestrator waiting for it
+            }
         } else {
             orchestrate(a);
         }
@@ -152,7 +163,6 @@ public class DrainMove {
             inFlight.acquire();
             HTTP.sendAsync(request(apis.get(0), "POST", "/api/channels/" + CHANNEL + "/messages", "{\"data\":" + i + "}"),
                     HttpResponse.BodyHandlers.discarding()).whenComplete((r, failed) -> {
-                        inFlight.release();
                         if (failed == null && r.statusCode() == 202) {
                             publishedOk.incrementAndGet();
                         } else {
@@ -161,13 +171,29 @@ public class DrainMove {
                                 refused.set(value);
                             }
                         }
+                        inFlight.release(); // last: once all 32 permits are back, every answer is counted
                     });
         }
         inFlight.acquire(32);
         double pubSeconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("published %d (%d refused) in %.1f s = %.0f msg/s%n", publishedOk.get(), publishFailed.get(),
                 pubSeconds, publishedOk.get() / pubSeconds);
-        Thread.sleep(10_000); // the stragglers of the move
+        // the clients count once nothing has arrived for 5 s (at most 3 min after the last publish): a
+        // message still on its way when a fixed wait ran out would count as missed although it was not lost
+        for (Process c : children) {
+            new PrintWriter(c.getOutputStream(), true).println("QUIET");
+        }
+        long settled = 0;
+        for (BufferedReader r : outs) {
+            settled = Math.max(settled, Long.parseLong(expect(r, "QUIET").split(" ")[1]));
+        }
+        System.out.printf("deliveries settled %.1f s after the last publish%n", settled / 1000.0);
+        if (System.getenv("DRAIN_MOVE_DEBUG") != null) {
+            for (String api : apis) {
+                HttpResponse<String> st = HTTP.send(request(api, "GET", "/api/stats", null), HttpResponse.BodyHandlers.ofString());
+                System.err.println("stats " + api + " " + st.body());
+            }
+        }
 
         long missed = 0, duplicated = 0, clientsMissing = 0, clientsDuplicating = 0, moved = 0, notRecovered = 0;
         List<Long> recovery = new ArrayList<>();
@@ -283,10 +309,15 @@ public class DrainMove {
 
     // ---- one client process ----
 
+    /** Messages of the channel received by all clients of this process, repeats included. */
+    static final AtomicLong RECEIVED = new AtomicLong();
+
     /** What one client saw: the data values, closes and recoveries. Touched on the client's own executor. */
     static final class Seen implements ClientListener {
         final BitSet got = new BitSet();
         int duplicates;
+        final java.util.Map<Integer, String> firstAt = new java.util.HashMap<>();
+        final StringBuilder trace = new StringBuilder();
         volatile long closedAt;
         final ConcurrentLinkedQueue<Long> recoveries = new ConcurrentLinkedQueue<>();
         volatile boolean lost;
@@ -294,10 +325,17 @@ public class DrainMove {
         @Override
         public void onMessage(JsonObject m) {
             if (CHANNEL.equals(m.getString("channel", null))) {
+                RECEIVED.incrementAndGet();
                 int i = m.getInt("data");
                 synchronized (this) {
+                    String at = m.get("offset") + "/" + m.get("epoch");
                     if (got.get(i)) {
                         duplicates++;
+                        if (trace.length() < 400) {
+                            trace.append(" dup ").append(i).append(" first ").append(firstAt.get(i)).append(" again ").append(at);
+                        }
+                    } else {
+                        firstAt.put(i, at);
                     }
                     got.set(i);
                 }
@@ -306,6 +344,11 @@ public class DrainMove {
 
         @Override
         public void onClose(int code, String reason, boolean willReconnect) {
+            synchronized (this) {
+                if (trace.length() < 800) {
+                    trace.append(" close ").append(code).append(' ').append(reason).append(" at ").append(got.cardinality());
+                }
+            }
             if (closedAt == 0) {
                 closedAt = System.nanoTime();
             }
@@ -313,6 +356,11 @@ public class DrainMove {
 
         @Override
         public void onRecovery(String channel, boolean recovered, JsonObject subscribed) {
+            synchronized (this) {
+                if (trace.length() < 800) {
+                    trace.append(" recovery ").append(subscribed);
+                }
+            }
             if (closedAt != 0) {
                 recoveries.add((System.nanoTime() - closedAt) / 1_000_000);
             }
@@ -350,6 +398,22 @@ public class DrainMove {
         System.out.println("READY");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String stop = in.readLine();
+        if (stop.startsWith("QUIET")) {
+            long from = System.nanoTime();
+            long last = RECEIVED.get();
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < 5_000_000_000L && System.nanoTime() - from < 180_000_000_000L) {
+                Thread.sleep(200);
+                long now = RECEIVED.get();
+                if (now != last) {
+                    last = now;
+                    quietSince = System.nanoTime();
+                }
+            }
+            System.out.println("QUIET " + (quietSince - from) / 1_000_000);
+            System.out.flush();
+            stop = in.readLine();
+        }
         String[] words = stop.split(" ");
         int total = Integer.parseInt(words[1]);
         BitSet expected = new BitSet();
@@ -360,10 +424,18 @@ public class DrainMove {
         int want = expected.cardinality();
         long missed = 0, clientsMissing = 0, dups = 0, clientsDup = 0, moved = 0, lost = 0;
         StringBuilder rec = new StringBuilder();
+        int shown = 0;
         for (Seen s : seen) {
             synchronized (s) {
                 BitSet have = (BitSet) expected.clone();
                 have.and(s.got);
+                if (System.getenv("DRAIN_MOVE_DEBUG") != null && (shown++ < 4 || (s.duplicates > 0 && shown < 12))) {
+                    BitSet lacking = (BitSet) expected.clone();
+                    lacking.andNot(s.got);
+                    String l = lacking.toString();
+                    System.err.println("client moved=" + (s.closedAt != 0) + " dups=" + s.duplicates + " got=" + s.got.cardinality()
+                            + " lacking=" + l.substring(0, Math.min(300, l.length())) + " trace=" + s.trace);
+                }
                 if (have.cardinality() < want) {
                     missed += want - have.cardinality();
                     clientsMissing++;

@@ -326,7 +326,7 @@
         }
         break;
       case 'error':
-        if (!this._answer(m.ref, m)) {
+        if (!this._unavailableSubscribe(ws, m) && !this._answer(m.ref, m)) {
           this._emit('message', m);
         }
         break;
@@ -443,6 +443,30 @@
     } else {
       pending.waiters.forEach(function (w) { w.resolve(reply); });
     }
+    return true;
+  };
+
+  /*
+   * A subscribe answered 'unavailable' (the channel's history could not be read, or the cluster was
+   * out of reach for a moment) is not a refusal: while the channel is still wanted its callers wait
+   * again, and it is subscribed again on the same connection after backoffMin plus jitter.
+   */
+  Switchboard.prototype._unavailableSubscribe = function (ws, m) {
+    var pending = typeof m.ref === 'number' ? this._inflight[m.ref] : undefined;
+    if (m.code !== 'unavailable' || !pending || pending.kind !== 'subscribe'
+        || this._channels.indexOf(pending.channel) < 0) {
+      return false;
+    }
+    delete this._inflight[m.ref];
+    var channel = pending.channel;
+    this._awaiting[channel] = (this._awaiting[channel] || []).concat(pending.waiters);
+    var self = this;
+    var min = this.options.backoffMin;
+    setTimeout(function () {
+      if (self._ws === ws && self.state === 'open' && self._channels.indexOf(channel) >= 0) {
+        self._sendSubscribe(channel);
+      }
+    }, min + Math.floor(this.options.random() * min));
     return true;
   };
 

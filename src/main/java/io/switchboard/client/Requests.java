@@ -104,6 +104,26 @@ final class Requests {
     }
 
     /**
+     * A subscribe refused with {@code unavailable} (the server could not read the channel's history,
+     * or its cluster was unreachable for a moment) is not a refusal of the channel: while the channel
+     * is still wanted, its callers wait again for the next subscribe, and the channel is returned for
+     * the caller to resubscribe later. Null for any other reply, which {@link #answer} then takes.
+     */
+    String unavailableSubscribe(JsonObject reply) {
+        if (!"error".equals(reply.getString("type", "")) || !"unavailable".equals(reply.getString("code", ""))
+                || !(reply.get("ref") instanceof JsonNumber number) || !number.isIntegral()) {
+            return null;
+        }
+        Pending pending = inflight.get(number.longValue());
+        if (pending == null || pending.kind() != Kind.SUBSCRIBE || !channels.contains(pending.channel())) {
+            return null;
+        }
+        inflight.remove(number.longValue());
+        awaiting.computeIfAbsent(pending.channel(), c -> new ArrayList<>()).addAll(pending.waiters());
+        return pending.channel();
+    }
+
+    /**
      * The connection ended: subscriptions still wanted wait for the next connection, every other
      * request fails.
      */

@@ -331,7 +331,10 @@ public final class SwitchboardClient implements AutoCloseable {
                 }
             }
             case "error" -> {
-                if (!requests.answer(message.get("ref"), message)) {
+                String again = requests.unavailableSubscribe(message);
+                if (again != null) {
+                    resubscribeLater(l, again);
+                } else if (!requests.answer(message.get("ref"), message)) {
                     notify(() -> listener.onMessage(message));
                 }
             }
@@ -398,6 +401,19 @@ public final class SwitchboardClient implements AutoCloseable {
     private void sendSubscribe(String channel) {
         long id = requests.subscribe(channel);
         link.send(Wire.subscribe(id, channel, positions.since(channel)));
+    }
+
+    /**
+     * Subscribes {@code channel} again on the same connection after a short random delay (the backoff's
+     * minimum, jittered): the server answered {@code unavailable}, which passes.
+     */
+    private void resubscribeLater(Link l, String channel) {
+        long min = options.backoffMin.toMillis();
+        schedule(min + (long) (options.random.nextDouble() * min), () -> {
+            if (l == link && state == State.OPEN && requests.wants(channel)) {
+                sendSubscribe(channel);
+            }
+        });
     }
 
     private void onSubscribed(JsonObject reply) {

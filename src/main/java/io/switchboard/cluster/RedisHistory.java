@@ -90,6 +90,16 @@ public final class RedisHistory implements HistoryStore {
     private final Sink sink;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /**
+     * Where the answers of {@link #read} complete: a subscriber's catch-up (the replay, the reply, the
+     * held messages) runs there, not on the Redis connection's one event-loop thread, whose answers
+     * to every publish would otherwise wait behind the replays of a crowd of moved clients.
+     */
+    private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-history-reader");
+        t.setDaemon(true);
+        return t;
+    });
     private RedisClient client;
     /** The connection of this store; null until connected, replaced after a failed connect. Guarded by this. */
     private StatefulRedisConnection<String, String> connection;
@@ -139,7 +149,7 @@ public final class RedisHistory implements HistoryStore {
     public CompletionStage<Page> read(String channel, long after, int limit) {
         List<String> args = List.of(Long.toString(Math.max(0, Math.min(after, Long.MAX_VALUE - 1))),
                 Integer.toString(Math.max(0, limit)), newEpoch(), Long.toString(limits.ttl().toMillis()));
-        return eval(READ, keys(channel), args).thenApply(reply -> {
+        return eval(READ, keys(channel), args).thenApplyAsync(reply -> {
             List<?> r = (List<?>) reply;
             List<Entry> entries = new ArrayList<>((r.size() - 3) / 2);
             for (int i = 3; i + 1 < r.size(); i += 2) {
@@ -148,7 +158,7 @@ public final class RedisHistory implements HistoryStore {
             String oldest = (String) r.get(2);
             return new Page(new Position(Long.parseLong((String) r.get(1)), (String) r.get(0)),
                     oldest.equals("0") ? 0 : offsetOf(oldest), entries);
-        });
+        }, readers);
     }
 
     private static long offsetOf(String streamId) {
@@ -216,6 +226,7 @@ public final class RedisHistory implements HistoryStore {
     }
 
     public synchronized void close() {
+        readers.shutdownNow();
         if (connection != null) {
             connection.close();
         }

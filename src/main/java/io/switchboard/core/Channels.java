@@ -163,6 +163,12 @@ public final class Channels {
      * Reads the channel's history while its live messages wait in {@code catchUp}, then sends, in this
      * order: the missed messages (when {@code since} can be recovered), {@code subscribed} with the
      * position it leaves the client at, and the held live messages that are newer than that position.
+     *
+     * <p>With a shared history this node may be behind the store (its live messages still on their
+     * way) or behind the client (moved from a node that was further on). The replay then covers only
+     * what lies between {@code since} and the first live message held here, and the position sent is
+     * never below {@code since} in the same epoch: the client is never sent, nor told to expect again,
+     * a message it already has.
      */
     private void catchUp(ManagedConnection c, Inbound.Subscribe request, CatchUp.Key key, CatchUp catchUp) {
         Inbound.Since since = request.since();
@@ -170,25 +176,36 @@ public final class Channels {
         history.read(request.channel(), after, since == null ? 0 : maxRecover).whenComplete((page, failure) -> {
             if (failure != null) {
                 catchingUp.remove(key, catchUp);
-                goLive(c, request.channel(), catchUp, 0);
+                // answered with an error, so not subscribed either: the client forgets what it asked for
+                dropSubscription(c, request.channel());
                 delivery.send(c, new Outbound.Error(Outbound.Error.UNAVAILABLE, "the channel's history cannot be read",
                         request.id()));
                 return;
             }
             HistoryStore.Position top = page.top();
+            long held = catchUp.firstOffset();
+            // the last offset that cannot come live here: everything after it is held or still to arrive
+            long upTo = held > 0 ? Math.min(top.offset(), held - 1) : top.offset();
             long position = top.offset();
             Boolean recovered = null;
             if (since != null) {
-                Recovery recovery = Recovery.decide(new HistoryStore.Position(since.offset(), since.epoch()), page, maxRecover);
+                HistoryStore.Position from = new HistoryStore.Position(since.offset(), since.epoch());
+                Recovery recovery = Recovery.decide(from, page, maxRecover, shared() ? upTo : top.offset());
                 recovered = recovery.recovered();
                 counters.recovery(recovery.recovered());
                 for (HistoryStore.Entry e : recovery.replay()) {
                     delivery.send(c, request.channel(), codec.prepare(request.channel(), e.data(), e.offset(), top.epoch()));
                 }
+                if (shared()) {
+                    position = upTo;
+                }
             }
-            if (!Boolean.TRUE.equals(recovered) && catchUp.firstOffset() > 0) {
+            if (!Boolean.TRUE.equals(recovered)) {
                 // live messages published since the subscription began were held: they follow the reply
-                position = Math.min(position, catchUp.firstOffset() - 1);
+                position = upTo;
+            }
+            if (since != null && since.epoch().equals(top.epoch()) && since.offset() <= top.offset()) {
+                position = Math.max(position, since.offset()); // the client has those already
             }
             delivery.send(c, new Outbound.Subscribed(request.channel(), request.id(), recovered, position, top.epoch()));
             goLive(c, request.channel(), catchUp, position, top.epoch());
@@ -198,11 +215,17 @@ public final class Channels {
         });
     }
 
-    /** Sends the held messages newer than {@code position}, until none waits and the subscription is live. */
-    private void goLive(ManagedConnection c, String channel, CatchUp catchUp, long position) {
-        goLive(c, channel, catchUp, position, null);
+    /** Ends one exact subscription of {@code c} here and in the cluster's routing; nothing is sent. */
+    private void dropSubscription(ManagedConnection c, String channel) {
+        if (c.removeSubscription(channel)) {
+            String[] pattern = ChannelNames.pattern(channel);
+            index.unsubscribe(pattern, c);
+            cluster.unsubscribed(channel, false);
+            forgetIfUnwatched(channel, pattern);
+        }
     }
 
+    /** Sends the held messages newer than {@code position}, until none waits and the subscription is live. */
     private void goLive(ManagedConnection c, String channel, CatchUp catchUp, long position, String epoch) {
         long last = position;
         for (var held = catchUp.takeOrGoLive(last, epoch); held != null; held = catchUp.takeOrGoLive(last, epoch)) {

@@ -219,4 +219,34 @@ class BrowserClientProtocolTest {
                 browser.eval("log.filter(e => e.startsWith('data') || e.startsWith('recovery')).join()").toString(),
                 "each message once");
     }
+
+    /** As in the Java client: a subscribe answered {@code unavailable} is tried again with its since and then resolves. */
+    @Test
+    void aSubscribeAnsweredUnavailableIsTriedAgainWithItsSinceAndThenResolves() throws Exception {
+        connect(server.uri().toString());
+        browser.eval("sb.on('message', m => m.channel && log.push('data ' + m.channel + ' ' + m.data)); true");
+        FakeServer.Peer peer = server.next();
+        peer.send(welcome("c1", 30_000, 10_000));
+        awaitLog("open c1");
+        browser.eval("sb.subscribe('orders').then(r => log.push('subscribed ' + r.offset), e => log.push('failed ' + e.code)); true");
+        String first = peer.next("subscribe");
+        peer.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(first) + ",\"offset\":4,\"epoch\":\"e1\"}");
+        peer.send(message("orders", 5, "e1"));
+        awaitLog("data orders 5");
+
+        peer.send("{\"type\":\"resync\",\"channel\":\"orders\"}");
+        String resync = peer.next("subscribe");
+        peer.send("{\"type\":\"error\",\"code\":\"unavailable\",\"message\":\"the channel's history cannot be read\",\"ref\":"
+                + idOf(resync) + "}");
+        String again = peer.next("subscribe");
+        assertTrue(again.contains("\"since\":{\"offset\":5,\"epoch\":\"e1\"}"), again);
+        peer.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(again)
+                + ",\"recovered\":true,\"offset\":5,\"epoch\":\"e1\"}");
+        peer.send(message("orders", 5, "e1"));
+        peer.send(message("orders", 6, "e1"));
+        awaitLog("data orders 6");
+        assertEquals("\"subscribed 4,data orders 5,data orders 6\"",
+                browser.eval("log.filter(e => e.startsWith('data') || e.startsWith('subscribed') || e.startsWith('failed')).join()").toString(),
+                "never forgotten, each message once");
+    }
 }

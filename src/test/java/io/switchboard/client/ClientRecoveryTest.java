@@ -106,4 +106,50 @@ class ClientRecoveryTest {
         second.send(message("orders", 41, "e2"));
         assertEquals("message orders 41", next());
     }
+
+    /**
+     * A subscribe answered {@code unavailable} (the server could not read the shared history in time)
+     * is tried again on the same connection, with the same {@code since}, and its future completes
+     * with the answer to the retry; a refusal of another kind is final.
+     */
+    @Test
+    void aSubscribeAnsweredUnavailableIsTriedAgainWithItsSinceAndThenCompletes() throws Exception {
+        client = SwitchboardClient.builder(server.uri()).backoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .listener(new ClientListener() {
+                    @Override
+                    public void onMessage(JsonObject m) {
+                        events.add("message " + m.getString("channel", "-") + " " + m.get("data"));
+                    }
+                }).build().connect();
+        var subscribed = client.subscribe("orders");
+        FakeServer.Peer peer = server.next();
+        peer.send(welcome("c1"));
+        String first = peer.next("\"orders\"");
+        peer.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(first) + ",\"offset\":4,\"epoch\":\"e1\"}");
+        peer.send(message("orders", 5, "e1"));
+        assertEquals("message orders 5", next());
+        subscribed.get(FakeServer.WAIT_SECONDS, TimeUnit.SECONDS);
+
+        peer.send("{\"type\":\"resync\",\"channel\":\"orders\"}");
+        String resync = peer.next("\"orders\"");
+        peer.send("{\"type\":\"error\",\"code\":\"unavailable\",\"message\":\"the channel's history cannot be read\",\"ref\":"
+                + idOf(resync) + "}");
+        String again = peer.next("\"orders\"");
+        assertTrue(again.contains("\"since\":{\"offset\":5,\"epoch\":\"e1\"}"), again);
+        peer.send("{\"type\":\"subscribed\",\"channel\":\"orders\",\"ref\":" + idOf(again)
+                + ",\"recovered\":true,\"offset\":5,\"epoch\":\"e1\"}");
+        peer.send(message("orders", 5, "e1"));
+        peer.send(message("orders", 6, "e1"));
+        assertEquals("message orders 6", next(), "still filtered by offset: the channel was never forgotten");
+
+        var refused = client.subscribe("secret");
+        String secret = peer.next("\"secret\"");
+        peer.send("{\"type\":\"error\",\"code\":\"forbidden\",\"message\":\"no\",\"ref\":" + idOf(secret) + "}");
+        try {
+            refused.get(FakeServer.WAIT_SECONDS, TimeUnit.SECONDS);
+            throw new AssertionError("a forbidden subscribe must fail");
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertEquals("forbidden", ((SwitchboardException) e.getCause()).code());
+        }
+    }
 }

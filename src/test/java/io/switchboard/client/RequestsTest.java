@@ -65,6 +65,24 @@ class RequestsTest {
     }
 
     @Test
+    void aSubscriptionAnsweredUnavailableIsKeptAndItsCallerWaitsForTheNextSubscribe() {
+        CompletableFuture<JsonObject> subscribed = new CompletableFuture<>();
+        requests.want("news", subscribed);
+        long id = requests.subscribe("news");
+        JsonObject unavailable = Json.createObjectBuilder().add("type", "error").add("code", "unavailable")
+                .add("message", "the channel's history cannot be read").add("ref", id).build();
+
+        assertEquals("news", requests.unavailableSubscribe(unavailable));
+
+        assertFalse(subscribed.isDone());
+        assertEquals(Set.of("news"), requests.channels());
+        assertFalse(requests.answer(Json.createValue(id), unavailable), "taken once");
+        long again = requests.subscribe("news");
+        requests.answer(Json.createValue(again), reply("subscribed", again));
+        assertEquals("subscribed", subscribed.join().getString("type"));
+    }
+
+    @Test
     void aRefusedSubscriptionFailsAndIsForgotten() {
         CompletableFuture<JsonObject> subscribed = new CompletableFuture<>();
         requests.want("secret", subscribed);

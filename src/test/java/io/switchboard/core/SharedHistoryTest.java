@@ -24,6 +24,11 @@ class SharedHistoryTest {
         String epoch = "e1";
         final List<Entry> retained = new ArrayList<>();
         final List<String> published = new ArrayList<>();
+        /** When true, reads wait in {@link #reads} until the test completes them (Redis still answering). */
+        boolean deferReads;
+        final List<Runnable> reads = new ArrayList<>();
+        /** Reads waiting in {@link #reads} fail instead of answering (Redis did not answer in time). */
+        boolean failReads;
 
         @Override
         public boolean shared() {
@@ -40,10 +45,30 @@ class SharedHistoryTest {
 
         @Override
         public CompletionStage<Page> read(String channel, long after, int limit) {
+            if (deferReads) {
+                CompletableFuture<Page> later = new CompletableFuture<>();
+                reads.add(() -> {
+                    if (failReads) {
+                        later.completeExceptionally(new ClusterUnavailableException("Redis did not answer"));
+                    } else {
+                        later.complete(readNow(after, limit));
+                    }
+                });
+                return later;
+            }
+            return CompletableFuture.completedFuture(readNow(after, limit));
+        }
+
+        Page readNow(long after, int limit) {
             long top = retained.isEmpty() ? 0 : retained.get(retained.size() - 1).offset();
             List<Entry> page = retained.stream().filter(e -> e.offset() > after).limit(limit).toList();
-            return CompletableFuture.completedFuture(new Page(new Position(top, epoch),
-                    retained.isEmpty() ? 0 : retained.get(0).offset(), page));
+            return new Page(new Position(top, epoch), retained.isEmpty() ? 0 : retained.get(0).offset(), page);
+        }
+
+        void answerReads() {
+            List<Runnable> now = new ArrayList<>(reads);
+            reads.clear();
+            now.forEach(Runnable::run);
         }
 
         @Override
@@ -152,5 +177,81 @@ class SharedHistoryTest {
         hub.channels().deliverNumbered("news", "e1", 4, "4");
         assertEquals(List.of("2:2", "3:3", "subscribed", "4:4"), since(t, from));
         assertTrue(RecordingConnection.json(t.sent.get(from + 2)).getBoolean("recovered"));
+    }
+
+    /**
+     * A client moved from a node that was ahead to one that is behind the store (drain-move): the new
+     * node's live stream still has to deliver what the client already got. The client gets each
+     * message once, and its position never goes back.
+     */
+    @Test
+    void aClientMovedToANodeBehindItGetsEveryMessageOnceAndNoEarlierPosition() {
+        RecordingConnection other = subscriber("news");
+        for (int i = 1; i <= 20; i++) {
+            store.publish("news", Integer.toString(i));
+        }
+        for (int i = 1; i <= 5; i++) {
+            hub.channels().deliverNumbered("news", "e1", i, Integer.toString(i)); // this node is at 5
+        }
+        store.deferReads = true;
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = hub.open(t, new HandshakeInfo("127.0.0.1", "test", "bob", HeartbeatMode.PROTOCOL));
+        int from = size(t);
+        // the client saw up to 12 on its old node; 20 are stored, more than max-recover (5) after 12
+        hub.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1,\"since\":{\"offset\":12,\"epoch\":\"e1\"}}");
+        for (int i = 6; i <= 14; i++) {
+            hub.channels().deliverNumbered("news", "e1", i, Integer.toString(i)); // held while the store is read
+        }
+        store.answerReads();
+        for (int i = 15; i <= 16; i++) {
+            hub.channels().deliverNumbered("news", "e1", i, Integer.toString(i));
+        }
+        assertEquals(List.of("subscribed", "13:13", "14:14", "15:15", "16:16"), since(t, from));
+        JsonObject subscribed = RecordingConnection.json(t.sent.get(from));
+        assertTrue(subscribed.getBoolean("recovered"), "nothing is missing: the live stream here covers 13 onwards");
+        assertEquals(12, subscribed.getInt("offset"));
+        assertEquals(16, since(other, 0).stream().filter(m -> m.contains(":")).count(), since(other, 0).toString());
+    }
+
+    /** The replay covers only the messages between the client's position and the first one held live. */
+    @Test
+    void aMovedClientIsReplayedOnlyUpToTheFirstLiveMessageHeldForIt() {
+        for (int i = 1; i <= 20; i++) {
+            store.publish("news", Integer.toString(i));
+        }
+        subscriber("news");
+        for (int i = 1; i <= 14; i++) {
+            hub.channels().deliverNumbered("news", "e1", i, Integer.toString(i));
+        }
+        store.deferReads = true;
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = hub.open(t, new HandshakeInfo("127.0.0.1", "test", "bob", HeartbeatMode.PROTOCOL));
+        int from = size(t);
+        hub.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1,\"since\":{\"offset\":12,\"epoch\":\"e1\"}}");
+        hub.channels().deliverNumbered("news", "e1", 15, "15");
+        store.answerReads();
+        hub.channels().deliverNumbered("news", "e1", 16, "16");
+        assertEquals(List.of("13:13", "14:14", "subscribed", "15:15", "16:16"), since(t, from));
+        assertEquals(14, RecordingConnection.json(t.sent.get(from + 2)).getInt("offset"));
+    }
+
+    /**
+     * A subscribe answered with {@code error} is not a subscription: nothing of the channel follows,
+     * so the client (which forgets a refused channel) and the server agree.
+     */
+    @Test
+    void aSubscribeWhoseHistoryCannotBeReadLeavesNoSubscriptionBehind() {
+        store.deferReads = true;
+        store.failReads = true;
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = hub.open(t, new HandshakeInfo("127.0.0.1", "test", "bob", HeartbeatMode.PROTOCOL));
+        int from = size(t);
+        hub.onText(c, "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":1,\"since\":{\"offset\":2,\"epoch\":\"e1\"}}");
+        hub.channels().deliverNumbered("news", "e1", 3, "3");
+        store.answerReads();
+        hub.channels().deliverNumbered("news", "e1", 4, "4");
+        assertEquals(List.of("error"), since(t, from));
+        assertTrue(c.subscriptions().isEmpty());
+        assertTrue(hub.channels().isEmpty());
     }
 }

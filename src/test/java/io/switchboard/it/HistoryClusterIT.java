@@ -179,12 +179,16 @@ class HistoryClusterIT {
         int total = 200;
         List<Integer> seen = new CopyOnWriteArrayList<>();
         List<Boolean> recoveries = new CopyOnWriteArrayList<>();
+        // the offset of the last message the application got, and each recovery's position against it
+        java.util.concurrent.atomic.AtomicLong lastOffset = new java.util.concurrent.atomic.AtomicLong();
+        List<String> wentBack = new CopyOnWriteArrayList<>();
         CountDownLatch all = new CountDownLatch(total);
         ClientListener listener = new ClientListener() {
             @Override
             public void onMessage(JsonObject message) {
                 if ("moves".equals(message.getString("channel", null))) {
                     seen.add(message.getInt("data"));
+                    lastOffset.set(message.getJsonNumber("offset").longValue());
                     all.countDown();
                 }
             }
@@ -192,6 +196,9 @@ class HistoryClusterIT {
             @Override
             public void onRecovery(String channel, boolean recovered, JsonObject subscribed) {
                 recoveries.add(recovered);
+                if (subscribed.getJsonNumber("offset").longValue() < lastOffset.get()) {
+                    wentBack.add(subscribed + " after offset " + lastOffset.get());
+                }
             }
         };
         try (SwitchboardClient client = SwitchboardClient.builder(ws(second)).token(Tokens.forUser("mover"))
@@ -223,6 +230,7 @@ class HistoryClusterIT {
             assertEquals(expected, seen, "every message once, in order");
             assertTrue(recoveries.contains(Boolean.TRUE), "resubscribed on the other node with since: " + recoveries);
             assertFalse(recoveries.contains(Boolean.FALSE), "nothing lost: " + recoveries);
+            assertEquals(List.of(), wentBack, "the position after a move is never before what the client already has");
             assertNotEquals(id, client.connectionId(), "it moved");
             JsonObject conn = (JsonObject) Api.json(payaraApi.get("/connections/" + client.connectionId()));
             assertEquals("mover", conn.getString("userId"));
