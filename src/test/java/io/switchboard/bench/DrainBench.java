@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import io.switchboard.it.support.ServerProcess;
+import io.switchboard.it.support.Servers;
 import io.switchboard.it.support.Tokens;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +56,9 @@ public final class DrainBench {
         Map<String, AtomicLong> closes = new ConcurrentHashMap<>();
         AtomicLong lastCloseNanos = new AtomicLong();
         AtomicLong notices = new AtomicLong();
-        try (ServerProcess server = ServerProcess.start(settings, 531)) {
+        // the default tiered JIT, as in production: the suite's C1-only JIT would slow the drain it measures
+        try (ServerProcess server = ServerProcess.launch(Servers.name(), settings, 531, true, List.of())) {
+            server.awaitReady(Duration.ofMinutes(3));
             URI ws = URI.create(server.base().toString().replaceFirst("^http", "ws") + "ws");
             List<CompletableFuture<WebSocket>> sockets = new ArrayList<>(n);
             Semaphore inFlight = new Semaphore(64);

@@ -59,30 +59,30 @@ class BrowserClientRestartIT {
         Optional<Path> binary = Chromium.find();
         Assumptions.assumeTrue(binary.isPresent(), "chromium is not installed: the browser client tests need the Debian package 'chromium'");
         int offset = Integer.getInteger("switchboard.it.port.offset", 0) + 60;
-        try (Chromium browser = Chromium.launch(binary.get())) {
-            String first;
-            try (ServerProcess server = ServerProcess.start(SETTINGS, offset)) {
-                openPageAndConnect(browser, server.base());
-                first = event(browser, "open", 0).getString("connectionId");
-                assertEquals("\"subscribed\"", browser.eval("sb.subscribe('ops.>').then(r => r.type)").toString());
-                publish(server.base(), "before");
-                assertEquals("before", event(browser, "message", 0).getString("data"));
+        // the first server boots while Chromium starts; it has exited before the restarted one is started
+        try (ServerProcess server = ServerProcess.launch(Servers.name(), SETTINGS, offset);
+             Chromium browser = Chromium.launch(binary.get())) {
+            server.awaitReady(Duration.ofMinutes(3));
+            openPageAndConnect(browser, server.base());
+            String first = event(browser, "open", 0).getString("connectionId");
+            assertEquals("\"subscribed\"", browser.eval("sb.subscribe('ops.>').then(r => r.type)").toString());
+            publish(server.base(), "before");
+            assertEquals("before", event(browser, "message", 0).getString("data"));
 
-                server.terminate();
-                JsonObject notice = event(browser, "message", 1);
-                assertEquals("shutdown", notice.getString("type"));
-                long reconnectAfterMs = notice.getJsonNumber("reconnectAfterMs").longValue();
-                assertTrue(reconnectAfterMs >= 0 && reconnectAfterMs <= JITTER_MS, notice.toString());
-                assertEquals(DRAIN_MS, notice.getJsonNumber("drainMs").longValue());
+            server.terminate();
+            JsonObject notice = event(browser, "message", 1);
+            assertEquals("shutdown", notice.getString("type"));
+            long reconnectAfterMs = notice.getJsonNumber("reconnectAfterMs").longValue();
+            assertTrue(reconnectAfterMs >= 0 && reconnectAfterMs <= JITTER_MS, notice.toString());
+            assertEquals(DRAIN_MS, notice.getJsonNumber("drainMs").longValue());
 
-                JsonObject left = event(browser, "close", 0);
-                assertEquals(1000, left.getInt("code"), "the client closes by itself: " + left);
-                assertTrue(left.getBoolean("willReconnect"));
-                long leftAfterMs = at(browser, "close", 0) - at(browser, "message", 1);
-                assertTrue(leftAfterMs >= reconnectAfterMs,
-                        "it waited reconnectAfterMs=" + reconnectAfterMs + " before leaving, left after " + leftAfterMs);
-                assertTrue(server.awaitExit(Duration.ofSeconds(90)), "the drained server exits\n" + server.logTail());
-            }
+            JsonObject left = event(browser, "close", 0);
+            assertEquals(1000, left.getInt("code"), "the client closes by itself: " + left);
+            assertTrue(left.getBoolean("willReconnect"));
+            long leftAfterMs = at(browser, "close", 0) - at(browser, "message", 1);
+            assertTrue(leftAfterMs >= reconnectAfterMs,
+                    "it waited reconnectAfterMs=" + reconnectAfterMs + " before leaving, left after " + leftAfterMs);
+            assertTrue(server.awaitExit(Duration.ofSeconds(90)), "the drained server exits\n" + server.logTail());
 
             try (ServerProcess restarted = ServerProcess.start(SETTINGS, offset)) {
                 long readyAt = System.nanoTime();

@@ -16,9 +16,13 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,18 +46,27 @@ class ClusterIT {
     private static ServerProcess wildfly;
     private static Api payaraApi;
     private static Api wildflyApi;
+    /** A Redis with a password, and a WildFly node given the wrong one: it boots beside the cluster. */
+    private static RedisProcess guarded;
+    private static ServerProcess wrongPassword;
 
     @BeforeAll
     static void startCluster() throws Exception {
         Assumptions.assumeTrue(Servers.name().equals("payara"), "runs once, in the Payara Micro run");
         redis = RedisProcess.start(null);
         int payaraPort = ServerProcess.freePort();
-        int wildflyOffset = freeWildFlyOffset();
+        int wildflyOffset = freeWildFlyOffset(Set.of(payaraPort));
         payara = ServerProcess.launch("payara", node("p1", "ws://127.0.0.1:" + payaraPort + "/ws"), payaraPort - 8080);
         Map<String, String> w1 = node("w1", "ws://127.0.0.1:" + (8080 + wildflyOffset) + "/ws");
         // the policy is the admitting node's: Payara refuses a user's third connection, WildFly closes the oldest
         w1.put("switchboard.limits.per-user-policy", "close-oldest");
         wildfly = ServerProcess.launch("wildfly", w1, wildflyOffset);
+        guarded = RedisProcess.start("right-password-1234");
+        Map<String, String> bad = new TreeMap<>(node("w-bad", "ws://127.0.0.1:1/ws"));
+        bad.put("switchboard.cluster.redis.uri", "redis://:wrong-password-5678@127.0.0.1:" + guarded.port());
+        Set<Integer> taken = new HashSet<>(wildflyPorts(wildflyOffset));
+        taken.add(payaraPort);
+        wrongPassword = ServerProcess.launch("wildfly", bad, freeWildFlyOffset(taken));
         payara.awaitReady(Duration.ofMinutes(8));
         wildfly.awaitReady(Duration.ofMinutes(8));
         payaraApi = new Api(payara.base(), ADMIN);
@@ -75,11 +88,23 @@ class ClusterIT {
         return s;
     }
 
-    /** A WildFly port offset whose HTTP, HTTPS and management ports are all free now. */
-    private static int freeWildFlyOffset() throws Exception {
+    /** The ports of standalone-microprofile.xml's socket bindings, before the offset. */
+    private static final int[] WILDFLY_PORTS = {4712, 4713, 8009, 8080, 8443, 9990, 9993};
+
+    private static Set<Integer> wildflyPorts(int offset) {
+        return Arrays.stream(WILDFLY_PORTS).map(p -> p + offset).boxed().collect(Collectors.toSet());
+    }
+
+    /**
+     * A WildFly port offset whose ports are all free now and none of them in {@code taken}: the ports of
+     * servers launched before, which may not listen yet.
+     */
+    private static int freeWildFlyOffset(Set<Integer> taken) throws Exception {
         for (int attempt = 0; attempt < 50; attempt++) {
             int offset = ServerProcess.freePort() - 9990;
-            if (offset > 0 && offset < 50_000 && free(8080 + offset) && free(8443 + offset) && free(9993 + offset)) {
+            Set<Integer> ports = wildflyPorts(offset);
+            if (offset > 0 && offset < 50_000 && ports.stream().allMatch(ClusterIT::free)
+                    && ports.stream().noneMatch(taken::contains)) {
                 return offset;
             }
         }
@@ -96,7 +121,7 @@ class ClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {payara, wildfly, redis}) {
+        for (AutoCloseable c : new AutoCloseable[] {payara, wildfly, redis, wrongPassword, guarded}) {
             if (c != null) {
                 c.close();
             }
@@ -313,21 +338,15 @@ class ClusterIT {
     @Test
     @Order(10)
     void aWrongPasswordStopsTheDeploymentWithOneLineNamingTheKeyAndNotThePassword() throws Exception {
-        try (RedisProcess guarded = RedisProcess.start("right-password-1234")) {
-            Map<String, String> settings = new TreeMap<>(node("w-bad", "ws://127.0.0.1:1/ws"));
-            settings.put("switchboard.cluster.redis.uri", "redis://:wrong-password-5678@127.0.0.1:" + guarded.port());
-            try (ServerProcess bad = ServerProcess.launch("wildfly", settings, freeWildFlyOffset())) {
-                String line = bad.awaitLogLine("switchboard.cluster.redis.uri", Duration.ofMinutes(6));
-                assertTrue(line.contains("password"), line);
-                List<String> leaks = new ArrayList<>();
-                for (String l : bad.logLines()) {
-                    if (l.contains("wrong-password-5678")) {
-                        leaks.add(l);
-                    }
-                }
-                assertEquals(List.of(), leaks, "the password must never be logged");
+        String line = wrongPassword.awaitLogLine("switchboard.cluster.redis.uri", Duration.ofMinutes(6));
+        assertTrue(line.contains("password"), line);
+        List<String> leaks = new ArrayList<>();
+        for (String l : wrongPassword.logLines()) {
+            if (l.contains("wrong-password-5678")) {
+                leaks.add(l);
             }
         }
+        assertEquals(List.of(), leaks, "the password must never be logged");
     }
 
     private static int readiness(ServerProcess node) throws Exception {

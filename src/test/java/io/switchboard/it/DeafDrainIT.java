@@ -10,11 +10,14 @@ import jakarta.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,10 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * client must get the {@code shutdown} notice and then our close code, never the container's 1000 or
  * 1006, and the server must exit once the drain is over.
  *
- * <p>Each case boots a server of its own: Payara Micro is stopped with SIGTERM; WildFly with SIGTERM,
+ * <p>Each case has a server of its own: Payara Micro is stopped with SIGTERM; WildFly with SIGTERM,
  * with the management operation {@code :shutdown}, and suspended with {@code :suspend} (then resumed:
  * it admits clients again). Payara Micro runs as an operator starts it, without {@code --rootdir}: its
- * shutdown hook then deletes the exploded application while the drain runs.
+ * shutdown hook then deletes the exploded application while the drain runs. Every case's server is
+ * launched before the first case runs, each on ports of its own, so the boots overlap one another and
+ * the earlier cases instead of running one after another; a server does nothing until its case starts.
  */
 class DeafDrainIT {
 
@@ -39,30 +44,44 @@ class DeafDrainIT {
     /** What the JVM and the container need to exit after the drain; generous on a busy two-core machine. */
     private static final Duration EXIT_MARGIN = Duration.ofSeconds(30);
 
+    /** How long a server may take to boot while the other cases' servers boot beside it. */
+    private static final Duration BOOT = Duration.ofMinutes(6);
+
     enum Stop { SIGTERM, MANAGEMENT_SHUTDOWN, MANAGEMENT_SUSPEND }
 
-    static Stream<Arguments> cases() {
-        if (Servers.name().equals("wildfly")) {
-            return Stream.of(
-                    Arguments.of(Stop.SIGTERM, 1, null),
-                    Arguments.of(Stop.SIGTERM, 200, 4003),
-                    Arguments.of(Stop.MANAGEMENT_SHUTDOWN, 1, 4003),
-                    Arguments.of(Stop.MANAGEMENT_SHUTDOWN, 200, null),
-                    Arguments.of(Stop.MANAGEMENT_SUSPEND, 200, 4003));
-        }
-        return Stream.of(
-                Arguments.of(Stop.SIGTERM, 1, null),
-                Arguments.of(Stop.SIGTERM, 1, 4003),
-                Arguments.of(Stop.SIGTERM, 200, null),
-                Arguments.of(Stop.SIGTERM, 200, 4003));
+    /**
+     * One case: how the server is stopped, how many deaf clients it holds, and the configured
+     * {@code switchboard.shutdown.close-code}, or null for the default (1001).
+     */
+    record Case(Stop stop, int clients, Integer closeCode) {
     }
 
-    /**
-     * @param closeCode the configured {@code switchboard.shutdown.close-code}, or null for the default (1001)
-     */
-    @ParameterizedTest(name = "{0}, {1} deaf clients, close code {2}")
-    @MethodSource("cases")
-    void clientsThatNeverLeaveGetTheNoticeAndOurCloseCode(Stop stop, int clients, Integer closeCode) throws Exception {
+    /** The server of each case, launched by {@link #launchEveryCasesServer()}; a case closes its own. */
+    private static final Map<Case, ServerProcess> SERVERS = new LinkedHashMap<>();
+    /** The port offset of each case's server: ten apart, so no port of one WildFly is another's. */
+    private static final Map<Case, Integer> OFFSETS = new LinkedHashMap<>();
+
+    private static List<Case> caseList() {
+        if (Servers.name().equals("wildfly")) {
+            return List.of(
+                    new Case(Stop.SIGTERM, 1, null),
+                    new Case(Stop.SIGTERM, 200, 4003),
+                    new Case(Stop.MANAGEMENT_SHUTDOWN, 1, 4003),
+                    new Case(Stop.MANAGEMENT_SHUTDOWN, 200, null),
+                    new Case(Stop.MANAGEMENT_SUSPEND, 200, 4003));
+        }
+        return List.of(
+                new Case(Stop.SIGTERM, 1, null),
+                new Case(Stop.SIGTERM, 1, 4003),
+                new Case(Stop.SIGTERM, 200, null),
+                new Case(Stop.SIGTERM, 200, 4003));
+    }
+
+    static Stream<Arguments> cases() {
+        return caseList().stream().map(c -> Arguments.of(c.stop(), c.clients(), c.closeCode()));
+    }
+
+    private static Map<String, String> settings(Integer closeCode) {
         Map<String, String> settings = new TreeMap<>(Map.of(
                 "switchboard.shutdown.drain-timeout", DRAIN.toSeconds() + "s",
                 "switchboard.close.timeout", CLOSE.toSeconds() + "s",
@@ -73,9 +92,38 @@ class DeafDrainIT {
         if (closeCode != null) {
             settings.put("switchboard.shutdown.close-code", closeCode.toString());
         }
-        String expected = (closeCode == null ? 1001 : closeCode) + " server shutting down";
+        return settings;
+    }
+
+    @BeforeAll
+    static void launchEveryCasesServer() throws Exception {
         int offset = Integer.getInteger("switchboard.it.port.offset", 0) + 60;
-        try (ServerProcess server = ServerProcess.start(settings, offset, false)) {
+        for (Case c : caseList()) {
+            SERVERS.put(c, ServerProcess.launch(Servers.name(), settings(c.closeCode()), offset, false));
+            OFFSETS.put(c, offset);
+            offset += 10;
+        }
+    }
+
+    @AfterAll
+    static void stopWhatIsLeft() throws Exception {
+        for (ServerProcess server : SERVERS.values()) {
+            server.close();
+        }
+    }
+
+    /**
+     * @param closeCode the configured {@code switchboard.shutdown.close-code}, or null for the default (1001)
+     */
+    @ParameterizedTest(name = "{0}, {1} deaf clients, close code {2}")
+    @MethodSource("cases")
+    void clientsThatNeverLeaveGetTheNoticeAndOurCloseCode(Stop stop, int clients, Integer closeCode) throws Exception {
+        Case thisCase = new Case(stop, clients, closeCode);
+        Map<String, String> settings = settings(closeCode);
+        String expected = (closeCode == null ? 1001 : closeCode) + " server shutting down";
+        int offset = OFFSETS.get(thisCase);
+        try (ServerProcess server = SERVERS.get(thisCase)) {
+            server.awaitReady(BOOT);
             List<TestClient> deaf = new ArrayList<>();
             try {
                 for (int i = 0; i < clients; i++) {
