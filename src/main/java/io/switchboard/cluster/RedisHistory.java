@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -95,7 +97,7 @@ public final class RedisHistory implements HistoryStore {
      * held messages) runs there, not on the Redis connection's one event-loop thread, whose answers
      * to every publish would otherwise wait behind the replays of a crowd of moved clients.
      */
-    private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService readers = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "switchboard-history-reader");
         t.setDaemon(true);
         return t;

@@ -19,10 +19,6 @@ record Recovery(boolean recovered, List<HistoryStore.Entry> replay) {
 
     private static final Recovery FAILED = new Recovery(false, List.of());
 
-    static Recovery decide(HistoryStore.Position since, HistoryStore.Page page, int maxRecover) {
-        return decide(since, page, maxRecover, page.top().offset());
-    }
-
     static Recovery decide(HistoryStore.Position since, HistoryStore.Page page, int maxRecover, long upTo) {
         HistoryStore.Position top = page.top();
         if (!top.epoch().equals(since.epoch()) || since.offset() < 0 || since.offset() > top.offset()) {
