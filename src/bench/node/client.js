@@ -30,6 +30,7 @@ function onMessage(conn, data) {
     }
     if (type && type[1] === 'shutdown') {
       conn.notice = true;
+      conn.noticed = now();
       if (phase === 'drain-deaf') {
         return; // a deaf client: it waits for the server to close
       }
@@ -144,7 +145,8 @@ async function awaitClosed(deadline) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const closeTimes = conns.filter((c) => c.closed).map((c) => c.closed);
-  return { lastClose, closeTimes, ...outcomes() };
+  const noticeTimes = conns.filter((c) => c.noticed).map((c) => c.noticed);
+  return { lastClose, closeTimes, noticeTimes, ...outcomes() };
 }
 
 const handlers = {
@@ -154,15 +156,28 @@ const handlers = {
   stats: () => ({ pings, unexpected, subscribed, ...outcomes() }),
   broadcasts: () => ({ received: Object.fromEntries(received), firstReceive, lastReceive }),
   awaitClosed: (msg) => awaitClosed(msg.deadline),
-  closeAll: async () => {
+  // msg.polite: a close handshake (1000) instead of dropping the TCP connection
+  closeAll: async (msg) => {
     phase = 'closing';
     for (const c of conns) {
       if (!c.closed) {
         c.self = true;
-        c.ws.terminate();
+        if (msg.polite) {
+          c.ws.close(1000, 'bench: warm-up done');
+        } else {
+          c.ws.terminate();
+        }
       }
     }
-    return awaitClosed(Date.now() + 10000);
+    return awaitClosed(Date.now() + 30000);
+  },
+  // forgets the connections closed so far, so that a warm-up's closes do not count in the next phase
+  forget: () => {
+    const open = conns.filter((c) => !c.closed);
+    conns.length = 0;
+    conns.push(...open);
+    subscribed = 0;
+    return {};
   },
   rss: () => ({ rss: process.memoryUsage().rss }),
 };

@@ -21,7 +21,8 @@ const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|chu
    --api: in the drain, an operator's drain (POST /api/drain) instead of SIGTERM: the same core code in a
           JVM that keeps running, so a flight recording (BENCH_JAVA_OPTS) holds the drain; dump it with
           jcmd <pid> JFR.dump before the harness stops the server.
-   --warmup N: in the soak, N connections opened, held --settle seconds and closed before the empty
+   --warmup N: in the drain, N connections opened and closed (a close handshake) before the measured
+          ones, as on a server that has served before. In the soak, N connections opened, held --settle seconds and closed before the empty
           server's heap and threads are taken, so that the baseline includes what the first use of the
           container loads and keeps (a cold baseline makes every "after" look like a leak).
    --dispatch-to-worker: WildFly's websockets setting, for either target; by default each runs as
@@ -185,6 +186,16 @@ const scenarios = {
   },
 
   async drain(o, target, load) {
+    if (o.warmup > 0) {
+      // a server that has served before: what a drain runs (notices, close handshakes, release) has been
+      // run, loaded and compiled, as on a node that has been up for a while
+      const w = await load.connect(target.url, target.protocol, await tokens(o.warmup), o.inflight, true);
+      await load.all({ cmd: 'closeAll', polite: true });
+      await load.all({ cmd: 'forget' });
+      await load.all({ cmd: 'phase', phase: 'setup' });
+      console.log(`warm-up: ${w.ok} of ${o.warmup} connected and closed with a close handshake`);
+      await sleep(o.settle * 1000);
+    }
     const c = await loaded(o, target, load);
     await sleep(o.settle * 1000);
     return phases.drain(o, target, load, c);
@@ -384,8 +395,11 @@ const phases = {
     results.forEach((r) => Object.entries(r.byOutcome).forEach(([k, v]) => { byOutcome[k] = (byOutcome[k] || 0) + v; }));
     const lastClose = Math.max(...results.map((r) => r.lastClose));
     const closes = results.flatMap((r) => r.closeTimes).map((t) => t - t0).sort((a, b) => a - b);
+    const notices = results.flatMap((r) => r.noticeTimes).map((t) => t - t0).sort((a, b) => a - b);
     return {
       connections: c.ok, sigtermToLastCloseS: sec(lastClose - t0),
+      sigtermToFirstNoticeS: sec(notices[0]), sigtermToNoticeP50S: sec(pct(notices, 0.5)),
+      sigtermToLastNoticeS: sec(notices[notices.length - 1]),
       sigtermToCloseP50S: sec(pct(closes, 0.5)), sigtermToCloseP99S: sec(pct(closes, 0.99)),
       sigtermToExitS: sec(exitedAt - t0),
       stillOpen: results.reduce((s, r) => s + r.open, 0), outcomes: JSON.stringify(byOutcome),
@@ -619,8 +633,10 @@ async function main() {
     await load.end();
     await T.stop(target);
   }
-  record(o.scenario === 'all' ? { ...o, scenario: 'drain (all)' } : o.deaf ? { ...o, scenario: 'drain (deaf)' }
-    : o.api && o.scenario === 'drain' ? { ...o, scenario: 'drain (api)' } : o, target, figures);
+  const named = o.scenario === 'all' ? { ...o, scenario: 'drain (all)' } : o.deaf ? { ...o, scenario: 'drain (deaf)' }
+    : o.api && o.scenario === 'drain' ? { ...o, scenario: 'drain (api)' } : o;
+  record(o.scenario === 'drain' && o.warmup > 0 ? { ...named, scenario: `${named.scenario}, warm ${o.warmup}` } : named,
+    target, figures);
   process.exit(0);
 }
 
