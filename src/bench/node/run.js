@@ -21,7 +21,7 @@ const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|chu
    --api: in the drain, an operator's drain (POST /api/drain) instead of SIGTERM: the same core code in a
           JVM that keeps running, so a flight recording (BENCH_JAVA_OPTS) holds the drain; dump it with
           jcmd <pid> JFR.dump before the harness stops the server.
-   --warmup N: in the drain, N connections opened and closed (a close handshake) before the measured
+   --warmup N: in the churn, N cycles before the baseline is taken. In the drain, N connections opened and closed (a close handshake) before the measured
           ones, as on a server that has served before. In the soak, N connections opened, held --settle seconds and closed before the empty
           server's heap and threads are taken, so that the baseline includes what the first use of the
           container loads and keeps (a cold baseline makes every "after" look like a leak).
@@ -230,9 +230,19 @@ const scenarios = {
    * open max-per-user connections each (their slots came back).
    */
   async churn(o, target) {
+    const toks = await tokens(o.users, 'churn');
+    if (o.warmup > 0) {
+      // the baseline of a server that has churned before: its pools grown, its classes loaded and compiled
+      await churn({ url: target.url, tokens: toks, cycles: o.warmup, burst: o.burst, inflight: o.inflight,
+        pauseMs: o.pause, localAddress: '127.0.0.11' });
+      const deadline = now() + 120000;
+      while ((await T.counters(target)).pool?.active > 0 && now() < deadline) {
+        await sleep(1000);
+      }
+      console.log(`warm-up: ${o.warmup} cycles, server registry ${(await T.counters(target)).pool?.active}`);
+    }
     const empty = await baseline(o, target);
     const emptyThreads = T.threads(target.pid);
-    const toks = await tokens(o.users, 'churn');
     const cpu0 = T.cpuTicks(target.pid);
     const r = await churn({ url: target.url, tokens: toks, cycles: o.cycles, burst: o.burst, inflight: o.inflight,
       pauseMs: o.pause, localAddress: '127.0.0.11',
