@@ -78,7 +78,7 @@ function cycle(url, token, kind, localAddress) {
  * Runs `cycles` cycles in bursts of `burst` (at most `inflight` at once), pausing `pauseMs` between
  * bursts; tokens are used round-robin. Returns the outcome counts per kind and the time taken.
  */
-async function churn({ url, tokens, cycles, burst, inflight, pauseMs, localAddress, progress }) {
+async function churn({ url, tokens, cycles, burst, inflight, pauseMs, localAddress, progress, kinds = KINDS }) {
   const outcomes = {};
   const t0 = Date.now();
   let next = 0;
@@ -86,7 +86,7 @@ async function churn({ url, tokens, cycles, burst, inflight, pauseMs, localAddre
     const end = Math.min(cycles, next + burst);
     const running = new Set();
     for (; next < end; next++) {
-      const kind = KINDS[next % KINDS.length];
+      const kind = kinds[next % kinds.length];
       const p = cycle(url, tokens[next % tokens.length], kind, localAddress).then((o) => {
         const key = `${kind}:${o}`;
         outcomes[key] = (outcomes[key] || 0) + 1;

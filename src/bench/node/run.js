@@ -36,6 +36,8 @@ function parseArgs(argv) {
     const key = argv[i].replace(/^--/, '');
     if (key === 'histogram' || key === 'deaf' || key === 'api') {
       o[key] = true;
+    } else if (key === 'kinds') {
+      o.kinds = argv[++i].split(',');
     } else if (key === 'target' || key === 'runtime') {
       o[key] = argv[++i];
     } else if (key === 'dispatch-to-worker') {
@@ -245,7 +247,7 @@ const scenarios = {
     const emptyThreads = T.threads(target.pid);
     const cpu0 = T.cpuTicks(target.pid);
     const r = await churn({ url: target.url, tokens: toks, cycles: o.cycles, burst: o.burst, inflight: o.inflight,
-      pauseMs: o.pause, localAddress: '127.0.0.11',
+      pauseMs: o.pause, kinds: o.kinds, localAddress: '127.0.0.11',
       progress: (n) => console.log(`${n} cycles, server registry ${(await0(target))}`) });
     const cpuPct = r1((T.cpuTicks(target.pid) - cpu0) / r.seconds);
     const after = await afterwards(o, target, empty, emptyThreads);

@@ -428,7 +428,12 @@ public final class Hub {
             return;
         }
         gatekeeper.cancelTicket(ticket);
-        registry.find(ticket).ifPresent(c -> onTransportClosed(c, 1006, "socket closed"));
+        registry.find(ticket).ifPresent(c -> {
+            onTransportClosed(c, 1006, "socket closed");
+            // the WebSocket layer may not have let go of it: Tyrus keeps a session whose close frame
+            // could not be written to the dead socket for good, with its upgrade request and buffers
+            c.transport().abort();
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.switchboard.endpoint;
 
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.Closeable;
 import java.lang.reflect.Field;
@@ -16,7 +17,8 @@ import java.util.logging.Logger;
  *   <li>Undertow (WildFly): the public {@code UndertowSession.forceClose()}.</li>
  *   <li>Tyrus (Payara): {@code TyrusRemoteEndpoint.webSocket → TyrusWebSocket.protocolHandler →
  *       ProtocolHandler.writer}, a {@link Closeable} whose {@code close()} closes the servlet
- *       {@code WebConnection}, and so the socket.</li>
+ *       {@code WebConnection}, and so the socket; then {@code TyrusWebSocket.onClose}, so that Tyrus
+ *       forgets the session.</li>
  *   <li>Anything else: {@link Session#close()}, which at least releases the session.</li>
  * </ul>
  */
@@ -47,17 +49,33 @@ interface ContainerAbort {
         return Session::close;
     }
 
+    /**
+     * Closes the Tyrus writer (the socket), then tells the Tyrus web socket that it is closed, as Tyrus
+     * does itself when a peer's close arrives: closing the socket alone leaves the session in Tyrus's
+     * endpoint wrapper, with the upgrade request and its buffers, for the life of the application
+     * (the churn benchmark found 4 % of a million cycles kept that way, about 40 KiB each).
+     */
     private static void closeTyrusWriter(Session session) throws Exception {
         Object remote = session.getAsyncRemote();
         Object webSocket = field(remote, "webSocket");
         Object protocolHandler = field(webSocket, "protocolHandler");
         Object writer = field(protocolHandler, "writer");
-        if (writer instanceof Closeable closeable) {
-            closeable.close();
-        } else {
+        if (!(writer instanceof Closeable closeable)) {
             session.close();
+            return;
+        }
+        try {
+            closeable.close();
+        } finally {
+            Class<?> frameClass = Class.forName(TYRUS_CLOSE_FRAME, false, webSocket.getClass().getClassLoader());
+            Object frame = frameClass.getConstructor(CloseReason.class)
+                    .newInstance(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "aborted"));
+            webSocket.getClass().getMethod("onClose", frameClass).invoke(webSocket, frame);
         }
     }
+
+    /** Tyrus's close frame, whose {@code CloseReason} its web socket's {@code onClose} reads. */
+    String TYRUS_CLOSE_FRAME = "org.glassfish.tyrus.core.frame.CloseFrame";
 
     /** The value of the first field of this name in the object's class or a superclass. */
     private static Object field(Object target, String name) throws ReflectiveOperationException {
