@@ -52,6 +52,9 @@ public final class Counters {
     private final LongAdder revokedTokens = new LongAdder();
     private final LongAdder recoveriesOk = new LongAdder();
     private final LongAdder recoveriesFailed = new LongAdder();
+    /** Sessions the WebSocket container opened and closed for Switchboard's endpoint, as it reports them. */
+    private final LongAdder containerOpened = new LongAdder();
+    private final LongAdder containerClosed = new LongAdder();
 
     public Counters() {
         for (ConnectionState s : ConnectionState.values()) {
@@ -61,6 +64,24 @@ public final class Counters {
 
     void entered(ConnectionState state) {
         entered.get(state).increment();
+    }
+
+    /** The container opened a session for Switchboard's endpoint (its {@code @OnOpen}). */
+    public void containerSessionOpened() {
+        containerOpened.increment();
+    }
+
+    /** The container reported a session of Switchboard's endpoint closed (its {@code @OnClose}). */
+    public void containerSessionClosed() {
+        containerClosed.increment();
+    }
+
+    /**
+     * Sessions the container still holds for Switchboard: opened and not yet reported closed. Above the
+     * registry's size for long, it counts sockets Switchboard has released and the container has not.
+     */
+    public long containerSessions() {
+        return containerOpened.sum() - containerClosed.sum();
     }
 
     void closed(int code) {

@@ -43,6 +43,7 @@ public class SwitchboardEndpoint {
 
     @OnOpen
     public void onOpen(Session session, EndpointConfig config) {
+        hub.counters().containerSessionOpened();
         // Switchboard owns the idle and heartbeat rules; the container's idle timer would count
         // our own pings as activity or close connections the protocol keeps open.
         session.setMaxIdleTimeout(0);
@@ -90,6 +91,7 @@ public class SwitchboardEndpoint {
 
     @OnClose
     public void onClose(CloseReason reason) {
+        hub.counters().containerSessionClosed();
         if (connection != null) {
             hub.onTransportClosed(connection, reason.getCloseCode().getCode(), reason.getReasonPhrase());
         }

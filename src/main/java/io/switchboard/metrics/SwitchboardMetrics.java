@@ -73,6 +73,9 @@ public class SwitchboardMetrics {
         Gauge.builder("switchboard.connections.active", hub.registry(), r -> r.size())
                 .description("Connections in the registry, from accepted handshake to closed")
                 .register(registry);
+        Gauge.builder("switchboard.connections.container", counters, Counters::containerSessions)
+                .description("WebSocket sessions the container holds for Switchboard: opened and not yet reported closed")
+                .register(registry);
         Gauge.builder("switchboard.connections.max", hub, h -> h.settings().limits().maxConnections())
                 .description("The global connection limit (switchboard.limits.max-connections)")
                 .register(registry);

@@ -30,6 +30,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -104,6 +106,21 @@ class HostileClientsIT {
         }
     }
 
+    /** Polls the {@code switchboard_connections_container} gauge until it is 0; returns its last value. */
+    private long awaitContainerSessions(long withinMs) throws Exception {
+        long deadline = System.nanoTime() + withinMs * 1_000_000L;
+        Pattern gauge = Pattern.compile("(?m)^switchboard_connections_container (\\S+)$");
+        while (true) {
+            Matcher m = gauge.matcher(api().get("/metrics").body());
+            assertTrue(m.find(), "no switchboard_connections_container in /api/metrics");
+            long held = (long) Double.parseDouble(m.group(1));
+            if (held == 0 || System.nanoTime() - deadline > 0) {
+                return held;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     // ---- 1. ghosts ------------------------------------------------------------------------------
 
     @Test
@@ -126,6 +143,10 @@ class HostileClientsIT {
         }
         List<String> left = awaitRegistryEmpty(RELEASE_WITHIN_MS);
         assertTrue(left.isEmpty(), left.size() + " connections whose socket is gone are still registered: " + left);
+        // and the container has let go of them too (Tyrus kept the session of such a socket for good,
+        // with its upgrade request and buffers: about 40 KiB each, for the life of the application)
+        long held = awaitContainerSessions(RELEASE_WITHIN_MS);
+        assertEquals(0, held, "WebSocket sessions the container still holds after their sockets died");
         // and the user's slots are free: max-per-user is 3
         // A socket reset before its upgrade even started never becomes a connection, and no container says
         // so: its slots come back when its handshake ticket expires (10 s), still far inside the timers above.
@@ -145,6 +166,31 @@ class HostileClientsIT {
         } finally {
             again.forEach(RawWebSocket::close);
         }
+    }
+
+    /**
+     * Sockets that send their upgrade request and close politely (a FIN) a moment later, without reading
+     * the answer: the connection is released, and the WebSocket container lets go of its session too.
+     * Tyrus tried to write a close frame to the dead socket and kept the session, with its upgrade
+     * request and buffers, for the life of the application (about 40 KiB each; a million such cycles
+     * filled the heap), while Switchboard's registry was already empty.
+     */
+    @Test
+    void socketsClosedDuringTheirUpgradeAreForgottenByTheContainerToo() throws Exception {
+        URI ws = ws();
+        for (int i = 0; i < 100; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 5_000);
+                s.getOutputStream().write(upgrade("GET", "HTTP/1.1", "Upgrade", key(16), "13",
+                        "Authorization", "Bearer " + Tokens.forUser("fin-" + i)).getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                Thread.sleep(i % 3);
+            }
+        }
+        List<String> left = awaitRegistryEmpty(RELEASE_WITHIN_MS);
+        assertTrue(left.isEmpty(), left.size() + " connections whose socket is gone are still registered: " + left);
+        long held = awaitContainerSessions(RELEASE_WITHIN_MS);
+        assertEquals(0, held, "WebSocket sessions the container still holds after their sockets closed");
     }
 
     /**
