@@ -245,6 +245,7 @@ const scenarios = {
     }
     const empty = await baseline(o, target);
     const emptyThreads = T.threads(target.pid);
+    const emptyFds = T.fds(target.pid);
     const cpu0 = T.cpuTicks(target.pid);
     const r = await churn({ url: target.url, tokens: toks, cycles: o.cycles, burst: o.burst, inflight: o.inflight,
       pauseMs: o.pause, kinds: o.kinds, localAddress: '127.0.0.11',
@@ -260,6 +261,7 @@ const scenarios = {
     }
     return { cycles: o.cycles, burst: o.burst, seconds: r1(r.seconds), cyclesPerSec: Math.round(o.cycles / r.seconds),
       serverCpuPctOfCore: cpuPct, outcomes: JSON.stringify(r.outcomes), ...after,
+      fdsEmpty: emptyFds, fdsAfter: T.fds(target.pid),
       slotsBack: `${reopened}/${3 * perUser}` };
   },
 

@@ -229,6 +229,15 @@ function cpuTicks(pid) {
   return Number(f[11]) + Number(f[12]);
 }
 
+/** Open file descriptors of the process (sockets included). */
+function fds(pid) {
+  try {
+    return fs.readdirSync(`/proc/${pid}/fd`).length;
+  } catch (e) {
+    return NaN;
+  }
+}
+
 function threads(pid) {
   const m = /Threads:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
@@ -270,6 +279,6 @@ async function stop(target, signal = 'SIGKILL') {
 }
 
 module.exports = {
-  start, stop, counters, rssKiB, cpuTicks, threads, heapAfterGcKiB, histogram, get, post, sleep,
+  start, stop, counters, rssKiB, cpuTicks, threads, fds, heapAfterGcKiB, histogram, get, post, sleep,
   SECRET, ADMIN_TOKEN, SWITCHBOARD_SETTINGS, WORK, ROOT, PORTS,
 };
