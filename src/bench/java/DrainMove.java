@@ -311,6 +311,8 @@ public class DrainMove {
 
     /** Messages of the channel received by all clients of this process, repeats included. */
     static final AtomicLong RECEIVED = new AtomicLong();
+    /** Set once every client has subscribed: closes from then on are counted as moves. */
+    static volatile boolean MEASURING;
 
     /** What one client saw: the data values, closes and recoveries. Touched on the client's own executor. */
     static final class Seen implements ClientListener {
@@ -349,7 +351,8 @@ public class DrainMove {
                     trace.append(" close ").append(code).append(' ').append(reason).append(" at ").append(got.cardinality());
                 }
             }
-            if (closedAt == 0) {
+            // a close while the clients still connect (a busy node's) is not the move being measured
+            if (closedAt == 0 && MEASURING) {
                 closedAt = System.nanoTime();
             }
         }
@@ -395,6 +398,7 @@ public class DrainMove {
         for (var f : subscribed) {
             f.get(5, TimeUnit.MINUTES);
         }
+        MEASURING = true;
         System.out.println("READY");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String stop = in.readLine();
