@@ -46,8 +46,9 @@ public final class ConsolePage {
         browser.insertText(token);
     }
 
+    /** Polls the console's state until it is {@code state}; before the page has loaded it reads as "". */
     public static String awaitState(Chromium browser, String state) throws Exception {
-        return ((JsonString) browser.await("document.getElementById('state').dataset.state || ''",
+        return ((JsonString) browser.await("document.getElementById('state')?.dataset.state || ''",
                 v -> ((JsonString) v).getString().equals(state))).getString();
     }
 
