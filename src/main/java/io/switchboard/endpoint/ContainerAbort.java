@@ -3,6 +3,7 @@ package io.switchboard.endpoint;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.Closeable;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +18,8 @@ import java.util.logging.Logger;
  *   <li>Undertow (WildFly): the public {@code UndertowSession.forceClose()}, then its public
  *       {@code closeInternal(CloseReason)}: Undertow forgets a session when its channel's close task
  *       runs, and a channel that closed before the session registered that task (a socket that died
- *       during its upgrade) never runs it, so the session stayed in the container for good; and the
- *       session is taken out of the container's set of open sessions.</li>
+ *       during its upgrade) never runs it, so the session stayed in the container for good; then the
+ *       session leaves the container's set of open sessions.</li>
  *   <li>Tyrus (Payara): {@code TyrusRemoteEndpoint.webSocket → TyrusWebSocket.protocolHandler →
  *       ProtocolHandler.writer}, a {@link Closeable} whose {@code close()} closes the servlet
  *       {@code WebConnection}, and so the socket; then {@code TyrusWebSocket.onClose}, so that Tyrus
@@ -41,21 +42,44 @@ interface ContainerAbort {
         try {
             Method forceClose = sessionClass.getMethod("forceClose");
             Method closeInternal = publicMethod(sessionClass, "closeInternal", CloseReason.class);
+            Field openSessions = fieldOrNull(sessionClass, "openSessions");
+            // declared as the public SessionContainer; its value is of a class that is not public
+            Method removeOpenSession = openSessions == null ? null
+                    : publicMethod(openSessions.getType(), "removeOpenSession", Session.class);
             LOG.info("aborting connections of " + sessionClass.getName() + " with forceClose()"
-                    + (closeInternal == null ? "" : " and closeInternal(CloseReason)"));
+                    + (closeInternal == null ? "" : " and closeInternal(CloseReason)")
+                    + (removeOpenSession == null ? "" : ", then leaving its open sessions"));
             return session -> {
                 forceClose.invoke(session);
                 if (closeInternal != null) {
                     closeInternal.invoke(session, ABORTED);
                 }
-                forgetUndertowSession(session);
+                if (removeOpenSession != null) {
+                    // closeInternal leaves the set on an executor of its own, and a session whose write
+                    // failed while its socket died in the upgrade stayed in it for good (the churn
+                    // benchmark: 14 % of aborted upgrades); leaving it twice is harmless
+                    removeOpenSession.invoke(openSessions.get(session), session);
+                }
             };
         } catch (NoSuchMethodException e) {
             // not Undertow
         }
         if (sessionClass.getName().startsWith("org.glassfish.tyrus.")) {
-            LOG.info("aborting connections of " + sessionClass.getName() + " by closing the Tyrus writer");
-            return ContainerAbort::closeTyrusWriter;
+            Constructor<?> closeFrame = null;
+            Method onClose = null;
+            try {
+                ClassLoader tyrus = sessionClass.getClassLoader();
+                Class<?> frameClass = Class.forName(TYRUS_CLOSE_FRAME, false, tyrus);
+                closeFrame = frameClass.getConstructor(CloseReason.class);
+                onClose = Class.forName(TYRUS_WEB_SOCKET, false, tyrus).getMethod("onClose", frameClass);
+            } catch (ReflectiveOperationException e) {
+                LOG.log(Level.WARNING, "Tyrus's web socket cannot be told of an abort; its sessions may outlive their sockets", e);
+            }
+            LOG.info("aborting connections of " + sessionClass.getName() + " by closing the Tyrus writer"
+                    + (onClose == null ? "" : ", then its web socket's onClose"));
+            Constructor<?> frame = closeFrame;
+            Method closed = onClose;
+            return session -> closeTyrusWriter(session, frame, closed);
         }
         LOG.info("no way to abort connections of " + sessionClass.getName() + "; falling back to Session.close()");
         return Session::close;
@@ -66,8 +90,11 @@ interface ContainerAbort {
      * does itself when a peer's close arrives: closing the socket alone leaves the session in Tyrus's
      * endpoint wrapper, with the upgrade request and its buffers, for the life of the application
      * (the churn benchmark found 4 % of a million cycles kept that way, about 40 KiB each).
+     *
+     * @param closeFrame Tyrus's {@code CloseFrame(CloseReason)}, or null when it was not found
+     * @param onClose    {@code TyrusWebSocket.onClose(CloseFrame)}, or null when it was not found
      */
-    private static void closeTyrusWriter(Session session) throws Exception {
+    private static void closeTyrusWriter(Session session, Constructor<?> closeFrame, Method onClose) throws Exception {
         Object remote = session.getAsyncRemote();
         Object webSocket = field(remote, "webSocket");
         Object protocolHandler = field(webSocket, "protocolHandler");
@@ -79,30 +106,16 @@ interface ContainerAbort {
         try {
             closeable.close();
         } finally {
-            Class<?> frameClass = Class.forName(TYRUS_CLOSE_FRAME, false, webSocket.getClass().getClassLoader());
-            Object frame = frameClass.getConstructor(CloseReason.class).newInstance(ABORTED);
-            webSocket.getClass().getMethod("onClose", frameClass).invoke(webSocket, frame);
+            if (onClose != null) {
+                onClose.invoke(webSocket, closeFrame.newInstance(ABORTED));
+            }
         }
     }
 
     /** Tyrus's close frame, whose {@code CloseReason} its web socket's {@code onClose} reads. */
     String TYRUS_CLOSE_FRAME = "org.glassfish.tyrus.core.frame.CloseFrame";
-
-    /**
-     * Takes the session out of Undertow's set of open sessions. Its {@code closeInternal} does so on an
-     * executor of its own, and a session whose write failed while its socket died in the upgrade stayed
-     * in the set for good (the churn benchmark: 14 % of aborted upgrades); removing it twice is harmless.
-     */
-    private static void forgetUndertowSession(Session session) throws ReflectiveOperationException {
-        Object container = field(session, "openSessions");
-        // the set's class is not public; its public superclass declares the method
-        for (Class<?> c = container.getClass(); c != null; c = c.getSuperclass()) {
-            if (java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
-                c.getMethod("removeOpenSession", Session.class).invoke(container, session);
-                return;
-            }
-        }
-    }
+    /** Tyrus's web socket, whose {@code onClose(CloseFrame)} makes its endpoint forget the session. */
+    String TYRUS_WEB_SOCKET = "org.glassfish.tyrus.core.TyrusWebSocket";
 
     /** The close reason an aborted connection's session is closed with, where the container asks for one. */
     CloseReason ABORTED = new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "aborted");
@@ -118,16 +131,25 @@ interface ContainerAbort {
 
     /** The value of the first field of this name in the object's class or a superclass. */
     private static Object field(Object target, String name) throws ReflectiveOperationException {
-        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+        Field f = fieldOrNull(target.getClass(), name);
+        if (f == null) {
+            throw new NoSuchFieldException(name + " in " + target.getClass().getName());
+        }
+        return f.get(target);
+    }
+
+    /** The first field of this name in the class or a superclass, made accessible; null when none. */
+    private static Field fieldOrNull(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             try {
                 Field f = c.getDeclaredField(name);
                 f.setAccessible(true);
-                return f.get(target);
+                return f;
             } catch (NoSuchFieldException e) {
                 // look in the superclass
             }
         }
-        throw new NoSuchFieldException(name + " in " + target.getClass().getName());
+        return null;
     }
 
     /** Runs the abort, logging (never throwing) a failure. */
