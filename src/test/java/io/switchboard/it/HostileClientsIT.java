@@ -30,8 +30,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -109,11 +107,10 @@ class HostileClientsIT {
     /** Polls the {@code switchboard_connections_container} gauge until it is 0; returns its last value. */
     private long awaitContainerSessions(long withinMs) throws Exception {
         long deadline = System.nanoTime() + withinMs * 1_000_000L;
-        Pattern gauge = Pattern.compile("(?m)^switchboard_connections_container (\\S+)$");
         while (true) {
-            Matcher m = gauge.matcher(api().get("/metrics").body());
-            assertTrue(m.find(), "no switchboard_connections_container in /api/metrics");
-            long held = (long) Double.parseDouble(m.group(1));
+            double sample = Api.sample(api().get("/metrics").body(), "switchboard_connections_container");
+            assertTrue(sample >= 0, "no switchboard_connections_container in /api/metrics");
+            long held = (long) sample;
             if (held == 0 || System.nanoTime() - deadline > 0) {
                 return held;
             }

@@ -20,8 +20,6 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -59,12 +57,6 @@ class MetricsIT {
     @ArquillianResource
     URL base;
 
-    /** The value of one sample line, such as {@code switchboard_connections_active}, or -1 when absent. */
-    private static double sample(String scrape, String nameAndLabels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(nameAndLabels) + " (\\S+)$").matcher(scrape);
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
-    }
-
     private String scrape(Api api) throws Exception {
         HttpResponse<String> response = api.get("/metrics");
         assertEquals(200, response.statusCode(), response.body());
@@ -76,10 +68,10 @@ class MetricsIT {
     void countersAndGaugesFollowConnectionsMessagesAndCloses() throws Exception {
         Api api = new Api(base, TOKEN);
         String before = scrape(api);
-        double opened = sample(before, "switchboard_connections_opened_total");
-        double messagesIn = sample(before, "switchboard_messages_total{direction=\"in\"}");
+        double opened = Api.sample(before, "switchboard_connections_opened_total");
+        double messagesIn = Api.sample(before, "switchboard_messages_total{direction=\"in\"}");
         assertTrue(opened >= 0 && messagesIn >= 0, before);
-        assertEquals(50.0, sample(before, "switchboard_connections_max"));
+        assertEquals(50.0, Api.sample(before, "switchboard_connections_max"));
 
         String user = "metrics-user";
         try (TestClient a = TestClient.connectAs(Servers.webSocket(base, null), user);
@@ -92,12 +84,12 @@ class MetricsIT {
             a.next("error");
 
             String during = scrape(api);
-            assertEquals(2.0, sample(during, "switchboard_connections_active"), during);
-            assertEquals(2.0, sample(during, "switchboard_connections{state=\"open\"}"), during);
-            assertEquals(opened + 2, sample(during, "switchboard_connections_opened_total"), during);
-            assertEquals(messagesIn + 2, sample(during, "switchboard_messages_total{direction=\"in\"}"), during);
-            assertTrue(sample(during, "switchboard_message_bytes_total{direction=\"out\"}") > 0, during);
-            assertTrue(sample(during, "switchboard_messages_rejected_total{reason=\"bad_request\"}") >= 1, during);
+            assertEquals(2.0, Api.sample(during, "switchboard_connections_active"), during);
+            assertEquals(2.0, Api.sample(during, "switchboard_connections{state=\"open\"}"), during);
+            assertEquals(opened + 2, Api.sample(during, "switchboard_connections_opened_total"), during);
+            assertEquals(messagesIn + 2, Api.sample(during, "switchboard_messages_total{direction=\"in\"}"), during);
+            assertTrue(Api.sample(during, "switchboard_message_bytes_total{direction=\"out\"}") > 0, during);
+            assertTrue(Api.sample(during, "switchboard_messages_rejected_total{reason=\"bad_request\"}") >= 1, during);
 
             JsonObject stats = Api.json(api.get("/stats")).asJsonObject();
             JsonObject pool = stats.getJsonObject("pool");
@@ -111,7 +103,7 @@ class MetricsIT {
             assertEquals(202, api.call("DELETE", "/connections/" + bId + "?code=4001&reason=metrics", null).statusCode());
             assertEquals("4001 metrics", b.awaitClose());
             String after = awaitSample(api, "switchboard_connections_closed_total{code=\"4001\"}", 1.0);
-            assertEquals(1.0, sample(after, "switchboard_connections_active"), after);
+            assertEquals(1.0, Api.sample(after, "switchboard_connections_active"), after);
             JsonObject closes = Api.json(api.get("/stats")).asJsonObject().getJsonObject("closesByCode");
             assertEquals(1, closes.getInt("4001"));
         }
@@ -123,7 +115,7 @@ class MetricsIT {
         String before = scrape(api);
         JsonObject statsBefore = Api.json(api.get("/stats")).asJsonObject().getJsonObject("rejectionsByReason");
         assertEquals(0.0 + statsBefore.getInt("origin not allowed"),
-                sample(before, "switchboard_rejections_total{reason=\"origin not allowed\"}"), before);
+                Api.sample(before, "switchboard_rejections_total{reason=\"origin not allowed\"}"), before);
 
         URI ws = Servers.webSocket(base, null);
         try (RawWebSocket r = RawWebSocket.open(ws, "127.0.0.41", "Authorization", "Bearer not-a-jwt")) {
@@ -156,7 +148,7 @@ class MetricsIT {
         JsonObject statsAfter = Api.json(api.get("/stats")).asJsonObject().getJsonObject("rejectionsByReason");
         for (Map.Entry<String, Double> e : expected.entrySet()) {
             String name = "switchboard_rejections_total{reason=\"" + e.getKey() + "\"}";
-            assertEquals(sample(before, name) + e.getValue(), sample(after, name), e.getKey() + " in\n" + after);
+            assertEquals(Api.sample(before, name) + e.getValue(), Api.sample(after, name), e.getKey() + " in\n" + after);
             assertEquals(statsBefore.getInt(e.getKey()) + e.getValue().intValue(), statsAfter.getInt(e.getKey()),
                     e.getKey() + " in " + statsAfter);
         }
@@ -166,7 +158,7 @@ class MetricsIT {
     void messagesOverTheRateAreCountedAsRateLimited() throws Exception {
         Api api = new Api(base, TOKEN);
         String name = "switchboard_messages_rejected_total{reason=\"rate_limited\"}";
-        double before = sample(scrape(api), name);
+        double before = Api.sample(scrape(api), name);
         long statsBefore = Api.json(api.get("/stats")).asJsonObject().getJsonObject("limits").getJsonNumber("rateLimitedMessages").longValue();
         int limited = 0;
         try (TestClient chatty = TestClient.connect(Servers.webSocket(base, null))) {
@@ -184,7 +176,7 @@ class MetricsIT {
         }
         assertTrue(limited >= 5, "a burst of 5 at 1 per second lets at most 7 of 12 through; limited " + limited);
         String after = scrape(api);
-        assertEquals(before + limited, sample(after, name), after);
+        assertEquals(before + limited, Api.sample(after, name), after);
         JsonObject limits = Api.json(api.get("/stats")).asJsonObject().getJsonObject("limits");
         assertEquals(statsBefore + limited, limits.getJsonNumber("rateLimitedMessages").longValue(), limits.toString());
         assertEquals(0, limits.getInt("rateLimitCloses"), limits.toString());
@@ -194,7 +186,7 @@ class MetricsIT {
     void theZombieCleanupClosesAPeerThatStoppedAnsweringPingsAndLeavesAHealthyOneOpen() throws Exception {
         Api api = new Api(base, TOKEN);
         assertEquals(401, new Api(base, null).call("POST", "/zombies/cleanup", null).statusCode());
-        double zombiesBefore = sample(scrape(api), "switchboard_connections_zombies_total");
+        double zombiesBefore = Api.sample(scrape(api), "switchboard_connections_zombies_total");
         try (RawClient zombie = RawClient.connect(Servers.authorized(base, null), false, true);
              RawClient healthy = RawClient.connect(Servers.authorized(base, null), true, true)) {
             String zombieId = connectionId(zombie.await(RawClient.Frame.TEXT).text());
@@ -223,7 +215,7 @@ class MetricsIT {
             assertEquals(0, Api.json(stillThere).asJsonObject().getInt("missedPongs"));
         }
         String after = scrape(api);
-        assertTrue(sample(after, "switchboard_connections_zombies_total") >= zombiesBefore + 1, after);
+        assertTrue(Api.sample(after, "switchboard_connections_zombies_total") >= zombiesBefore + 1, after);
         assertTrue(Api.json(api.get("/stats")).asJsonObject().getJsonObject("heartbeat").getInt("zombiesClosed") >= 1);
     }
 
@@ -234,10 +226,10 @@ class MetricsIT {
             live.await(RawClient.Frame.TEXT);
             live.await(RawClient.Frame.PING);
             String scrape = awaitAtLeast(api, "switchboard_heartbeat_rtt_seconds_count", 1.0);
-            double count = sample(scrape, "switchboard_heartbeat_rtt_seconds_count");
-            assertEquals(count, sample(scrape, "switchboard_heartbeat_rtt_seconds_bucket{le=\"+Inf\"}"), scrape);
-            assertTrue(sample(scrape, "switchboard_heartbeat_rtt_seconds_bucket{le=\"0.001\"}") >= 0, scrape);
-            assertTrue(sample(scrape, "switchboard_heartbeat_rtt_seconds_sum") >= 0, scrape);
+            double count = Api.sample(scrape, "switchboard_heartbeat_rtt_seconds_count");
+            assertEquals(count, Api.sample(scrape, "switchboard_heartbeat_rtt_seconds_bucket{le=\"+Inf\"}"), scrape);
+            assertTrue(Api.sample(scrape, "switchboard_heartbeat_rtt_seconds_bucket{le=\"0.001\"}") >= 0, scrape);
+            assertTrue(Api.sample(scrape, "switchboard_heartbeat_rtt_seconds_sum") >= 0, scrape);
             assertTrue(scrape.contains("# TYPE switchboard_heartbeat_rtt_seconds histogram"), scrape);
             assertTrue(scrape.contains("# TYPE switchboard_drain_duration_seconds histogram"), scrape);
             assertFalse(scrape.contains("quantile="), "no quantile gauges: " + scrape);
@@ -254,11 +246,11 @@ class MetricsIT {
     private String awaitAtLeast(Api api, String nameAndLabels, double least) throws Exception {
         long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
         String scrape = scrape(api);
-        while (sample(scrape, nameAndLabels) < least && System.nanoTime() - deadline < 0) {
+        while (Api.sample(scrape, nameAndLabels) < least && System.nanoTime() - deadline < 0) {
             Thread.sleep(50);
             scrape = scrape(api);
         }
-        assertTrue(sample(scrape, nameAndLabels) >= least, scrape);
+        assertTrue(Api.sample(scrape, nameAndLabels) >= least, scrape);
         return scrape;
     }
 
@@ -266,11 +258,11 @@ class MetricsIT {
     private String awaitSample(Api api, String nameAndLabels, double expected) throws Exception {
         long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
         String scrape = scrape(api);
-        while (sample(scrape, nameAndLabels) != expected && System.nanoTime() - deadline < 0) {
+        while (Api.sample(scrape, nameAndLabels) != expected && System.nanoTime() - deadline < 0) {
             Thread.sleep(50);
             scrape = scrape(api);
         }
-        assertEquals(expected, sample(scrape, nameAndLabels), scrape);
+        assertEquals(expected, Api.sample(scrape, nameAndLabels), scrape);
         return scrape;
     }
 }

@@ -8,6 +8,8 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Calls the admin API of the server under test with a real HTTP client. */
 public final class Api {
@@ -36,6 +38,12 @@ public final class Api {
 
     public HttpResponse<String> get(String path) throws Exception {
         return call("GET", path, null);
+    }
+
+    /** The value of one sample line of a metrics scrape ({@code switchboard_connections_active}), or -1 when absent. */
+    public static double sample(String scrape, String nameAndLabels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(nameAndLabels) + " (\\S+)$").matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     public static JsonStructure json(HttpResponse<String> response) {
