@@ -21,8 +21,9 @@ const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|chu
    --api: in the drain, an operator's drain (POST /api/drain) instead of SIGTERM: the same core code in a
           JVM that keeps running, so a flight recording (BENCH_JAVA_OPTS) holds the drain; dump it with
           jcmd <pid> JFR.dump before the harness stops the server.
-   --warmup N: in the churn, N cycles before the baseline is taken. In the drain, N connections opened and closed (a close handshake) before the measured
-          ones, as on a server that has served before. In the soak, N connections opened, held --settle seconds and closed before the empty
+   --warmup N: in the churn, N cycles before the baseline is taken. In the drain, N connections opened
+          and closed (a close handshake) before the measured ones, as on a server that has served before.
+          In the soak, N connections opened, held --settle seconds and closed before the empty
           server's heap and threads are taken, so that the baseline includes what the first use of the
           container loads and keeps (a cold baseline makes every "after" look like a leak).
    --dispatch-to-worker: WildFly's websockets setting, for either target; by default each runs as
@@ -237,11 +238,8 @@ const scenarios = {
       // the baseline of a server that has churned before: its pools grown, its classes loaded and compiled
       await churn({ url: target.url, tokens: toks, cycles: o.warmup, burst: o.burst, inflight: o.inflight,
         pauseMs: o.pause, localAddress: '127.0.0.11' });
-      const deadline = now() + 120000;
-      while ((await T.counters(target)).pool?.active > 0 && now() < deadline) {
-        await sleep(1000);
-      }
-      console.log(`warm-up: ${o.warmup} cycles, server registry ${(await T.counters(target)).pool?.active}`);
+      const { stats } = await registryEmptied(target);
+      console.log(`warm-up: ${o.warmup} cycles, server registry ${stats.pool?.active}`);
     }
     const empty = await baseline(o, target);
     const emptyThreads = T.threads(target.pid);
@@ -449,16 +447,21 @@ function await0(target) {
 }
 
 /** Registry, heap and threads once the server has had --settle seconds after the last connection went. */
-async function afterwards(o, target, empty, emptyThreads) {
-  const deadline = now() + 120000;
+/** Polls the server's figures until its registry is empty (at most 2 minutes): the last figures and when. */
+async function registryEmptied(target) {
+  const from = now();
   let stats = await T.counters(target);
-  while (stats.pool && stats.pool.active > 0 && now() < deadline) {
+  while (stats.pool && stats.pool.active > 0 && now() - from < 120000) {
     await sleep(1000);
     stats = await T.counters(target);
   }
-  const releasedAfterS = stats.pool && stats.pool.active === 0 ? sec(now() - (deadline - 120000)) : 'never';
+  return { stats, releasedAfterS: stats.pool && stats.pool.active === 0 ? sec(now() - from) : 'never' };
+}
+
+async function afterwards(o, target, empty, emptyThreads) {
+  const { releasedAfterS } = await registryEmptied(target);
   await sleep(o.settle * 1000);
-  stats = await T.counters(target);
+  const stats = await T.counters(target);
   const heap = await T.heapAfterGcKiB(target);
   let grown = {};
   if (o.histogram && target.name !== 'node') {
