@@ -29,27 +29,30 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * drain-move: 3 Payara Micro nodes sharing a real redis-server, N subscribed clients (the Java client,
- * spread over several client processes, loopback only) on one channel, a publisher at a fixed rate
- * through the API of node 1, and node 3 drained mid-run. Its clients follow {@code url} to another
+ * spread over several client processes, loopback only) on one channel or spread evenly over
+ * {@code --channels} channels, a publisher at a fixed rate through the API of node 1 (round robin over
+ * the channels), and node 3 drained mid-run. Its clients follow {@code url} to another
  * node and resubscribe with {@code since}. Prints, over all clients, messages missed and duplicated,
  * the recovery time (close on the drained node to {@code subscribed} on the new one) p50/p99, and the
  * publish rate the cluster sustains (closed loop through the API) with history on or off.
  *
- * <p>The clients count once none of them has received anything for 5 s (at most 3 min after the last
- * publish), and that delay is printed: a message still queued on a busy node is late, not missed.
+ * <p>The clients count once none of them has received anything for 5 s and every moved client has
+ * connected again (at most 3 min after the last publish), and that delay is printed: a message still queued
+ * on a busy node, or a client still backing off before its reconnect, is late, not missed. Moved clients
+ * that had not resubscribed by then are printed as pending, with their state.
  * With {@code DRAIN_MOVE_DEBUG} set in the environment it also prints each node's {@code /api/stats}
  * and, for a few clients, what they lack, their closes, recoveries and repeats (offset and epoch of
  * both copies).
  *
  * <p>Run by {@code src/bench/run drain-move [--n 9000] [--procs 3] [--seconds 40] [--rate 200]
- * [--history on|off]}. Bounded in time: every wait has a deadline; every process it started is
+ * [--channels 1] [--history on|off]}. Bounded in time: every wait has a deadline; every process it started is
  * stopped at the end.
  */
 public class DrainMove {
 
     static final String SECRET = "switchboard-bench-drain-move-hs256-secret-0123456789";
     static final String ADMIN = "drain-move-admin";
-    static final String CHANNEL = "move";
+    static final String CHANNEL = "move-";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
@@ -84,6 +87,7 @@ public class DrainMove {
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "40"));
         int rate = Integer.parseInt(a.getOrDefault("rate", "200"));
         boolean history = !a.getOrDefault("history", "on").equals("off");
+        int channels = Integer.parseInt(a.getOrDefault("channels", "1"));
         Path root = Path.of(a.getOrDefault("root", "."));
         List<Process> started = new ArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(Process::destroyForcibly)));
@@ -120,7 +124,8 @@ public class DrainMove {
         for (String api : apis) {
             awaitReady(api, Duration.ofMinutes(6));
         }
-        System.out.println("3 nodes ready, history " + (history ? "on" : "off") + "; " + n + " clients in " + procs + " processes");
+        System.out.println("3 nodes ready, history " + (history ? "on" : "off") + "; " + n + " clients in " + procs
+                + " processes on " + channels + " channel(s)");
 
         List<Process> children = new ArrayList<>();
         List<BufferedReader> outs = new ArrayList<>();
@@ -129,7 +134,8 @@ public class DrainMove {
         for (int p = 0; p < procs; p++) {
             int count = n / procs + (p < n % procs ? 1 : 0);
             Process c = new ProcessBuilder("java", "-Xmx1g", "-cp", cp, self, "clients", "--count", "" + count,
-                    "--nodes", String.join(",", urls), "--first", "" + p).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    "--nodes", String.join(",", urls), "--first", "" + p,
+                    "--procs", "" + procs, "--channels", "" + channels).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             started.add(c);
             children.add(c);
             outs.add(new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)));
@@ -139,7 +145,8 @@ public class DrainMove {
         }
         System.out.println("all subscribed");
 
-        // the publisher: rate msg/s through node 1's API, data = 1, 2, 3 …; node 3 drained at a third
+        // the publisher: rate msg/s through node 1's API, data = 1, 2, 3 … (message i to channel i % channels);
+        // node 3 drained at a third
         AtomicInteger publishedOk = new AtomicInteger();
         AtomicInteger publishFailed = new AtomicInteger();
         long start = System.nanoTime();
@@ -161,7 +168,8 @@ public class DrainMove {
             // open loop: the rate does not depend on one answer's latency (at most 32 in flight)
             int value = (int) i;
             inFlight.acquire();
-            HTTP.sendAsync(request(apis.get(0), "POST", "/api/channels/" + CHANNEL + "/messages", "{\"data\":" + i + "}"),
+            HTTP.sendAsync(request(apis.get(0), "POST", "/api/channels/" + CHANNEL + (i % channels) + "/messages",
+                    "{\"data\":" + i + "}"),
                     HttpResponse.BodyHandlers.discarding()).whenComplete((r, failed) -> {
                         if (failed == null && r.statusCode() == 202) {
                             publishedOk.incrementAndGet();
@@ -195,7 +203,7 @@ public class DrainMove {
             }
         }
 
-        long missed = 0, duplicated = 0, clientsMissing = 0, clientsDuplicating = 0, moved = 0, notRecovered = 0;
+        long missed = 0, duplicated = 0, clientsMissing = 0, clientsDuplicating = 0, moved = 0, notRecovered = 0, pending = 0;
         List<Long> recovery = new ArrayList<>();
         for (int p = 0; p < procs; p++) {
             PrintWriter w = new PrintWriter(children.get(p).getOutputStream(), true);
@@ -212,13 +220,15 @@ public class DrainMove {
             clientsDuplicating += Long.parseLong(f[4]);
             moved += Long.parseLong(f[5]);
             notRecovered += Long.parseLong(f[6]);
-            for (int i = 7; i < f.length; i++) {
+            pending += Long.parseLong(f[7]);
+            for (int i = 8; i < f.length; i++) {
                 recovery.add(Long.parseLong(f[i]));
             }
         }
         recovery.sort(null);
-        System.out.printf("clients %d, moved %d (recovered:false %d); missed %d messages (%d clients), duplicated %d (%d clients)%n",
-                n, moved, notRecovered, missed, clientsMissing, duplicated, clientsDuplicating);
+        System.out.printf("clients %d, moved %d (recovered:false %d, not reconnected when counted %d); missed %d messages"
+                + " (%d clients), duplicated %d (%d clients)%n",
+                n, moved, notRecovered, pending, missed, clientsMissing, duplicated, clientsDuplicating);
         System.out.printf("recovery ms p50 %s p99 %s max %s (n=%d)%n", pct(recovery, 50), pct(recovery, 99),
                 recovery.isEmpty() ? "-" : recovery.get(recovery.size() - 1), recovery.size());
 
@@ -316,6 +326,7 @@ public class DrainMove {
 
     /** What one client saw: the data values, closes and recoveries. Touched on the client's own executor. */
     static final class Seen implements ClientListener {
+        final String channel;
         final BitSet got = new BitSet();
         int duplicates;
         final java.util.Map<Integer, String> firstAt = new java.util.HashMap<>();
@@ -324,9 +335,13 @@ public class DrainMove {
         final ConcurrentLinkedQueue<Long> recoveries = new ConcurrentLinkedQueue<>();
         volatile boolean lost;
 
+        Seen(String channel) {
+            this.channel = channel;
+        }
+
         @Override
         public void onMessage(JsonObject m) {
-            if (CHANNEL.equals(m.getString("channel", null))) {
+            if (channel.equals(m.getString("channel", null))) {
                 RECEIVED.incrementAndGet();
                 int i = m.getInt("data");
                 synchronized (this) {
@@ -341,6 +356,20 @@ public class DrainMove {
                     }
                     got.set(i);
                 }
+            }
+        }
+
+        volatile boolean reopened;
+
+        /** Not moved, or connected again since its move (it resubscribes on that connection). */
+        boolean settled() {
+            return closedAt == 0 || reopened;
+        }
+
+        @Override
+        public void onStateChange(SwitchboardClient.State from, SwitchboardClient.State to) {
+            if (to == SwitchboardClient.State.OPEN && closedAt != 0) {
+                reopened = true;
             }
         }
 
@@ -377,6 +406,8 @@ public class DrainMove {
         int count = Integer.parseInt(a.get("count"));
         String[] nodes = a.get("nodes").split(",");
         int first = Integer.parseInt(a.get("first"));
+        int procs = Integer.parseInt(a.get("procs"));
+        int channels = Integer.parseInt(a.get("channels"));
         HttpClient http = HttpClient.newHttpClient();
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
         var workers = Executors.newFixedThreadPool(4);
@@ -384,13 +415,14 @@ public class DrainMove {
         List<Seen> seen = new ArrayList<>();
         List<java.util.concurrent.CompletableFuture<JsonObject>> subscribed = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Seen s = new Seen();
+            int channel = (first + i * procs) % channels; // the clients of all processes spread evenly
+            Seen s = new Seen(CHANNEL + channel);
             SwitchboardClient c = SwitchboardClient.builder(URI.create(nodes[(first + i) % nodes.length]))
                     .token(token("u" + first + "-" + i)).httpClient(http).timers(timers).workers(workers)
                     .listener(s).build().connect();
             clients.add(c);
             seen.add(s);
-            subscribed.add(c.subscribe(CHANNEL));
+            subscribed.add(c.subscribe(s.channel));
             if (i % 200 == 199) {
                 Thread.sleep(100); // spread the handshakes
             }
@@ -406,7 +438,8 @@ public class DrainMove {
             long from = System.nanoTime();
             long last = RECEIVED.get();
             long quietSince = System.nanoTime();
-            while (System.nanoTime() - quietSince < 5_000_000_000L && System.nanoTime() - from < 180_000_000_000L) {
+            while ((System.nanoTime() - quietSince < 5_000_000_000L || !seen.stream().allMatch(Seen::settled))
+                    && System.nanoTime() - from < 180_000_000_000L) {
                 Thread.sleep(200);
                 long now = RECEIVED.get();
                 if (now != last) {
@@ -425,19 +458,34 @@ public class DrainMove {
         for (int i = 2; i < words.length; i++) {
             expected.clear(Integer.parseInt(words[i]));
         }
-        int want = expected.cardinality();
-        long missed = 0, clientsMissing = 0, dups = 0, clientsDup = 0, moved = 0, lost = 0;
+        long missed = 0, clientsMissing = 0, dups = 0, clientsDup = 0, moved = 0, lost = 0, pending = 0;
         StringBuilder rec = new StringBuilder();
         int shown = 0;
-        for (Seen s : seen) {
+        for (int c = 0; c < seen.size(); c++) {
+            Seen s = seen.get(c);
+            int k = Integer.parseInt(s.channel.substring(CHANNEL.length()));
+            BitSet mine = (BitSet) expected.clone();
+            for (int v = mine.nextSetBit(0); v >= 0; v = mine.nextSetBit(v + 1)) {
+                if (v % channels != k) {
+                    mine.clear(v);
+                }
+            }
+            int want = mine.cardinality();
+            if (s.closedAt != 0 && !s.settled()) {
+                pending++;
+                System.err.println("not reconnected when counted: client " + s.channel + " state " + clients.get(c).state()
+                        + " trace=" + s.trace);
+            }
             synchronized (s) {
-                BitSet have = (BitSet) expected.clone();
+                BitSet have = (BitSet) mine.clone();
                 have.and(s.got);
-                if (System.getenv("DRAIN_MOVE_DEBUG") != null && (shown++ < 4 || (s.duplicates > 0 && shown < 12))) {
-                    BitSet lacking = (BitSet) expected.clone();
+                boolean odd = s.duplicates > 0 || have.cardinality() < want;
+                if (System.getenv("DRAIN_MOVE_DEBUG") != null && (shown++ < 4 || (odd && shown < 16))) {
+                    BitSet lacking = (BitSet) mine.clone();
                     lacking.andNot(s.got);
                     String l = lacking.toString();
-                    System.err.println("client moved=" + (s.closedAt != 0) + " dups=" + s.duplicates + " got=" + s.got.cardinality()
+                    System.err.println("client " + s.channel + " moved=" + (s.closedAt != 0) + " state=" + clients.get(c).state()
+                            + " dups=" + s.duplicates + " got=" + s.got.cardinality()
                             + " lacking=" + l.substring(0, Math.min(300, l.length())) + " trace=" + s.trace);
                 }
                 if (have.cardinality() < want) {
@@ -456,7 +504,8 @@ public class DrainMove {
                 }
             }
         }
-        System.out.println("RESULT " + missed + " " + clientsMissing + " " + dups + " " + clientsDup + " " + moved + " " + lost + rec);
+        System.out.println("RESULT " + missed + " " + clientsMissing + " " + dups + " " + clientsDup + " " + moved + " " + lost
+                + " " + pending + rec);
         System.out.flush();
         System.exit(0);
     }

@@ -27,7 +27,8 @@ const USAGE = `usage: src/bench/run <hold|handshake|broadcast|drain|all|soak|chu
           server's heap and threads are taken, so that the baseline includes what the first use of the
           container loads and keeps (a cold baseline makes every "after" look like a leak).
    --dispatch-to-worker: WildFly's websockets setting, for either target; by default each runs as
-   shipped: switchboard with docker/wildfly-settings.cli (false), bare on WildFly's defaults (true))`;
+   shipped: switchboard with docker/wildfly-settings.cli (false), bare on WildFly's defaults (true))
+  BENCH_HEAP_DUMP=<file.hprof>: the churn writes the server's live heap there once released.`;
 
 function parseArgs(argv) {
   const o = { scenario: argv[0], target: 'switchboard', runtime: 'payara', n: 500, minutes: 1, broadcasts: 5, every: 5,
@@ -250,6 +251,10 @@ const scenarios = {
       progress: (n) => console.log(`${n} cycles, server registry ${(await0(target))}`) });
     const cpuPct = r1((T.cpuTicks(target.pid) - cpu0) / r.seconds);
     const after = await afterwards(o, target, empty, emptyThreads);
+    if (process.env.BENCH_HEAP_DUMP && target.name !== 'node') {
+      // the live objects left by the churn, for a path-to-GC-roots look at whatever the histogram says stayed
+      require('child_process').execFileSync('jcmd', [String(target.pid), 'GC.heap_dump', process.env.BENCH_HEAP_DUMP]);
+    }
     const perUser = 5;
     let reopened = 0;
     for (let u = 0; u < 3; u++) {

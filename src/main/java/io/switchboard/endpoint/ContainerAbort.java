@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,7 +20,9 @@ import java.util.logging.Logger;
  *       {@code closeInternal(CloseReason)}: Undertow forgets a session when its channel's close task
  *       runs, and a channel that closed before the session registered that task (a socket that died
  *       during its upgrade) never runs it, so the session stayed in the container for good; then the
- *       session leaves the container's set of open sessions.</li>
+ *       session leaves the container's set of open sessions and its channel leaves the upgrade filter's
+ *       set of peer connections ({@code WebSocketChannel.peerConnections}), which for the
+ *       same reason kept channels of sockets that died during their upgrade.</li>
  *   <li>Tyrus (Payara): {@code TyrusRemoteEndpoint.webSocket → TyrusWebSocket.protocolHandler →
  *       ProtocolHandler.writer}, a {@link Closeable} whose {@code close()} closes the servlet
  *       {@code WebConnection}, and so the socket; then {@code TyrusWebSocket.onClose}, so that Tyrus
@@ -46,10 +49,15 @@ interface ContainerAbort {
             // declared as the public SessionContainer; its value is of a class that is not public
             Method removeOpenSession = openSessions == null ? null
                     : publicMethod(openSessions.getType(), "removeOpenSession", Session.class);
+            Method channelOf = publicMethod(sessionClass, "getWebSocketChannel");
+            // its getter gives a read-only view of the set
+            Field peersOf = channelOf == null ? null : fieldOrNull(channelOf.getReturnType(), "peerConnections");
             LOG.info("aborting connections of " + sessionClass.getName() + " with forceClose()"
                     + (closeInternal == null ? "" : " and closeInternal(CloseReason)")
-                    + (removeOpenSession == null ? "" : ", then leaving its open sessions"));
+                    + (removeOpenSession == null ? "" : ", then leaving its open sessions")
+                    + (peersOf == null ? "" : " and its channel's peer connections"));
             return session -> {
+                Object channel = channelOf == null ? null : channelOf.invoke(session);
                 forceClose.invoke(session);
                 if (closeInternal != null) {
                     closeInternal.invoke(session, ABORTED);
@@ -59,6 +67,13 @@ interface ContainerAbort {
                     // failed while its socket died in the upgrade stayed in it for good (the churn
                     // benchmark: 14 % of aborted upgrades); leaving it twice is harmless
                     removeOpenSession.invoke(openSessions.get(session), session);
+                }
+                if (channel != null && peersOf != null
+                        && peersOf.get(channel) instanceof Set<?> peers) {
+                    // the channel's own close task leaves this set of the upgrade filter, and only runs
+                    // when the socket closes after the channel was built: a socket that died during the
+                    // upgrade left channel, session and socket in it for the life of the application
+                    peers.remove(channel);
                 }
             };
         } catch (NoSuchMethodException e) {

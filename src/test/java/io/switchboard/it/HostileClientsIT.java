@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.core.ManagedConnection;
 import io.switchboard.it.support.Api;
 import io.switchboard.it.support.Deployments;
 import io.switchboard.it.support.FrameClient;
+import io.switchboard.it.support.HeapProbeServlet;
 import io.switchboard.it.support.Http;
 import io.switchboard.it.support.LogProbeServlet;
 import io.switchboard.it.support.RawWebSocket;
@@ -24,6 +26,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -67,7 +70,7 @@ class HostileClientsIT {
                 "switchboard.rate.messages-per-second", "5",
                 "switchboard.rate.burst", "5",
                 "switchboard.rate.max-violations", "3"))
-                .addClass(LogProbeServlet.class);
+                .addClass(LogProbeServlet.class).addClass(HeapProbeServlet.class);
     }
 
     @ArquillianResource
@@ -116,6 +119,29 @@ class HostileClientsIT {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Polls the server's heap (after a full collection) until it holds no more Switchboard connection
+     * objects than {@code baseline}; returns the last count. Generous: a cancelled timer may keep a
+     * released connection until the time it was due (30 s here), which is late, not leaked.
+     */
+    private long awaitConnectionObjects(long baseline) throws Exception {
+        long deadline = System.nanoTime() + 45_000_000_000L;
+        while (true) {
+            long held = connectionObjects();
+            if (held <= baseline || System.nanoTime() - deadline > 0) {
+                return held;
+            }
+            Thread.sleep(1_000);
+        }
+    }
+
+    /** Switchboard connection objects on the server's heap after a full collection. */
+    private long connectionObjects() throws Exception {
+        HttpResponse<String> r = Http.get(URI.create(base + "it/heap?class=" + ManagedConnection.class.getName()));
+        assertEquals(200, r.statusCode(), r.body());
+        return Long.parseLong(r.body().trim());
     }
 
     // ---- 1. ghosts ------------------------------------------------------------------------------
@@ -175,6 +201,8 @@ class HostileClientsIT {
     @Test
     void socketsClosedDuringTheirUpgradeAreForgottenByTheContainerToo() throws Exception {
         URI ws = ws();
+        assertTrue(awaitRegistryEmpty(RELEASE_WITHIN_MS).isEmpty(), "connections of an earlier test still registered");
+        long before = connectionObjects();
         for (int i = 0; i < 100; i++) {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 5_000);
@@ -188,6 +216,9 @@ class HostileClientsIT {
         assertTrue(left.isEmpty(), left.size() + " connections whose socket is gone are still registered: " + left);
         long held = awaitContainerSessions(RELEASE_WITHIN_MS);
         assertEquals(0, held, "WebSocket sessions the container still holds after their sockets closed");
+        // and nothing in the container still reaches them: their memory comes back
+        long kept = awaitConnectionObjects(before);
+        assertTrue(kept <= before, (kept - before) + " of 100 connections whose socket closed in the upgrade are still on the heap");
     }
 
     /**
