@@ -384,6 +384,50 @@ public final class Channels {
         return fanOut(channel, name, data, offset, epoch);
     }
 
+    /**
+     * After an outage of the cluster link, once pub/sub delivers again: what each channel with
+     * subscribers here missed meanwhile. A live gap is otherwise seen only at the channel's next
+     * message, and a channel that gets none would keep its loss silent. The missed messages are
+     * delivered from the store in order; when they cannot be read (another epoch, more than
+     * {@code max-recover}, the store not answering) the channel's exact subscribers get {@code resync}.
+     * Runs on the thread that delivers numbered messages, so none arrives while a channel catches up.
+     */
+    void catchUpNumbered() {
+        if (!shared()) {
+            return;
+        }
+        for (Map.Entry<String, LiveOrder.Position> watched : liveOrder.snapshot().entrySet()) {
+            String channel = watched.getKey();
+            String[] name = ChannelNames.name(channel);
+            if (index.match(name).isEmpty()) {
+                liveOrder.forget(channel);
+                continue;
+            }
+            HistoryStore.Position top;
+            try {
+                top = history.read(channel, watched.getValue().offset(), 0).toCompletableFuture()
+                        .get(storeTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS).top();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                counters.recovery(false);
+                resync(channel, name);
+                continue;
+            }
+            LiveOrder.Result r = liveOrder.arrived(channel, top.epoch(), top.offset());
+            switch (r.step()) {
+                case DUPLICATE -> { } // nothing was missed
+                case NEW_EPOCH -> resync(channel, name);
+                case DELIVER, GAP -> {
+                    if (!recoverGap(channel, name, top.epoch(), r.after(), top.offset() + 1)) {
+                        resync(channel, name);
+                    }
+                }
+            }
+        }
+    }
+
     /** Delivers the messages after {@code after} and before {@code offset} from the store; false when it cannot. */
     private boolean recoverGap(String channel, String[] name, String epoch, long after, long offset) {
         long missing = offset - after - 1;

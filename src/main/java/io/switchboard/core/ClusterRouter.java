@@ -1,5 +1,6 @@
 package io.switchboard.core;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -65,6 +66,9 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
 
         /** A channel message numbered by the shared history (any node's, this one's included). */
         int deliverNumbered(String channel, String epoch, long offset, String data);
+
+        /** Pub/sub delivers again after an outage: deliver what the numbered channels missed meanwhile. */
+        void catchUpNumbered();
 
         /** A message from another node for one user's connections on this node. */
         int deliverUser(String userId, String data);
@@ -520,11 +524,23 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
             // no probe until this node's own topic is subscribed again, or the probe would be lost to
             // the resubscription itself and renew the link once more
             presence.pauseProbe();
+            List<CompletableFuture<Void>> subscribed = new ArrayList<>();
             interest.forEach((topic, n) -> {
                 if (n > 0) {
                     CompletionStage<Void> done = link.subscribe(topic);
+                    subscribed.add(done.toCompletableFuture());
                     if (topic.equals(nodeTopic(nodeId))) {
                         done.whenComplete((ok, failed) -> presence.resumeProbe());
+                    }
+                }
+            });
+            // messages published while the link was down never reach this node through pub/sub; once
+            // every topic is subscribed again, a marker through this node's own topic says from when
+            // the stream is whole again, and what came before it is read from the shared history
+            CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new)).whenComplete((ok, failed) -> {
+                if (failed == null) {
+                    synchronized (this) {
+                        send(nodeTopic(nodeId), Envelope.RESUBSCRIBED, nodeId);
                     }
                 }
             });
@@ -588,6 +604,8 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         if (e.origin().equals(origin)) {
             if (e.kind() == Envelope.PROBE) {
                 presence.probeReturned();
+            } else if (e.kind() == Envelope.RESUBSCRIBED) {
+                node.catchUpNumbered();
             }
             return;
         }

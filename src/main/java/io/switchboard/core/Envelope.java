@@ -26,6 +26,11 @@ record Envelope(char kind, String origin, long seq, String target, List<String> 
     /** A node's probe of its own pub/sub subscription. */
     static final char PROBE = 'Q';
     /**
+     * A node's marker on its own topic, sent once every topic is subscribed again after the link came
+     * back: when it returns, pub/sub delivers again and what the node's channels missed can be read.
+     */
+    static final char RESUBSCRIBED = 'K';
+    /**
      * A channel message numbered by the shared history, written by its publish script (not by a node):
      * origin {@value #STORE}, seq the channel's offset, target the channel, rest the epoch then the data.
      */

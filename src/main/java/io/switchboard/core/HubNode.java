@@ -43,6 +43,11 @@ final class HubNode implements ClusterRouter.LocalNode {
     }
 
     @Override
+    public void catchUpNumbered() {
+        hub.channels().catchUpNumbered();
+    }
+
+    @Override
     public int deliverUser(String userId, String data) {
         return hub.channels().sendToUserLocal(userId, data);
     }

@@ -30,7 +30,7 @@ final class LiveOrder {
     /** What to do with one message; {@code after} is the last offset delivered before it (for a gap). */
     record Result(Step step, long after) { }
 
-    private record Position(String epoch, long offset) { }
+    record Position(String epoch, long offset) { }
 
     /** The last delivered position of each channel with subscribers here. Guarded by this. */
     private final Map<String, Position> channels = new HashMap<>();
@@ -50,6 +50,11 @@ final class LiveOrder {
         }
         channels.put(channel, new Position(epoch, offset));
         return new Result(offset == last.offset() + 1 ? Step.DELIVER : Step.GAP, last.offset());
+    }
+
+    /** The channels with a position, and their positions, as they are now. */
+    synchronized Map<String, Position> snapshot() {
+        return Map.copyOf(channels);
     }
 
     synchronized void forget(String channel) {

@@ -239,6 +239,23 @@ class ClusterRoutingTest {
     }
 
     @Test
+    void aLinkThatComesBackResubscribesThenMarksWhereItsStreamIsWholeAgain() {
+        subscribe(b, open(b, new RecordingConnection(), "bob"), "news.sport");
+        bus.pump();
+        int from = linkB.published.size();
+        linkB.receiver.linkUp(); // Redis reachable again
+        List<Character> kinds = new java.util.ArrayList<>();
+        for (int i = from; i < linkB.published.size(); i++) {
+            if (linkB.published.get(i).equals(ClusterRouter.nodeTopic("b"))) {
+                kinds.add(Envelope.decode(linkB.payloads.get(i)).kind());
+            }
+        }
+        // on its own topic, after every topic was subscribed again: the marker after which the node
+        // reads what its channels missed from the shared history
+        assertEquals(List.of(Envelope.RESUBSCRIBED), kinds);
+    }
+
+    @Test
     void aProbeLateBehindOtherTrafficIsNotLostAndTheLinkIsNotRenewedUntilNodeTimeout() {
         RecordingConnection onB = new RecordingConnection();
         subscribe(b, open(b, onB, "bob"), "news.sport");

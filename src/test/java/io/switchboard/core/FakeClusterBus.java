@@ -58,6 +58,8 @@ final class FakeClusterBus {
         final List<String> subscribeCalls = new ArrayList<>();
         final List<String> unsubscribeCalls = new ArrayList<>();
         final List<String> published = new ArrayList<>();
+        /** What was published, in the order of {@link #published}. */
+        final List<String> payloads = new ArrayList<>();
         boolean available = true;
         /** When false, this link's pub/sub delivers nothing (a silently dead subscription). */
         boolean delivering = true;
@@ -109,6 +111,7 @@ final class FakeClusterBus {
                 return false;
             }
             published.add(topic);
+            payloads.add(payload);
             inFlight.add(new String[] {topic, payload});
             return true;
         }

@@ -155,6 +155,68 @@ class SharedHistoryTest {
     }
 
     @Test
+    void whatAChannelMissedWhileTheLinkWasDownIsDeliveredWhenItComesBackWithoutWaitingForItsNextMessage() {
+        RecordingConnection t = subscriber("news");
+        for (int i = 1; i <= 4; i++) {
+            store.publish("news", Integer.toString(i));
+        }
+        int from = size(t);
+        hub.channels().deliverNumbered("news", "e1", 1, "1");
+        // 2..4 were published while pub/sub was not delivering to this node; nothing follows them
+        hub.channels().catchUpNumbered();
+        assertEquals(List.of("1:1", "2:2", "3:3", "4:4"), since(t, from));
+        hub.channels().deliverNumbered("news", "e1", 4, "4"); // a copy that was still on its way
+        store.publish("news", "5");
+        hub.channels().deliverNumbered("news", "e1", 5, "5");
+        assertEquals(List.of("1:1", "2:2", "3:3", "4:4", "5:5"), since(t, from));
+    }
+
+    @Test
+    void aChannelThatMissedNothingGetsNothingWhenTheLinkComesBack() {
+        RecordingConnection t = subscriber("news");
+        store.publish("news", "1");
+        int from = size(t);
+        hub.channels().deliverNumbered("news", "e1", 1, "1");
+        hub.channels().catchUpNumbered();
+        assertEquals(List.of("1:1"), since(t, from));
+    }
+
+    @Test
+    void moreMissedThanMaxRecoverWhileTheLinkWasDownIsAResyncNotASilentGap() {
+        RecordingConnection t = subscriber("news");
+        store.publish("news", "1");
+        int from = size(t);
+        hub.channels().deliverNumbered("news", "e1", 1, "1");
+        for (int i = 2; i <= 9; i++) {
+            store.publish("news", Integer.toString(i)); // 8 missed: more than max-recover (5)
+        }
+        hub.channels().catchUpNumbered();
+        assertEquals(List.of("1:1", "resync"), since(t, from));
+    }
+
+    @Test
+    void aHistoryLostWhileTheLinkWasDownIsAResync() {
+        RecordingConnection t = subscriber("news");
+        store.publish("news", "1");
+        int from = size(t);
+        hub.channels().deliverNumbered("news", "e1", 1, "1");
+        store.epoch = "e2"; // Redis restarted without its data
+        hub.channels().catchUpNumbered();
+        assertEquals(List.of("1:1", "resync"), since(t, from));
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerTheCatchUpIsAResync() {
+        RecordingConnection t = subscriber("news");
+        store.publish("news", "1");
+        int from = size(t);
+        hub.channels().deliverNumbered("news", "e1", 1, "1");
+        store.deferReads = true; // never answered: the catch-up gives up after the store's timeout
+        hub.channels().catchUpNumbered();
+        assertEquals(List.of("1:1", "resync"), since(t, from));
+    }
+
+    @Test
     void aNewEpochSendsResyncBeforeItsFirstMessage() {
         RecordingConnection t = subscriber("news");
         int from = size(t);
