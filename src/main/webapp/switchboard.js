@@ -96,8 +96,9 @@
     this.state = 'idle';           // idle, connecting, open, reconnecting, closed (final)
     this.connectionId = null;
     this.stats = { opens: 0, pingsAnswered: 0, timeAnswered: 0, refreshes: 0 };
-    this._target = url;            // the configured URL: every attempt goes there...
-    this._next = null;             // ...except the one right after a notice with a url, which tries it first
+    this._target = url;            // the configured URL: every attempt goes there, except...
+    this._next = null;             // ...while a notice's url is set (until a welcome): attempts alternate, it first
+    this._nextTurn = false;        // whether the next attempt goes to _next
     this._handlers = {};
     this._ws = null;               // the current socket; events of older sockets are ignored
     this._attempt = 0;             // retries since the last stable connection
@@ -189,8 +190,8 @@
 
   Switchboard.prototype._dial = function (token) {
     var self = this;
-    var url = withQuery(this._next || this._target, 'heartbeat', 'app');
-    this._next = null;
+    var url = withQuery(this._next && this._nextTurn ? this._next : this._target, 'heartbeat', 'app');
+    this._nextTurn = !!this._next && !this._nextTurn;
     if (token && this.options.tokenIn === 'query') {
       url = withQuery(url, 'access_token', token);
     }
@@ -339,6 +340,7 @@
   Switchboard.prototype._onWelcome = function (ws, welcome) {
     clearTimeout(this._timers.link);
     this.connectionId = welcome.connectionId;
+    this._next = null;
     this._openedAt = Date.now();
     this.stats.opens++;
     var hb = welcome.heartbeat || {};
@@ -371,6 +373,7 @@
   Switchboard.prototype._planReconnect = function (ws, afterMs, url) {
     if (typeof url === 'string' && url) {
       this._next = url;
+      this._nextTurn = true;
     }
     var delay = Math.max(0, Number(afterMs) || 0);
     this._plannedAt = Date.now() + delay;

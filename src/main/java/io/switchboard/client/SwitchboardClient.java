@@ -47,11 +47,14 @@ public final class SwitchboardClient implements AutoCloseable {
 
     // Everything below is touched on the serial executor only (volatile where read by getters).
     /**
-     * Where the next connection attempt goes instead of the configured URI, once: the {@code url} of a
-     * {@code shutdown} or {@code reconnect} notice. Null otherwise; every later attempt goes back to
-     * the configured URI (a load balancer, typically).
+     * The {@code url} of the last {@code shutdown} or {@code reconnect} notice, until a connection opens:
+     * attempts alternate between it (first) and the configured URI (a load balancer, typically), so that
+     * one failed attempt to it does not leave a client that was given node URLs knocking on the
+     * draining node alone. Null otherwise: every attempt goes to the configured URI.
      */
-    private URI next;
+    private URI redirect;
+    /** Whether the next attempt goes to {@link #redirect}; flips at each attempt while there is one. */
+    private boolean redirectTurn;
     private volatile State state = State.IDLE;
     /** The current connection, or null between connections; events of older links are ignored. */
     private Link link;
@@ -226,8 +229,8 @@ public final class SwitchboardClient implements AutoCloseable {
         setState(State.CONNECTING);
         Dialer.Dialing dialing;
         try {
-            URI to = next != null ? next : options.uri;
-            next = null;
+            URI to = redirect != null && redirectTurn ? redirect : options.uri;
+            redirectTurn = redirect != null && !redirectTurn;
             dialing = dialer.dial(to, l);
         } catch (RuntimeException e) {
             // a token supplier that failed, or a URI the JDK refuses: try again later, like a refused connection
@@ -358,6 +361,7 @@ public final class SwitchboardClient implements AutoCloseable {
         long timeout = heartbeat == null ? 10_000 : heartbeat.getJsonNumber("timeoutMs").longValue();
         silence = new Silence(interval, timeout, System.nanoTime());
         schedule.connected();
+        redirect = null;
         setState(State.OPEN);
         long period = Silence.checkPeriodMillis(interval, timeout);
         watchdog = timers.scheduleAtFixedRate(() -> serial.execute(() -> checkAlive(l)), period, period, TimeUnit.MILLISECONDS);
@@ -383,7 +387,8 @@ public final class SwitchboardClient implements AutoCloseable {
     /** A shutdown or reconnect notice: leave after its delay, then connect again (to its url first, if any). */
     private void planReconnect(Link l, JsonValue afterMs, JsonValue url) {
         long delayMs = afterMs instanceof JsonNumber n ? Math.max(0, n.longValue()) : 0;
-        next = Wire.reconnectTarget(url, null);
+        redirect = Wire.reconnectTarget(url, null);
+        redirectTurn = true;
         schedule.plan(delayMs);
         restartLinkTimer(Duration.ofMillis(delayMs), () -> {
             l.close(1000, "reconnecting");

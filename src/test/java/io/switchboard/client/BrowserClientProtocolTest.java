@@ -97,9 +97,26 @@ class BrowserClientProtocolTest {
             awaitLog("open c2");
             assertTrue(moved.next().contains("\"type\":\"ping\""), "a probe after interval + timeout/2 of silence");
             awaitLog("close 1006 server unresponsive");
-            // the url was for one attempt: the next goes back to the configured URL
+            // the url was spent once connected: the next attempt goes back to the configured URL
             server.next().send(welcome("c3", 30_000, 10_000));
             awaitLog("open c3");
+        }
+    }
+
+    @Test
+    void aNoticeUrlIsTriedAgainWhileTheConfiguredUrlRefusesUntilAConnectionOpens() throws Exception {
+        try (FakeServer other = new FakeServer()) {
+            connect(server.uri().toString());
+            FakeServer.Peer first = server.next();
+            first.send(welcome("c1", 30_000, 10_000));
+            awaitLog("open c1");
+            first.send("{\"type\":\"shutdown\",\"reason\":\"maintenance\",\"reconnectAfterMs\":0,\"drainMs\":30000,\"url\":\""
+                    + other.uri() + "\"}");
+            server.refuseNext("503 Service Unavailable\r\nRetry-After: 0"); // the configured node is draining
+            other.next().drop(); // the named node did not answer this time
+            FakeServer.Peer moved = other.next(); // so the named node again, not the draining one for good
+            moved.send(welcome("c2", 30_000, 10_000));
+            awaitLog("open c2");
         }
     }
 

@@ -125,6 +125,30 @@ class SwitchboardClientTest {
     }
 
     @Test
+    void aNoticeUrlIsTriedAgainWhileTheConfiguredUrlRefusesUntilAConnectionOpens() throws Exception {
+        try (FakeServer other = new FakeServer()) {
+            connect(SwitchboardClient.builder(server.uri()));
+            FakeServer.Peer first = server.next();
+            first.send(welcome("c1", 30_000, 10_000));
+            events.next("open");
+
+            first.send("{\"type\":\"shutdown\",\"reason\":\"maintenance\",\"reconnectAfterMs\":0,\"drainMs\":30000,\"url\":\""
+                    + other.uri() + "\"}");
+            server.refuseNext("503 Service Unavailable\r\nRetry-After: 0"); // the configured node is draining
+            other.next().drop(); // the named node did not answer this time (busy taking the drained node's clients)
+            FakeServer.Peer moved = other.next(); // so the named node again, not the draining one for good
+            moved.send(welcome("c2", 30_000, 10_000));
+            assertEquals("open c2", events.next("open"));
+
+            // once connected, the notice's url is spent: a later loss goes to the configured URL
+            moved.drop();
+            FakeServer.Peer back = server.next();
+            back.send(welcome("c3", 30_000, 10_000));
+            assertEquals("open c3", events.next("open"));
+        }
+    }
+
+    @Test
     void aSilentServerIsProbedThenDroppedAndReconnectedTo() throws Exception {
         connect(SwitchboardClient.builder(server.uri()));
         FakeServer.Peer first = server.next();
