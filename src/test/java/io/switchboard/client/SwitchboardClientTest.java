@@ -105,16 +105,20 @@ class SwitchboardClientTest {
         }
     }
 
-    @Test
-    void aShutdownNoticeWithAUrlIsTriedFirstAndTheConfiguredUrlIsTheFallback() throws Exception {
-        FakeServer other = new FakeServer();
+    /** Connects to the configured server, then gets its shutdown notice naming {@code other}. */
+    private void connectedThenToldToMoveTo(FakeServer other) throws Exception {
         connect(SwitchboardClient.builder(server.uri()));
         FakeServer.Peer first = server.next();
         first.send(welcome("c1", 30_000, 10_000));
         events.next("open");
-
         first.send("{\"type\":\"shutdown\",\"reason\":\"maintenance\",\"reconnectAfterMs\":0,\"drainMs\":30000,\"url\":\""
                 + other.uri() + "\"}");
+    }
+
+    @Test
+    void aShutdownNoticeWithAUrlIsTriedFirstAndTheConfiguredUrlIsTheFallback() throws Exception {
+        FakeServer other = new FakeServer();
+        connectedThenToldToMoveTo(other);
         FakeServer.Peer moved = other.next();
         other.close(); // the named node goes away before it welcomes the client
         moved.drop();
@@ -127,13 +131,7 @@ class SwitchboardClientTest {
     @Test
     void aNoticeUrlIsTriedAgainWhileTheConfiguredUrlRefusesUntilAConnectionOpens() throws Exception {
         try (FakeServer other = new FakeServer()) {
-            connect(SwitchboardClient.builder(server.uri()));
-            FakeServer.Peer first = server.next();
-            first.send(welcome("c1", 30_000, 10_000));
-            events.next("open");
-
-            first.send("{\"type\":\"shutdown\",\"reason\":\"maintenance\",\"reconnectAfterMs\":0,\"drainMs\":30000,\"url\":\""
-                    + other.uri() + "\"}");
+            connectedThenToldToMoveTo(other);
             server.refuseNext("503 Service Unavailable\r\nRetry-After: 0"); // the configured node is draining
             other.next().drop(); // the named node did not answer this time (busy taking the drained node's clients)
             FakeServer.Peer moved = other.next(); // so the named node again, not the draining one for good

@@ -171,49 +171,40 @@ class SharedHistoryTest {
         assertEquals(List.of("1:1", "2:2", "3:3", "4:4", "5:5"), since(t, from));
     }
 
-    @Test
-    void aChannelThatMissedNothingGetsNothingWhenTheLinkComesBack() {
+    /** What a subscriber of news that got message 1 is sent by the catch-up after {@code whileDown} happened. */
+    private List<String> caughtUpAfter(Runnable whileDown) {
         RecordingConnection t = subscriber("news");
         store.publish("news", "1");
         int from = size(t);
         hub.channels().deliverNumbered("news", "e1", 1, "1");
+        whileDown.run();
         hub.channels().catchUpNumbered();
-        assertEquals(List.of("1:1"), since(t, from));
+        return since(t, from);
+    }
+
+    @Test
+    void aChannelThatMissedNothingGetsNothingWhenTheLinkComesBack() {
+        assertEquals(List.of("1:1"), caughtUpAfter(() -> { }));
     }
 
     @Test
     void moreMissedThanMaxRecoverWhileTheLinkWasDownIsAResyncNotASilentGap() {
-        RecordingConnection t = subscriber("news");
-        store.publish("news", "1");
-        int from = size(t);
-        hub.channels().deliverNumbered("news", "e1", 1, "1");
-        for (int i = 2; i <= 9; i++) {
-            store.publish("news", Integer.toString(i)); // 8 missed: more than max-recover (5)
-        }
-        hub.channels().catchUpNumbered();
-        assertEquals(List.of("1:1", "resync"), since(t, from));
+        assertEquals(List.of("1:1", "resync"), caughtUpAfter(() -> {
+            for (int i = 2; i <= 9; i++) {
+                store.publish("news", Integer.toString(i)); // 8 missed: more than max-recover (5)
+            }
+        }));
     }
 
     @Test
     void aHistoryLostWhileTheLinkWasDownIsAResync() {
-        RecordingConnection t = subscriber("news");
-        store.publish("news", "1");
-        int from = size(t);
-        hub.channels().deliverNumbered("news", "e1", 1, "1");
-        store.epoch = "e2"; // Redis restarted without its data
-        hub.channels().catchUpNumbered();
-        assertEquals(List.of("1:1", "resync"), since(t, from));
+        assertEquals(List.of("1:1", "resync"), caughtUpAfter(() -> store.epoch = "e2")); // Redis restarted empty
     }
 
     @Test
     void aStoreThatDoesNotAnswerTheCatchUpIsAResync() {
-        RecordingConnection t = subscriber("news");
-        store.publish("news", "1");
-        int from = size(t);
-        hub.channels().deliverNumbered("news", "e1", 1, "1");
-        store.deferReads = true; // never answered: the catch-up gives up after the store's timeout
-        hub.channels().catchUpNumbered();
-        assertEquals(List.of("1:1", "resync"), since(t, from));
+        // never answered: the catch-up gives up after the store's timeout
+        assertEquals(List.of("1:1", "resync"), caughtUpAfter(() -> store.deferReads = true));
     }
 
     @Test
