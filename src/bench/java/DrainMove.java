@@ -459,17 +459,19 @@ public class DrainMove {
             expected.clear(Integer.parseInt(words[i]));
         }
         long missed = 0, clientsMissing = 0, dups = 0, clientsDup = 0, moved = 0, lost = 0, pending = 0;
+        // what each channel's clients should have: the expected messages i with i % channels == k
+        BitSet[] byChannel = new BitSet[channels];
+        for (int k = 0; k < channels; k++) {
+            byChannel[k] = new BitSet();
+        }
+        for (int v = expected.nextSetBit(0); v >= 0; v = expected.nextSetBit(v + 1)) {
+            byChannel[v % channels].set(v);
+        }
         StringBuilder rec = new StringBuilder();
         int shown = 0;
         for (int c = 0; c < seen.size(); c++) {
             Seen s = seen.get(c);
-            int k = Integer.parseInt(s.channel.substring(CHANNEL.length()));
-            BitSet mine = (BitSet) expected.clone();
-            for (int v = mine.nextSetBit(0); v >= 0; v = mine.nextSetBit(v + 1)) {
-                if (v % channels != k) {
-                    mine.clear(v);
-                }
-            }
+            BitSet mine = byChannel[Integer.parseInt(s.channel.substring(CHANNEL.length()))];
             int want = mine.cardinality();
             if (s.closedAt != 0 && !s.settled()) {
                 pending++;

@@ -403,24 +403,23 @@ public final class Channels {
                 liveOrder.forget(channel);
                 continue;
             }
-            HistoryStore.Position top;
-            try {
-                top = history.read(channel, watched.getValue().offset(), 0).toCompletableFuture()
-                        .get(storeTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS).top();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                counters.recovery(false);
+            // one read: the channel's position, and what this node missed of it when that is retrievable
+            HistoryStore.Page page = readWithinTimeout(channel, watched.getValue().offset(), maxRecover);
+            if (page == null) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
                 resync(channel, name);
                 continue;
             }
+            HistoryStore.Position top = page.top();
             LiveOrder.Result r = liveOrder.arrived(channel, top.epoch(), top.offset());
             switch (r.step()) {
                 case DUPLICATE -> { } // nothing was missed
                 case NEW_EPOCH -> resync(channel, name);
                 case DELIVER, GAP -> {
-                    if (!recoverGap(channel, name, top.epoch(), r.after(), top.offset() + 1)) {
+                    // more than max-recover missing leaves the page short of them: a resync
+                    if (!deliverMissing(channel, name, top.epoch(), r.after(), top.offset() + 1, page)) {
                         resync(channel, name);
                     }
                 }
@@ -435,17 +434,34 @@ public final class Channels {
             counters.recovery(false);
             return false;
         }
-        HistoryStore.Page page;
+        HistoryStore.Page page = readWithinTimeout(channel, after, (int) missing);
+        return page != null && deliverMissing(channel, name, epoch, after, offset, page);
+    }
+
+    /**
+     * The store's page of {@code channel} after {@code after}, waiting at most {@code redis-timeout}; null
+     * when it did not answer in time (a failed recovery, counted) or the thread was interrupted.
+     */
+    private HistoryStore.Page readWithinTimeout(String channel, long after, int limit) {
         try {
-            page = history.read(channel, after, (int) missing).toCompletableFuture()
+            return history.read(channel, after, limit).toCompletableFuture()
                     .get(storeTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             counters.recovery(false);
-            return false;
+            return null;
         }
+    }
+
+    /**
+     * Delivers, in order, the messages after {@code after} and before {@code offset} that {@code page}
+     * holds, when it holds exactly those and in {@code epoch}; false, a failed recovery, otherwise.
+     */
+    private boolean deliverMissing(String channel, String[] name, String epoch, long after, long offset,
+                                   HistoryStore.Page page) {
+        long missing = offset - after - 1;
         List<HistoryStore.Entry> entries = page.entries();
         if (!page.top().epoch().equals(epoch) || entries.size() != missing || entries.get(0).offset() != after + 1) {
             counters.recovery(false);
