@@ -138,7 +138,8 @@ public final class Chromium implements AutoCloseable {
         JsonValue value = eval(expression);
         while (!done.test(value)) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the page never got there; last value of " + expression + ": " + value);
+                throw new AssertionError("the page never got there; last value of " + expression + ": " + value
+                        + " (the page: " + eval("location.href + ' ' + document.readyState + ' ' + document.title") + ")");
             }
             Thread.sleep(50);
             value = eval(expression);
@@ -151,11 +152,29 @@ public final class Chromium implements AutoCloseable {
         open(url, url);
     }
 
-    /** Opens {@code url} and waits until the page that loads (after any redirect) is {@code landing}. */
+    /**
+     * Opens {@code url} and waits until the page that loads (after any redirect) is {@code landing}.
+     * A navigation the browser reports as failed at the network level (no answer, an aborted or
+     * empty response: {@code errorText} of {@code Page.navigate}) is tried once more, and said so on
+     * standard error; a page the server answered, whatever its status, is not.
+     */
     public void open(String url, String landing) throws Exception {
-        command("Page.navigate", Json.createObjectBuilder().add("url", url).build());
         String loaded = "location.href === " + Json.createValue(landing) + " && document.readyState === 'complete'";
+        String failed = navigate(url);
+        if (failed != null) {
+            System.err.println("chromium: navigating to " + url + " failed (" + failed + "); once more");
+            failed = navigate(url);
+        }
+        if (failed != null) {
+            throw new AssertionError("chromium could not load " + url + ": " + failed);
+        }
         await(loaded, JsonValue.TRUE::equals);
+    }
+
+    /** Navigates to {@code url}; the browser's network error for it, or null when a response came. */
+    private String navigate(String url) throws Exception {
+        JsonObject result = command("Page.navigate", Json.createObjectBuilder().add("url", url).build());
+        return result.containsKey("errorText") ? result.getString("errorText") : null;
     }
 
     /** Makes the page's window this size (CSS pixels, scale 1), as a desktop or a narrow phone would. */
