@@ -1,10 +1,16 @@
 package io.switchboard.core;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -30,6 +36,8 @@ public final class Channels {
 
     /** The most patterns one connection may hold at once. */
     public static final int MAX_SUBSCRIPTIONS = 1000;
+    /** How many reads of a catch-up after a link outage are on their way to the store at once. */
+    public static final int CATCH_UP_READS = 64;
 
     private final Delivery delivery;
     private final MessageCodec codec;
@@ -320,11 +328,11 @@ public final class Channels {
         if (shared()) {
             cluster.checkAvailable();
             try {
-                history.publish(channel, data).toCompletableFuture().get(storeTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                history.publish(channel, data).toCompletableFuture().get(storeTimeoutMillis, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ClusterUnavailableException("interrupted while the channel's history took the message");
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 throw new ClusterUnavailableException("the channel's history did not take the message");
             }
             return 0; // delivered when it comes back from the store, on this node as on the others
@@ -391,40 +399,81 @@ public final class Channels {
      * delivered from the store in order; when they cannot be read (another epoch, more than
      * {@code max-recover}, the store not answering) the channel's exact subscribers get {@code resync}.
      * Runs on the thread that delivers numbered messages, so none arrives while a channel catches up.
+     * Up to {@value #CATCH_UP_READS} reads are on their way to the store at once and are taken in order
+     * as they answer: a node with many channels waits about one round trip per that many channels, not
+     * one per channel, while its inbound messages queue behind the catch-up. When one read is not
+     * answered within {@code redis-timeout}, those sent before it began waiting are not waited for again.
      */
-    void catchUpNumbered() {
+    ClusterRouter.CaughtUp catchUpNumbered() {
         if (!shared()) {
-            return;
+            return new ClusterRouter.CaughtUp(0, 0, 0);
         }
-        for (Map.Entry<String, LiveOrder.Position> watched : liveOrder.snapshot().entrySet()) {
-            String channel = watched.getKey();
-            String[] name = ChannelNames.name(channel);
-            if (index.match(name).isEmpty()) {
-                liveOrder.forget(channel);
-                continue;
+        List<Map.Entry<String, LiveOrder.Position>> watched = new ArrayList<>();
+        for (Map.Entry<String, LiveOrder.Position> w : liveOrder.snapshot().entrySet()) {
+            if (index.match(ChannelNames.name(w.getKey())).isEmpty()) {
+                liveOrder.forget(w.getKey());
+            } else {
+                watched.add(w);
             }
-            // one read: the channel's position, and what this node missed of it when that is retrievable
-            HistoryStore.Page page = readWithinTimeout(channel, watched.getValue().offset(), maxRecover);
+        }
+        ArrayDeque<PendingRead> reads = new ArrayDeque<>();
+        int next = 0;
+        // the reads up to this one have had their redis-timeout: one that has not answered yet gets no more
+        int timedOutUpTo = -1;
+        int recovered = 0;
+        int resynced = 0;
+        while (next < watched.size() || !reads.isEmpty()) {
+            while (next < watched.size() && reads.size() < CATCH_UP_READS) {
+                Map.Entry<String, LiveOrder.Position> w = watched.get(next);
+                // one read: the channel's position, and what this node missed of it when that is retrievable
+                reads.add(new PendingRead(next++, w.getKey(), history.read(w.getKey(), w.getValue().offset(), maxRecover)));
+            }
+            PendingRead read = reads.poll();
+            String[] name = ChannelNames.name(read.channel());
+            HistoryStore.Page page = answerWithinTimeout(read.page(), read.number() > timedOutUpTo);
             if (page == null) {
                 if (Thread.currentThread().isInterrupted()) {
-                    return;
+                    break;
                 }
-                resync(channel, name);
+                // every read sent so far was sent before this wait began
+                timedOutUpTo = next - 1;
+                resync(read.channel(), name);
+                resynced++;
                 continue;
             }
-            HistoryStore.Position top = page.top();
-            LiveOrder.Result r = liveOrder.arrived(channel, top.epoch(), top.offset());
-            switch (r.step()) {
-                case DUPLICATE -> { } // nothing was missed
-                case NEW_EPOCH -> resync(channel, name);
-                case DELIVER, GAP -> {
-                    // more than max-recover missing leaves the page short of them: a resync
-                    if (!deliverMissing(channel, name, top.epoch(), r.after(), top.offset() + 1, page)) {
-                        resync(channel, name);
-                    }
-                }
+            switch (catchUp(read.channel(), name, page)) {
+                case RECOVERED -> recovered++;
+                case RESYNCED -> resynced++;
+                case NOTHING_MISSED -> { }
             }
         }
+        return new ClusterRouter.CaughtUp(watched.size(), recovered, resynced);
+    }
+
+    private enum ChannelCatchUp { NOTHING_MISSED, RECOVERED, RESYNCED }
+
+    /** A catch-up read on its way: its place in the catch-up, the channel, the store's answer to come. */
+    private record PendingRead(int number, String channel, CompletionStage<HistoryStore.Page> page) { }
+
+    /** Delivers what {@code page} shows this node missed of {@code channel}, or sends resync when it cannot. */
+    private ChannelCatchUp catchUp(String channel, String[] name, HistoryStore.Page page) {
+        HistoryStore.Position top = page.top();
+        LiveOrder.Result r = liveOrder.arrived(channel, top.epoch(), top.offset());
+        return switch (r.step()) {
+            case DUPLICATE -> ChannelCatchUp.NOTHING_MISSED;
+            case NEW_EPOCH -> {
+                resync(channel, name);
+                yield ChannelCatchUp.RESYNCED;
+            }
+            case DELIVER, GAP -> {
+                // more than max-recover missing leaves the page short of them: a resync
+                if (deliverMissing(channel, name, top.epoch(), r.after(), top.offset() + 1, page)) {
+                    yield ChannelCatchUp.RECOVERED;
+                }
+                resync(channel, name);
+                yield ChannelCatchUp.RESYNCED;
+            }
+        };
     }
 
     /** Delivers the messages after {@code after} and before {@code offset} from the store; false when it cannot. */
@@ -443,13 +492,21 @@ public final class Channels {
      * when it did not answer in time (a failed recovery, counted) or the thread was interrupted.
      */
     private HistoryStore.Page readWithinTimeout(String channel, long after, int limit) {
+        return answerWithinTimeout(history.read(channel, after, limit), true);
+    }
+
+    /**
+     * The store's answer to a read: waiting at most {@code redis-timeout} for it when {@code wait}, else
+     * only what has already come; null when it has not come (a failed recovery, counted) or the thread
+     * was interrupted.
+     */
+    private HistoryStore.Page answerWithinTimeout(CompletionStage<HistoryStore.Page> read, boolean wait) {
         try {
-            return history.read(channel, after, limit).toCompletableFuture()
-                    .get(storeTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return read.toCompletableFuture().get(wait ? storeTimeoutMillis : 0, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             counters.recovery(false);
             return null;
         }

@@ -68,7 +68,7 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         int deliverNumbered(String channel, String epoch, long offset, String data);
 
         /** Pub/sub delivers again after an outage: deliver what the numbered channels missed meanwhile. */
-        void catchUpNumbered();
+        CaughtUp catchUpNumbered();
 
         /** A message from another node for one user's connections on this node. */
         int deliverUser(String userId, String data);
@@ -88,6 +88,12 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         /** This node's reservations of cluster-wide slots, to record again when Redis lost them. */
         java.util.Collection<Reservation> slotsHeld();
     }
+
+    /**
+     * What a catch-up after a link outage did: how many channels with subscribers here it read, how
+     * many had missed messages it delivered from the store, how many got {@code resync}.
+     */
+    public record CaughtUp(int channels, int recovered, int resynced) { }
 
     private final LocalNode node;
     private final ClusterLink link;
@@ -605,7 +611,13 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
             if (e.kind() == Envelope.PROBE) {
                 presence.probeReturned();
             } else if (e.kind() == Envelope.RESUBSCRIBED) {
-                node.catchUpNumbered();
+                long start = node.clock().nanoTime();
+                CaughtUp caughtUp = node.catchUpNumbered();
+                if (caughtUp.channels() > 0) {
+                    LOG.info("event=cluster-caught-up node=" + nodeId + " channels=" + caughtUp.channels()
+                            + " recovered=" + caughtUp.recovered() + " resynced=" + caughtUp.resynced()
+                            + " durationMs=" + (node.clock().nanoTime() - start) / 1_000_000);
+                }
             }
             return;
         }

@@ -43,8 +43,8 @@ final class HubNode implements ClusterRouter.LocalNode {
     }
 
     @Override
-    public void catchUpNumbered() {
-        hub.channels().catchUpNumbered();
+    public ClusterRouter.CaughtUp catchUpNumbered() {
+        return hub.channels().catchUpNumbered();
     }
 
     @Override

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.codec.JsonMessageCodec;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,16 +24,20 @@ import org.junit.jupiter.api.Test;
  */
 class SharedHistoryTest {
 
-    /** Retains what the test puts in; counts publishes; never delivers (the echo is the test's). */
+    /** Retains what the test puts in, per channel; counts publishes; never delivers (the echo is the test's). */
     private static final class Store implements HistoryStore {
         String epoch = "e1";
-        final List<Entry> retained = new ArrayList<>();
+        final Map<String, List<Entry>> retained = new HashMap<>();
         final List<String> published = new ArrayList<>();
         /** When true, reads wait in {@link #reads} until the test completes them (Redis still answering). */
         boolean deferReads;
         final List<Runnable> reads = new ArrayList<>();
         /** Reads waiting in {@link #reads} fail instead of answering (Redis did not answer in time). */
         boolean failReads;
+        /** With deferred reads: once this many wait, they are all answered (Redis answering a pipeline). */
+        int answerWhenWaiting = Integer.MAX_VALUE;
+        /** The longest each read was waited for, in milliseconds, in the order the reads were sent. */
+        final List<Long> waits = new ArrayList<>();
 
         @Override
         public boolean shared() {
@@ -38,31 +47,45 @@ class SharedHistoryTest {
         @Override
         public CompletionStage<Published> publish(String channel, String data) {
             published.add(data);
-            Entry e = new Entry(retained.size() + 1, data);
-            retained.add(e);
+            List<Entry> kept = retained.computeIfAbsent(channel, k -> new ArrayList<>());
+            Entry e = new Entry(kept.size() + 1, data);
+            kept.add(e);
             return CompletableFuture.completedFuture(new Published(new Position(e.offset(), epoch), 0));
         }
 
         @Override
         public CompletionStage<Page> read(String channel, long after, int limit) {
-            if (deferReads) {
-                CompletableFuture<Page> later = new CompletableFuture<>();
-                reads.add(() -> {
-                    if (failReads) {
-                        later.completeExceptionally(new ClusterUnavailableException("Redis did not answer"));
-                    } else {
-                        later.complete(readNow(after, limit));
-                    }
-                });
+            int number = waits.size();
+            waits.add(0L);
+            CompletableFuture<Page> later = new CompletableFuture<>() {
+                @Override
+                public Page get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+                    waits.set(number, Math.max(waits.get(number), unit.toMillis(timeout)));
+                    return super.get(timeout, unit);
+                }
+            };
+            if (!deferReads) {
+                later.complete(readNow(channel, after, limit));
                 return later;
             }
-            return CompletableFuture.completedFuture(readNow(after, limit));
+            reads.add(() -> {
+                if (failReads) {
+                    later.completeExceptionally(new ClusterUnavailableException("Redis did not answer"));
+                } else {
+                    later.complete(readNow(channel, after, limit));
+                }
+            });
+            if (reads.size() >= answerWhenWaiting) {
+                answerReads();
+            }
+            return later;
         }
 
-        Page readNow(long after, int limit) {
-            long top = retained.isEmpty() ? 0 : retained.get(retained.size() - 1).offset();
-            List<Entry> page = retained.stream().filter(e -> e.offset() > after).limit(limit).toList();
-            return new Page(new Position(top, epoch), retained.isEmpty() ? 0 : retained.get(0).offset(), page);
+        Page readNow(String channel, long after, int limit) {
+            List<Entry> kept = retained.getOrDefault(channel, List.of());
+            long top = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).offset();
+            List<Entry> page = kept.stream().filter(e -> e.offset() > after).limit(limit).toList();
+            return new Page(new Position(top, epoch), kept.isEmpty() ? 0 : kept.get(0).offset(), page);
         }
 
         void answerReads() {
@@ -83,7 +106,7 @@ class SharedHistoryTest {
 
     private final Store store = new Store();
     private final Hub hub = new Hub(TestSettings.with(Map.of("switchboard.history.size", "100",
-            "switchboard.history.max-recover", "5")), new FakeClock(), new JsonMessageCodec(), sink -> store,
+            "switchboard.history.max-recover", "5", "switchboard.cluster.redis-timeout", "300ms")), new FakeClock(), new JsonMessageCodec(), sink -> store,
             ClusterLink.alone());
 
     private RecordingConnection subscriber(String channel) {
@@ -205,6 +228,78 @@ class SharedHistoryTest {
     void aStoreThatDoesNotAnswerTheCatchUpIsAResync() {
         // never answered: the catch-up gives up after the store's timeout
         assertEquals(List.of("1:1", "resync"), caughtUpAfter(() -> store.deferReads = true));
+    }
+
+    /**
+     * One connection subscribed to each of {@code channels}, which all got message 1 live and then
+     * missed 2 and 3 while the link was down.
+     */
+    private RecordingConnection missedTwoOfEach(List<String> channels) {
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection c = hub.open(t, new HandshakeInfo("127.0.0.1", "test", "carol", HeartbeatMode.PROTOCOL));
+        for (String channel : channels) {
+            hub.onText(c, "{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"id\":1}");
+            store.publish(channel, "1");
+            hub.channels().deliverNumbered(channel, "e1", 1, "1");
+        }
+        for (String channel : channels) {
+            store.publish(channel, "2");
+            store.publish(channel, "3");
+        }
+        return t;
+    }
+
+    /** What {@code t} was sent since {@code from}, by channel: offset:data of its messages, resync. */
+    private static Map<String, List<String>> byChannel(RecordingConnection t, int from) {
+        synchronized (t) {
+            Map<String, List<String>> out = new HashMap<>();
+            for (String text : t.sent.subList(from, t.sent.size())) {
+                JsonObject m = RecordingConnection.json(text);
+                String type = m.getString("type");
+                out.computeIfAbsent(m.getString("channel", "(none)"), k -> new ArrayList<>())
+                        .add(type.equals("message") ? m.getInt("offset") + ":" + m.get("data") : type);
+            }
+            return out;
+        }
+    }
+
+    /** Each of {@code channels} mapped to {@code sent}. */
+    private static Map<String, List<String>> each(List<String> channels, List<String> sent) {
+        Map<String, List<String>> out = new HashMap<>();
+        channels.forEach(channel -> out.put(channel, sent));
+        return out;
+    }
+
+    @Test
+    void theCatchUpAsksTheStoreForEveryChannelBeforeWaitingForTheFirstAnswer() {
+        List<String> channels = List.of("news", "sport", "weather");
+        RecordingConnection t = missedTwoOfEach(channels);
+        int from = size(t);
+        store.deferReads = true;
+        store.answerWhenWaiting = channels.size(); // a store that answers only once all three are asked
+        assertEquals(new ClusterRouter.CaughtUp(3, 3, 0), hub.channels().catchUpNumbered());
+        assertEquals(each(channels, List.of("2:2", "3:3")), byChannel(t, from));
+    }
+
+    @Test
+    void aCatchUpOfMoreChannelsThanItsReadsInFlightCatchesEveryOneUp() {
+        List<String> channels = IntStream.range(0, Channels.CATCH_UP_READS * 2 + 7).mapToObj(i -> "c" + i).toList();
+        RecordingConnection t = missedTwoOfEach(channels);
+        int from = size(t);
+        assertEquals(new ClusterRouter.CaughtUp(channels.size(), channels.size(), 0), hub.channels().catchUpNumbered());
+        assertEquals(each(channels, List.of("2:2", "3:3")), byChannel(t, from));
+    }
+
+    @Test
+    void aStoreThatAnswersNoneOfTheCatchUpsReadsIsWaitedForOnceAndEveryChannelIsResynced() {
+        List<String> channels = List.of("news", "sport", "weather");
+        RecordingConnection t = missedTwoOfEach(channels);
+        int from = size(t);
+        store.deferReads = true; // never answered
+        assertEquals(new ClusterRouter.CaughtUp(3, 0, 3), hub.channels().catchUpNumbered());
+        assertEquals(each(channels, List.of("resync")), byChannel(t, from));
+        // the three reads went out together: once the first had its 300 ms, the others had them too
+        assertEquals(List.of(300L, 0L, 0L), store.waits.subList(store.waits.size() - 3, store.waits.size()));
     }
 
     @Test
