@@ -253,6 +253,7 @@ class HistoryClusterIT {
             String epoch = third.getString("epoch");
             assertEquals(3, third.getInt("offset"));
 
+            int linesBefore = payara.logLines().size();
             redis.kill();
             redis.launch();
             payara.awaitReady(Duration.ofMinutes(2));
@@ -264,6 +265,11 @@ class HistoryClusterIT {
             }
             JsonObject resync = live.next("resync");
             assertEquals("restart", resync.getString("channel"));
+            // the node that holds the subscriber logs its catch-up once its link is back: one channel read,
+            // nothing recoverable across the new epoch (the resync came from the catch-up, or from the
+            // first message of the new epoch when that arrived first)
+            String caughtUp = awaitLineAfter(payara, linesBefore, "event=cluster-caught-up node=hp1 ");
+            assertTrue(caughtUp.matches(".*channels=1 recovered=0 resynced=[01] durationMs=\\d+.*"), caughtUp);
             JsonObject after = live.next("message");
             assertNotEquals(epoch, after.getString("epoch"), "a new epoch");
             assertEquals(1, after.getInt("offset"));
@@ -277,6 +283,21 @@ class HistoryClusterIT {
                 assertEquals(after.getString("epoch"), subscribed.getString("epoch"));
                 assertEquals(1, subscribed.getInt("offset"));
             }
+        }
+    }
+
+    /** The first line of {@code node}'s log after its first {@code from} lines that contains {@code text}, waiting 30 s for it. */
+    private static String awaitLineAfter(ServerProcess node, int from, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            List<String> lines = node.logLines();
+            for (String line : lines.subList(Math.min(from, lines.size()), lines.size())) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            assertTrue(System.nanoTime() - deadline < 0, "no line with " + text + " after the restart:\n" + node.logTail());
+            Thread.sleep(250);
         }
     }
 }
