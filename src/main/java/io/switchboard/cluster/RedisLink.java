@@ -19,7 +19,9 @@ import io.switchboard.core.Settings;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -454,9 +456,11 @@ public final class RedisLink implements ClusterLink {
 
     private void write(List<Op> batch) {
         RedisAsyncCommands<String, String> async = commands.async();
-        List<String> subscribe = new ArrayList<>();
+        // topic -> whether its last subscribe or unsubscribe in this batch was a subscribe: the core
+        // orders them under its lock, and a topic released and taken again in one batch ("U, S") must
+        // end subscribed, not be subscribed first and unsubscribed after
+        Map<String, Boolean> wanted = new LinkedHashMap<>();
         List<CompletableFuture<Void>> subscribed = new ArrayList<>();
-        List<String> unsubscribe = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Op op = batch.get(i);
             switch (op.what()) {
@@ -487,15 +491,20 @@ public final class RedisLink implements ClusterLink {
                             prefix, op.topic(), a[0], a[1], a[2], a[3]);
                 }
                 case 'S' -> {
-                    subscribe.add(prefix + op.topic());
+                    wanted.put(prefix + op.topic(), true);
                     subscribed.add(op.done());
                 }
-                case 'U' -> unsubscribe.add(prefix + op.topic());
+                case 'U' -> wanted.put(prefix + op.topic(), false);
                 default -> { }
             }
         }
         commands.flushCommands();
-        if (!subscribe.isEmpty()) {
+        List<String> subscribe = new ArrayList<>();
+        List<String> unsubscribe = new ArrayList<>();
+        wanted.forEach((topic, on) -> (on ? subscribe : unsubscribe).add(topic));
+        if (subscribe.isEmpty()) {
+            subscribed.forEach(f -> f.complete(null)); // each was undone later in the batch
+        } else {
             pubsub.async().subscribe(subscribe.toArray(String[]::new)).whenComplete((ok, failed) -> {
                 if (failed != null) {
                     LOG.log(Level.FINE, "cluster subscribe failed", failed);

@@ -72,7 +72,7 @@ class RedisLinkBundleTest {
         }
     }
 
-    private static RedisLink link(RedisProcess redis, String node) {
+    static RedisLink link(RedisProcess redis, String node) {
         Map<String, String> values = new HashMap<>();
         values.put("switchboard.node.id", node);
         values.put("switchboard.cluster.redis.uri", redis.uri());
@@ -81,7 +81,7 @@ class RedisLinkBundleTest {
         return new RedisLink(settings.cluster(), node);
     }
 
-    private static ClusterLink.Receiver receiver(List<String> got) {
+    static ClusterLink.Receiver receiver(List<String> got) {
         return new ClusterLink.Receiver() {
             @Override
             public void receive(String topic, String payload) {
