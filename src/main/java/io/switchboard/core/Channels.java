@@ -142,7 +142,15 @@ public final class Channels {
         }
         // interned: thousands of connections subscribe to the same few channels, and each keeps its
         // patterns for its life (the JVM drops an interned string once nothing refers to it)
+        // counted in the cluster's routing before the subscription can be seen: whichever release removes
+        // it (this connection's close may be running now) takes the count off exactly once, and never
+        // before it was put on, so the node does not give up, even for a moment, a channel that one of
+        // its connections holds
+        CompletionStage<Void> inForce = cluster.subscribed(request.channel(), !exact);
         boolean added = c.addSubscription(request.channel().intern());
+        if (!added) {
+            cluster.unsubscribed(request.channel(), !exact); // held already, and counted then
+        }
         index.subscribe(pattern, c);
         if (c.state() == ConnectionState.CLOSED) {
             release(c); // released while we subscribed: undo, or the index would keep it
@@ -153,17 +161,13 @@ public final class Channels {
             CatchUp held = catchUp;
             // in a cluster, the history is read once other nodes' publishes reach this node, so that every
             // message after the position read arrives live
-            (added ? cluster.subscribed(request.channel(), false) : java.util.concurrent.CompletableFuture.completedFuture((Void) null))
-                    .whenComplete((ok, failed) -> catchUp(c, request, k, held));
+            inForce.whenComplete((ok, failed) -> catchUp(c, request, k, held));
         } else if (request.since() != null) {
             counters.recovery(false); // history is off: nothing to recover from
             delivery.send(c, new Outbound.Subscribed(request.channel(), request.id(), false, null, null));
-        } else if (!added) {
-            delivery.send(c, new Outbound.Subscribed(request.channel(), request.id()));
         } else {
             // in a cluster, "subscribed" once other nodes' publishes reach this node too
-            cluster.subscribed(request.channel(), ChannelNames.isPattern(pattern))
-                    .whenComplete((ok, failed) -> delivery.send(c, new Outbound.Subscribed(request.channel(), request.id())));
+            inForce.whenComplete((ok, failed) -> delivery.send(c, new Outbound.Subscribed(request.channel(), request.id())));
         }
     }
 
@@ -657,6 +661,8 @@ public final class Channels {
             String[] pattern = ChannelNames.pattern(p);
             if (!access.allows(pattern) && c.removeSubscription(p)) {
                 index.unsubscribe(pattern, c);
+                cluster.unsubscribed(p, ChannelNames.isPattern(pattern));
+                forgetIfUnwatched(p, pattern);
                 delivery.send(c, new Outbound.Unsubscribed(p, null, Outbound.Unsubscribed.NOT_ALLOWED));
             }
         }

@@ -104,6 +104,8 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
     private long seq;
     /** Local users of each topic; a topic is subscribed while its count is above zero. Guarded by {@code this}. */
     private final Map<String, Integer> interest = new HashMap<>();
+    /** Topics whose subscribe Redis has not confirmed yet, with the confirmation to come. Guarded by {@code this}. */
+    private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
     /** Wildcard patterns held by each node of the cluster, this one included; changed on the receiving thread. */
     private final Map<String, Set<String>> patternsByNode = new ConcurrentHashMap<>();
     /** The cluster's wildcard patterns, each subscribed by itself, for matching at publish. */
@@ -242,7 +244,10 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
 
     // ---- interest: called by Channels and the Hub ----
 
-    /** A local connection subscribed to {@code pattern}; completes when other nodes' publishes reach this node. */
+    /**
+     * A local connection subscribed to {@code pattern}; completes when other nodes' publishes reach this
+     * node (for a topic another connection subscribed a moment ago, when that subscription is in force).
+     */
     CompletionStage<Void> subscribed(String pattern, boolean wildcard) {
         if (!isClustered()) {
             return CompletableFuture.completedFuture(null);
@@ -250,14 +255,34 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         String topic = wildcard ? patternTopic(pattern) : channelTopic(pattern);
         synchronized (this) {
             if (!acquire(topic)) {
-                return CompletableFuture.completedFuture(null);
+                return inForce(topic);
             }
             if (wildcard) {
                 patternsByNode.get(nodeId).add(pattern);
                 send(CONTROL, Envelope.PATTERN, nodeId, "+", pattern);
             }
-            return link.subscribe(topic);
+            return subscribeTopic(topic);
         }
+    }
+
+    /** The caller holds {@code this}. */
+    private CompletionStage<Void> inForce(String topic) {
+        CompletionStage<Void> pending = subscribing.get(topic);
+        return pending == null ? CompletableFuture.completedFuture(null) : pending;
+    }
+
+    /** Subscribes {@code topic} on the link; until Redis confirms, later users of it wait for the same answer. The caller holds {@code this}. */
+    private CompletionStage<Void> subscribeTopic(String topic) {
+        CompletableFuture<Void> done = link.subscribe(topic).toCompletableFuture();
+        if (!done.isDone()) {
+            subscribing.put(topic, done);
+            done.whenComplete((ok, failed) -> {
+                synchronized (this) {
+                    subscribing.remove(topic, done);
+                }
+            });
+        }
+        return done;
     }
 
     void unsubscribed(String pattern, boolean wildcard) {
@@ -533,7 +558,7 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
             List<CompletableFuture<Void>> subscribed = new ArrayList<>();
             interest.forEach((topic, n) -> {
                 if (n > 0) {
-                    CompletionStage<Void> done = link.subscribe(topic);
+                    CompletionStage<Void> done = subscribeTopic(topic);
                     subscribed.add(done.toCompletableFuture());
                     if (topic.equals(nodeTopic(nodeId))) {
                         done.whenComplete((ok, failed) -> presence.resumeProbe());

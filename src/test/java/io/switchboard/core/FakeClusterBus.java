@@ -89,11 +89,28 @@ final class FakeClusterBus {
             r.linkUp();
         }
 
+        /** When true, a subscribe is in force only once {@link #confirmSubscribes()} runs (Redis still to answer). */
+        boolean confirmLater;
+        final Map<String, CompletableFuture<Void>> unconfirmed = new java.util.LinkedHashMap<>();
+
         @Override
         public CompletionStage<Void> subscribe(String topic) {
             subscribeCalls.add(topic);
+            if (confirmLater) {
+                return unconfirmed.computeIfAbsent(topic, t -> new CompletableFuture<>());
+            }
             subscribers.computeIfAbsent(topic, t -> new LinkedHashSet<>()).add(this);
             return CompletableFuture.completedFuture(null);
+        }
+
+        /** Puts every waiting subscribe in force and answers it, in the order they were asked for. */
+        void confirmSubscribes() {
+            Map<String, CompletableFuture<Void>> waiting = new java.util.LinkedHashMap<>(unconfirmed);
+            unconfirmed.clear();
+            waiting.forEach((topic, done) -> {
+                subscribers.computeIfAbsent(topic, t -> new LinkedHashSet<>()).add(this);
+                done.complete(null);
+            });
         }
 
         @Override
