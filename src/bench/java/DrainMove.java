@@ -329,14 +329,19 @@ public class DrainMove {
         final String channel;
         final BitSet got = new BitSet();
         int duplicates;
+        int earlyFailures;
         final java.util.Map<Integer, String> firstAt = new java.util.HashMap<>();
         final StringBuilder trace = new StringBuilder();
         volatile long closedAt;
         final ConcurrentLinkedQueue<Long> recoveries = new ConcurrentLinkedQueue<>();
         volatile boolean lost;
 
-        Seen(String channel) {
+        /** The node the client connected to first (its index in --nodes). */
+        final int home;
+
+        Seen(String channel, int home) {
             this.channel = channel;
+            this.home = home;
         }
 
         @Override
@@ -376,7 +381,9 @@ public class DrainMove {
         @Override
         public void onClose(int code, String reason, boolean willReconnect) {
             synchronized (this) {
-                if (trace.length() < 800) {
+                if (!MEASURING && code == 1006) {
+                    earlyFailures++; // a busy node while the clients connect: counted, so the trace keeps room for the move
+                } else if (trace.length() < 800) {
                     trace.append(" close ").append(code).append(' ').append(reason).append(" at ").append(got.cardinality());
                 }
             }
@@ -416,8 +423,8 @@ public class DrainMove {
         List<java.util.concurrent.CompletableFuture<JsonObject>> subscribed = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int channel = (first + i * procs) % channels; // the clients of all processes spread evenly
-            Seen s = new Seen(CHANNEL + channel);
-            SwitchboardClient c = SwitchboardClient.builder(URI.create(nodes[(first + i) % nodes.length]))
+            Seen s = new Seen(CHANNEL + channel, (first + i) % nodes.length);
+            SwitchboardClient c = SwitchboardClient.builder(URI.create(nodes[s.home]))
                     .token(token("u" + first + "-" + i)).httpClient(http).timers(timers).workers(workers)
                     .listener(s).build().connect();
             clients.add(c);
@@ -468,7 +475,7 @@ public class DrainMove {
             byChannel[v % channels].set(v);
         }
         StringBuilder rec = new StringBuilder();
-        int shown = 0;
+        int shown = 0, oddShown = 0; // the first 4 clients, then up to 12 that missed or repeated something
         for (int c = 0; c < seen.size(); c++) {
             Seen s = seen.get(c);
             BitSet mine = byChannel[Integer.parseInt(s.channel.substring(CHANNEL.length()))];
@@ -482,13 +489,15 @@ public class DrainMove {
                 BitSet have = (BitSet) mine.clone();
                 have.and(s.got);
                 boolean odd = s.duplicates > 0 || have.cardinality() < want;
-                if (System.getenv("DRAIN_MOVE_DEBUG") != null && (shown++ < 4 || (odd && shown < 16))) {
+                if (System.getenv("DRAIN_MOVE_DEBUG") != null && (shown < 4 || (odd && oddShown++ < 12))) {
+                    shown++;
                     BitSet lacking = (BitSet) mine.clone();
                     lacking.andNot(s.got);
                     String l = lacking.toString();
-                    System.err.println("client " + s.channel + " moved=" + (s.closedAt != 0) + " state=" + clients.get(c).state()
+                    System.err.println("client " + s.channel + " node=" + (s.home + 1) + " moved=" + (s.closedAt != 0) + " state=" + clients.get(c).state()
                             + " dups=" + s.duplicates + " got=" + s.got.cardinality()
-                            + " lacking=" + l.substring(0, Math.min(300, l.length())) + " trace=" + s.trace);
+                            + " lacking=" + l.substring(0, Math.min(300, l.length())) + " earlyFailures=" + s.earlyFailures
+                            + " trace=" + s.trace);
                 }
                 if (have.cardinality() < want) {
                     missed += want - have.cardinality();

@@ -264,7 +264,9 @@ public final class RedisLink implements ClusterLink {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!outbound.offer(new Op('S', topic, null, done))) {
             dropped.incrementAndGet();
-            done.complete(null);
+            // not carried: an outage of the link, which subscribes everything again once it is back
+            lost("the outbound queue is full");
+            done.completeExceptionally(new ClusterUnavailableException("the outbound queue is full"));
         }
         return done;
     }
@@ -440,6 +442,12 @@ public final class RedisLink implements ClusterLink {
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "cluster batch failed", e);
+                if (batch.stream().anyMatch(op -> op.what() == 'S')) {
+                    // a subscribe that may not have reached Redis: the link counts as lost, and once its
+                    // connections are seen open again the core subscribes every topic again
+                    lost("a batch of commands failed (" + rootMessage(e) + ")");
+                    batch.stream().filter(op -> op.what() == 'S').forEach(op -> op.done().completeExceptionally(e));
+                }
             } finally {
                 batch.clear();
             }
@@ -507,9 +515,12 @@ public final class RedisLink implements ClusterLink {
         } else {
             pubsub.async().subscribe(subscribe.toArray(String[]::new)).whenComplete((ok, failed) -> {
                 if (failed != null) {
+                    // the pub/sub connection went away with it: the core subscribes again when the link is back
                     LOG.log(Level.FINE, "cluster subscribe failed", failed);
+                    subscribed.forEach(f -> f.completeExceptionally(failed));
+                } else {
+                    subscribed.forEach(f -> f.complete(null));
                 }
-                subscribed.forEach(f -> f.complete(null));
             });
         }
         if (!unsubscribe.isEmpty()) {

@@ -104,8 +104,10 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
     private long seq;
     /** Local users of each topic; a topic is subscribed while its count is above zero. Guarded by {@code this}. */
     private final Map<String, Integer> interest = new HashMap<>();
-    /** Topics whose subscribe Redis has not confirmed yet, with the confirmation to come. Guarded by {@code this}. */
+    /** Topics whose subscribe Redis has not confirmed yet, with the answer to come. Guarded by {@code this}. */
     private final Map<String, CompletableFuture<Void>> subscribing = new HashMap<>();
+    /** Answers of topics given up before their subscribe was confirmed, to complete outside the lock. Guarded by {@code this}. */
+    private final List<CompletableFuture<Void>> givenUp = new ArrayList<>();
     /** Wildcard patterns held by each node of the cluster, this one included; changed on the receiving thread. */
     private final Map<String, Set<String>> patternsByNode = new ConcurrentHashMap<>();
     /** The cluster's wildcard patterns, each subscribed by itself, for matching at publish. */
@@ -271,18 +273,38 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         return pending == null ? CompletableFuture.completedFuture(null) : pending;
     }
 
-    /** Subscribes {@code topic} on the link; until Redis confirms, later users of it wait for the same answer. The caller holds {@code this}. */
+    /**
+     * Subscribes {@code topic} on the link. The answer completes when Redis confirms a subscribe of it;
+     * until then later users of the topic wait for the same answer. A subscribe the link could not
+     * carry (its connection was lost on the way) leaves the answer waiting: the link coming back
+     * subscribes every topic again ({@link #linkUp}) and answers then, so nobody reads a channel's
+     * history, or is told {@code subscribed}, while the channel's messages cannot reach this node.
+     * The caller holds {@code this}.
+     */
     private CompletionStage<Void> subscribeTopic(String topic) {
-        CompletableFuture<Void> done = link.subscribe(topic).toCompletableFuture();
-        if (!done.isDone()) {
-            subscribing.put(topic, done);
-            done.whenComplete((ok, failed) -> {
+        CompletableFuture<Void> answer = subscribing.computeIfAbsent(topic, t -> new CompletableFuture<>());
+        link.subscribe(topic).whenComplete((ok, failed) -> {
+            if (failed == null) {
                 synchronized (this) {
-                    subscribing.remove(topic, done);
+                    subscribing.remove(topic, answer);
                 }
-            });
+                answer.complete(null);
+            }
+        });
+        return answer;
+    }
+
+    /** Answers the subscribes still waiting for topics this node has given up since (nobody needs them in force). */
+    private void answerGivenUp() {
+        List<CompletableFuture<Void>> answers;
+        synchronized (this) {
+            if (givenUp.isEmpty()) {
+                return;
+            }
+            answers = List.copyOf(givenUp);
+            givenUp.clear();
         }
-        return done;
+        answers.forEach(a -> a.complete(null));
     }
 
     void unsubscribed(String pattern, boolean wildcard) {
@@ -296,6 +318,7 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
                 send(CONTROL, Envelope.PATTERN, nodeId, "-", pattern);
             }
         }
+        answerGivenUp();
     }
 
     /** An OPEN connection: recorded in the registry, its user's topic subscribed. */
@@ -322,6 +345,7 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         synchronized (this) {
             release(userTopic(c.userId()));
         }
+        answerGivenUp();
     }
 
     /**
@@ -343,6 +367,10 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         if (n == 0) {
             interest.remove(topic);
             link.unsubscribe(topic);
+            CompletableFuture<Void> waiting = subscribing.remove(topic);
+            if (waiting != null) {
+                givenUp.add(waiting);
+            }
             return true;
         }
         return false;

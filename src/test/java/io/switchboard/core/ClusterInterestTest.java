@@ -108,6 +108,39 @@ class ClusterInterestTest {
     }
 
     @Test
+    void aSubscribeTheLinkLostOnTheWayIsAnsweredOnceTheLinkIsBackAndTheChannelSubscribedAgain() {
+        linkB.failSubscribes = true;
+        RecordingConnection t = new RecordingConnection();
+        b.onText(open(b, t, "bob"), "{\"type\":\"subscribe\",\"channel\":\"room\",\"id\":1}");
+        assertEquals(List.of(), of(t, "subscribed"), "told subscribed while the channel's messages cannot reach this node");
+
+        linkB.failSubscribes = false;
+        linkB.receiver.linkUp();
+        bus.pump();
+        assertEquals(1, of(t, "subscribed").size());
+        a.channels().publish("room", "1");
+        bus.pump();
+        assertEquals(1, of(t, "message").size());
+    }
+
+    @Test
+    void aSubscribeStillWaitingWhenItsChannelIsGivenUpIsAnsweredAndForgotten() {
+        linkB.failSubscribes = true;
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection bob = open(b, t, "bob");
+        b.onText(bob, "{\"type\":\"subscribe\",\"channel\":\"room\",\"id\":1}");
+        b.onText(bob, "{\"type\":\"unsubscribe\",\"channel\":\"room\",\"id\":2}");
+        assertEquals(1, of(t, "unsubscribed").size());
+        assertEquals(1, of(t, "subscribed").size(), "every request gets its answer, the subscribe too");
+
+        linkB.failSubscribes = false;
+        int before = linkB.subscribeCalls.size();
+        linkB.receiver.linkUp();
+        assertTrue(linkB.subscribeCalls.subList(before, linkB.subscribeCalls.size()).stream().noneMatch("c:room"::equals),
+                "a channel nobody here holds is not subscribed again");
+    }
+
+    @Test
     void aSubscriptionEndedByANarrowerTokenIsGivenUpInTheClusterToo() {
         b.gatekeeper().useVerifier(token -> {
             String[] parts = token.split(":");

@@ -93,9 +93,15 @@ final class FakeClusterBus {
         boolean confirmLater;
         final Map<String, CompletableFuture<Void>> unconfirmed = new java.util.LinkedHashMap<>();
 
+        /** When true, a subscribe fails as one does when the link's connection is lost on the way. */
+        boolean failSubscribes;
+
         @Override
         public CompletionStage<Void> subscribe(String topic) {
             subscribeCalls.add(topic);
+            if (failSubscribes) {
+                return CompletableFuture.failedFuture(new ClusterUnavailableException("the connection was lost"));
+            }
             if (confirmLater) {
                 return unconfirmed.computeIfAbsent(topic, t -> new CompletableFuture<>());
             }
