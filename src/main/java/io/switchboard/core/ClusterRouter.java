@@ -275,23 +275,37 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
 
     /**
      * Subscribes {@code topic} on the link. The answer completes when Redis confirms a subscribe of it;
-     * until then later users of the topic wait for the same answer. A subscribe the link could not
-     * carry (its connection was lost on the way) leaves the answer waiting: the link coming back
-     * subscribes every topic again ({@link #linkUp}) and answers then, so nobody reads a channel's
-     * history, or is told {@code subscribed}, while the channel's messages cannot reach this node.
-     * The caller holds {@code this}.
+     * until then later users of the topic wait for the same answer, so nobody reads a channel's history,
+     * or is told {@code subscribed}, while the channel's messages cannot reach this node yet. The caller
+     * holds {@code this}.
      */
     private CompletionStage<Void> subscribeTopic(String topic) {
         CompletableFuture<Void> answer = subscribing.computeIfAbsent(topic, t -> new CompletableFuture<>());
+        askLink(topic, answer);
+        return answer;
+    }
+
+    /**
+     * One subscribe of {@code topic} on the link for {@code answer}. One not confirmed (Redis did not
+     * answer within {@code redis-timeout}) is asked again while the link is up and the topic still
+     * wanted here; when the link is down, its coming back subscribes every topic again ({@link #linkUp})
+     * and answers then. The caller holds {@code this}.
+     */
+    private void askLink(String topic, CompletableFuture<Void> answer) {
         link.subscribe(topic).whenComplete((ok, failed) -> {
             if (failed == null) {
                 synchronized (this) {
                     subscribing.remove(topic, answer);
                 }
                 answer.complete(null);
+                return;
+            }
+            synchronized (this) {
+                if (subscribing.get(topic) == answer && link.isAvailable()) {
+                    askLink(topic, answer);
+                }
             }
         });
-        return answer;
     }
 
     /** Answers the subscribes still waiting for topics this node has given up since (nobody needs them in force). */

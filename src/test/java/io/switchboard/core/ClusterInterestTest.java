@@ -7,7 +7,6 @@ import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,10 +29,7 @@ class ClusterInterestTest {
     private final Hub b = node("b", linkB);
 
     private Hub node(String id, FakeClusterBus.Link link) {
-        Hub hub = new Hub(TestSettings.with(Map.of("switchboard.node.id", id,
-                "switchboard.node.public-url", "ws://" + id + ".example/ws")), clock, TestSettings.codec(), link);
-        hub.cluster().start();
-        return hub;
+        return FakeClusterBus.startedNode(id, link, clock);
     }
 
     private static ManagedConnection open(Hub hub, RecordingConnection t, String user) {
@@ -110,11 +106,13 @@ class ClusterInterestTest {
     @Test
     void aSubscribeTheLinkLostOnTheWayIsAnsweredOnceTheLinkIsBackAndTheChannelSubscribedAgain() {
         linkB.failSubscribes = true;
+        linkB.available = false;
         RecordingConnection t = new RecordingConnection();
         b.onText(open(b, t, "bob"), "{\"type\":\"subscribe\",\"channel\":\"room\",\"id\":1}");
         assertEquals(List.of(), of(t, "subscribed"), "told subscribed while the channel's messages cannot reach this node");
 
         linkB.failSubscribes = false;
+        linkB.available = true;
         linkB.receiver.linkUp();
         bus.pump();
         assertEquals(1, of(t, "subscribed").size());
@@ -124,8 +122,22 @@ class ClusterInterestTest {
     }
 
     @Test
+    void aSubscribeRedisDidNotConfirmInTimeIsAskedAgainWhileTheLinkIsUp() {
+        RecordingConnection t = new RecordingConnection();
+        ManagedConnection bob = open(b, t, "bob");
+        linkB.subscribesToTimeOut = 2;
+        b.onText(bob, "{\"type\":\"subscribe\",\"channel\":\"room\",\"id\":1}");
+        assertEquals(3, linkB.subscribeCalls.stream().filter("c:room"::equals).count(), () -> linkB.subscribeCalls.toString());
+        assertEquals(1, of(t, "subscribed").size());
+        a.channels().publish("room", "1");
+        bus.pump();
+        assertEquals(1, of(t, "message").size());
+    }
+
+    @Test
     void aSubscribeStillWaitingWhenItsChannelIsGivenUpIsAnsweredAndForgotten() {
         linkB.failSubscribes = true;
+        linkB.available = false;
         RecordingConnection t = new RecordingConnection();
         ManagedConnection bob = open(b, t, "bob");
         b.onText(bob, "{\"type\":\"subscribe\",\"channel\":\"room\",\"id\":1}");
@@ -134,6 +146,7 @@ class ClusterInterestTest {
         assertEquals(1, of(t, "subscribed").size(), "every request gets its answer, the subscribe too");
 
         linkB.failSubscribes = false;
+        linkB.available = true;
         int before = linkB.subscribeCalls.size();
         linkB.receiver.linkUp();
         assertTrue(linkB.subscribeCalls.subList(before, linkB.subscribeCalls.size()).stream().noneMatch("c:room"::equals),

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -24,10 +23,7 @@ class ClusterRoutingTest {
     private final Hub c = node("c", linkC);
 
     private Hub node(String id, FakeClusterBus.Link link) {
-        Hub hub = new Hub(TestSettings.with(Map.of("switchboard.node.id", id,
-                "switchboard.node.public-url", "ws://" + id + ".example/ws")), clock, TestSettings.codec(), link);
-        hub.cluster().start();
-        return hub;
+        return FakeClusterBus.startedNode(id, link, clock);
     }
 
     private static ManagedConnection open(Hub hub, RecordingConnection t, String user) {

@@ -34,6 +34,14 @@ final class FakeClusterBus {
         return new Link(node);
     }
 
+    /** A hub named {@code id} on {@code link}, its cluster started, reachable as {@code ws://<id>.example/ws}. */
+    static Hub startedNode(String id, Link link, Clock clock) {
+        Hub hub = new Hub(TestSettings.with(Map.of("switchboard.node.id", id,
+                "switchboard.node.public-url", "ws://" + id + ".example/ws")), clock, TestSettings.codec(), link);
+        hub.cluster().start();
+        return hub;
+    }
+
     /** Delivers everything published so far (and whatever that causes) to the current subscribers. */
     void pump() {
         String[] m;
@@ -95,12 +103,18 @@ final class FakeClusterBus {
 
         /** When true, a subscribe fails as one does when the link's connection is lost on the way. */
         boolean failSubscribes;
+        /** How many of the next subscribes fail as one does when Redis does not answer in time, the link up. */
+        int subscribesToTimeOut;
 
         @Override
         public CompletionStage<Void> subscribe(String topic) {
             subscribeCalls.add(topic);
             if (failSubscribes) {
                 return CompletableFuture.failedFuture(new ClusterUnavailableException("the connection was lost"));
+            }
+            if (subscribesToTimeOut > 0) {
+                subscribesToTimeOut--;
+                return CompletableFuture.failedFuture(new ClusterUnavailableException("no answer in time"));
             }
             if (confirmLater) {
                 return unconfirmed.computeIfAbsent(topic, t -> new CompletableFuture<>());
