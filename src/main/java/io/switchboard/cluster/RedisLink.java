@@ -442,11 +442,12 @@ public final class RedisLink implements ClusterLink {
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "cluster batch failed", e);
-                if (batch.stream().anyMatch(op -> op.what() == 'S')) {
+                List<Op> subscribes = batch.stream().filter(op -> op.what() == 'S').toList();
+                if (!subscribes.isEmpty()) {
                     // a subscribe that may not have reached Redis: the link counts as lost, and once its
                     // connections are seen open again the core subscribes every topic again
                     lost("a batch of commands failed (" + rootMessage(e) + ")");
-                    batch.stream().filter(op -> op.what() == 'S').forEach(op -> op.done().completeExceptionally(e));
+                    subscribes.forEach(op -> op.done().completeExceptionally(e));
                 }
             } finally {
                 batch.clear();

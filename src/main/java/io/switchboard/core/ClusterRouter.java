@@ -218,7 +218,7 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         synchronized (this) {
             for (String topic : List.of(nodeTopic(nodeId), BROADCAST, CONTROL)) {
                 if (acquire(topic)) {
-                    link.subscribe(topic);
+                    subscribeTopic(topic);
                 }
             }
         }
@@ -343,7 +343,7 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
         link.registered(c.id(), ClusterConnection.of(c, nodeId).encode());
         synchronized (this) {
             if (acquire(userTopic(c.userId()))) {
-                link.subscribe(userTopic(c.userId()));
+                subscribeTopic(userTopic(c.userId()));
             }
         }
         if (c.state() == ConnectionState.CLOSED) {
@@ -603,18 +603,17 @@ public final class ClusterRouter implements ClusterLink.Receiver, ConnectionLimi
                     CompletionStage<Void> done = subscribeTopic(topic);
                     subscribed.add(done.toCompletableFuture());
                     if (topic.equals(nodeTopic(nodeId))) {
-                        done.whenComplete((ok, failed) -> presence.resumeProbe());
+                        done.thenRun(presence::resumeProbe);
                     }
                 }
             });
             // messages published while the link was down never reach this node through pub/sub; once
             // every topic is subscribed again, a marker through this node's own topic says from when
             // the stream is whole again, and what came before it is read from the shared history
-            CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new)).whenComplete((ok, failed) -> {
-                if (failed == null) {
-                    synchronized (this) {
-                        send(nodeTopic(nodeId), Envelope.RESUBSCRIBED, nodeId);
-                    }
+            // (an answer never fails: it waits until its topic is subscribed or given up)
+            CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new)).thenRun(() -> {
+                synchronized (this) {
+                    send(nodeTopic(nodeId), Envelope.RESUBSCRIBED, nodeId);
                 }
             });
             if (interest.getOrDefault(nodeTopic(nodeId), 0) <= 0) {

@@ -105,14 +105,12 @@ class ClusterInterestTest {
 
     @Test
     void aSubscribeTheLinkLostOnTheWayIsAnsweredOnceTheLinkIsBackAndTheChannelSubscribedAgain() {
-        linkB.failSubscribes = true;
-        linkB.available = false;
+        linkB.cutOff(true);
         RecordingConnection t = new RecordingConnection();
         b.onText(open(b, t, "bob"), "{\"type\":\"subscribe\",\"channel\":\"room\",\"id\":1}");
         assertEquals(List.of(), of(t, "subscribed"), "told subscribed while the channel's messages cannot reach this node");
 
-        linkB.failSubscribes = false;
-        linkB.available = true;
+        linkB.cutOff(false);
         linkB.receiver.linkUp();
         bus.pump();
         assertEquals(1, of(t, "subscribed").size());
@@ -135,9 +133,19 @@ class ClusterInterestTest {
     }
 
     @Test
+    void aUsersTopicRedisDidNotConfirmInTimeIsAskedAgainSoMessagesToTheUserArrive() {
+        linkB.subscribesToTimeOut = 1;
+        RecordingConnection t = new RecordingConnection();
+        open(b, t, "bob");
+        assertEquals(2, linkB.subscribeCalls.stream().filter("u:bob"::equals).count(), () -> linkB.subscribeCalls.toString());
+        a.channels().sendToUser("bob", "\"for bob\"");
+        bus.pump();
+        assertEquals(1, t.sent.stream().filter(m -> m.contains("for bob")).count());
+    }
+
+    @Test
     void aSubscribeStillWaitingWhenItsChannelIsGivenUpIsAnsweredAndForgotten() {
-        linkB.failSubscribes = true;
-        linkB.available = false;
+        linkB.cutOff(true);
         RecordingConnection t = new RecordingConnection();
         ManagedConnection bob = open(b, t, "bob");
         b.onText(bob, "{\"type\":\"subscribe\",\"channel\":\"room\",\"id\":1}");
@@ -145,8 +153,7 @@ class ClusterInterestTest {
         assertEquals(1, of(t, "unsubscribed").size());
         assertEquals(1, of(t, "subscribed").size(), "every request gets its answer, the subscribe too");
 
-        linkB.failSubscribes = false;
-        linkB.available = true;
+        linkB.cutOff(false);
         int before = linkB.subscribeCalls.size();
         linkB.receiver.linkUp();
         assertTrue(linkB.subscribeCalls.subList(before, linkB.subscribeCalls.size()).stream().noneMatch("c:room"::equals),

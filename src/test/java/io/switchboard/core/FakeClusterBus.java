@@ -103,6 +103,12 @@ final class FakeClusterBus {
 
         /** When true, a subscribe fails as one does when the link's connection is lost on the way. */
         boolean failSubscribes;
+        /** The link's connection lost ({@code true}: unavailable, subscribes fail on the way) or back. */
+        void cutOff(boolean lost) {
+            failSubscribes = lost;
+            available = !lost;
+        }
+
         /** How many of the next subscribes fail as one does when Redis does not answer in time, the link up. */
         int subscribesToTimeOut;
 
