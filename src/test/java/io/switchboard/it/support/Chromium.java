@@ -42,6 +42,15 @@ public final class Chromium implements AutoCloseable {
     private final WebSocket devtools;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<JsonObject>> replies = new ConcurrentHashMap<>();
+    /** The page's requests still under way, by DevTools request id: their addresses, for {@link #troubles}. */
+    private final Map<String, String> loading = new ConcurrentHashMap<>();
+    /**
+     * What went wrong in the page as the browser saw it, oldest first: a request that failed at the
+     * network level or that the server answered with a 5xx, an exception no script caught, an error
+     * the browser logged (a module it refused, for one). Said when the page never gets where a test
+     * waits for it, and looked at after a page has loaded.
+     */
+    private final List<String> troubles = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** The browser's executable, if the machine has one ({@code apt-get install chromium}). */
     public static Optional<Path> find() {
@@ -71,6 +80,9 @@ public final class Chromium implements AutoCloseable {
         String pageSocket = pageTarget(port);
         devtools = HTTP.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new Listener())
                 .get(START.toSeconds(), TimeUnit.SECONDS);
+        for (String domain : List.of("Network", "Runtime", "Log")) {
+            command(domain + ".enable", JsonValue.EMPTY_JSON_OBJECT);
+        }
     }
 
     public static Chromium launch(Path binary) throws Exception {
@@ -139,7 +151,8 @@ public final class Chromium implements AutoCloseable {
         while (!done.test(value)) {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("the page never got there; last value of " + expression + ": " + value
-                        + " (the page: " + eval("location.href + ' ' + document.readyState + ' ' + document.title") + ")");
+                        + " (the page: " + eval("location.href + ' ' + document.readyState + ' ' + document.title") + ")"
+                        + troublesSince(Math.max(0, troubles.size() - 10), "; what the browser saw last: "));
             }
             Thread.sleep(50);
             value = eval(expression);
@@ -156,10 +169,13 @@ public final class Chromium implements AutoCloseable {
      * Opens {@code url} and waits until the page that loads (after any redirect) is {@code landing}.
      * A navigation the browser reports as failed at the network level (no answer, an aborted or
      * empty response: {@code errorText} of {@code Page.navigate}) is tried once more, and said so on
-     * standard error; a page the server answered, whatever its status, is not.
+     * standard error; a page the server answered, whatever its status, is not. A page that loaded but
+     * one of whose parts did not (a script or style sheet that failed at the network level or got a
+     * 5xx, a script that threw) is loaded once more too, and what went wrong is said.
      */
     public void open(String url, String landing) throws Exception {
         String loaded = "location.href === " + Json.createValue(landing) + " && document.readyState === 'complete'";
+        int mark = troubles.size();
         String failed = navigate(url);
         if (failed != null) {
             System.err.println("chromium: navigating to " + url + " failed (" + failed + "); once more");
@@ -169,6 +185,21 @@ public final class Chromium implements AutoCloseable {
             throw new AssertionError("chromium could not load " + url + ": " + failed);
         }
         await(loaded, JsonValue.TRUE::equals);
+        String partly = troublesSince(mark, "");
+        if (!partly.isEmpty()) {
+            System.err.println("chromium: " + landing + " loaded, but not all of it: " + partly + "; loading it once more");
+            if (navigate(landing) != null) {
+                throw new AssertionError("chromium could not load " + landing + " again after: " + partly);
+            }
+            await(loaded, JsonValue.TRUE::equals);
+        }
+    }
+
+    /** The troubles seen since the first {@code from} of them, after {@code prefix}; "" when there were none. */
+    private String troublesSince(int from, String prefix) {
+        synchronized (troubles) {
+            return from >= troubles.size() ? "" : prefix + String.join("; ", troubles.subList(from, troubles.size()));
+        }
     }
 
     /** Navigates to {@code url}; the browser's network error for it, or null when a response came. */
@@ -250,10 +281,49 @@ public final class Chromium implements AutoCloseable {
                     if (reply != null) {
                         reply.complete(message);
                     }
+                } else if (message.containsKey("method")) {
+                    event(message.getString("method"), message.getJsonObject("params"));
                 }
             }
             webSocket.request(1);
             return null;
+        }
+
+        /** Notes the events that tell of a page part that failed; the rest pass. */
+        private void event(String method, JsonObject params) {
+            switch (method) {
+                case "Network.requestWillBeSent" ->
+                        loading.put(params.getString("requestId"), params.getJsonObject("request").getString("url"));
+                case "Network.responseReceived" -> {
+                    JsonObject response = params.getJsonObject("response");
+                    if (response.getInt("status", 0) >= 500) {
+                        troubles.add(response.getInt("status") + " for " + response.getString("url", "?"));
+                    }
+                }
+                case "Network.loadingFinished" -> loading.remove(params.getString("requestId"));
+                case "Network.loadingFailed" -> {
+                    String address = loading.remove(params.getString("requestId"));
+                    // a navigation cancels what the page it leaves still had under way: not a failure
+                    if (!params.getBoolean("canceled", false)) {
+                        troubles.add(params.getString("errorText", "failed") + " for " + address);
+                    }
+                }
+                case "Runtime.exceptionThrown" -> {
+                    JsonObject details = params.getJsonObject("exceptionDetails");
+                    JsonObject exception = details.getJsonObject("exception");
+                    troubles.add("uncaught " + (exception != null ? exception.getString("description", "") : details.getString("text", ""))
+                            + " at " + details.getString("url", "?") + ":" + details.getInt("lineNumber", -1));
+                }
+                case "Log.entryAdded" -> {
+                    JsonObject entry = params.getJsonObject("entry");
+                    // the network's own entries (a 401 the page expects, say) are covered above
+                    if ("error".equals(entry.getString("level", "")) && !"network".equals(entry.getString("source", ""))) {
+                        troubles.add("logged: " + entry.getString("text", "") + " (" + entry.getString("url", "?") + ")");
+                    }
+                }
+                default -> {
+                }
+            }
         }
     }
 }
