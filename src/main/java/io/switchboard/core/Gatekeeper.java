@@ -41,6 +41,9 @@ public final class Gatekeeper {
      * tells nobody) are back soon.
      */
     static final Duration TICKET_TTL = Duration.ofSeconds(10);
+
+    /** How many unclaimed tickets' endings are kept for {@link #opened}'s warning: a bound, whatever the churn. */
+    private static final int ENDED_TICKETS = 256;
     /** How often handshake buckets that have refilled completely are forgotten. */
     static final Duration BUCKET_SWEEP = Duration.ofSeconds(1);
 
@@ -68,6 +71,13 @@ public final class Gatekeeper {
     private final AtomicBoolean bucketSweepArmed = new AtomicBoolean();
     /** Issued tickets not yet claimed by a connection, cancelled or expired, by ticket id. */
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
+    /** How the last {@link #ENDED_TICKETS} tickets that ended unclaimed ended, by ticket id, oldest first. */
+    private final Map<String, String> endedTickets = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > ENDED_TICKETS;
+        }
+    };
 
     Gatekeeper(Settings settings, Clock clock, Sweeper sweeper, LifecycleLog log, Transitions transitions,
                Counters counters, Sender sender, Closer closer, TokenLifetime tokenLifetime,
@@ -164,12 +174,22 @@ public final class Gatekeeper {
         return refuse(ip, Admission.Refusal.MALFORMED_UPGRADE, 0, problem);
     }
 
-    /** The upgrade of an accepted request did not happen: forget its ticket and release its slots. */
+    /** The socket of an accepted request ended: forget its ticket, if no connection claimed it, and release its slots. */
     public void cancelTicket(String ticketId) {
+        cancelTicket(ticketId, "its socket ended before the connection started");
+    }
+
+    /**
+     * The upgrade of an accepted request did not happen: forget its ticket and release its slots.
+     *
+     * @param why said if a connection still arrives with the ticket (never a client value)
+     */
+    public void cancelTicket(String ticketId, String why) {
         Ticket ticket = ticketId == null ? null : tickets.remove(ticketId);
         if (ticket != null) {
             ticket.cancelExpiry();
             ticket.reservation.release();
+            remember(ticket.id, "cancelled: " + why);
         }
     }
 
@@ -177,6 +197,14 @@ public final class Gatekeeper {
     private void expire(Ticket ticket) {
         if (tickets.remove(ticket.id, ticket)) {
             ticket.reservation.release();
+            remember(ticket.id, "expired, " + TICKET_TTL.toSeconds() + " s after it was issued");
+        }
+    }
+
+    /** Keeps how the latest unclaimed tickets ended, for the warning about a connection that arrives too late. */
+    private void remember(String ticketId, String how) {
+        synchronized (endedTickets) {
+            endedTickets.put(ticketId, how);
         }
     }
 
@@ -234,8 +262,12 @@ public final class Gatekeeper {
         if (ticket == null) {
             // expired (the upgrade took longer than TICKET_TTL) or cancelled (the filter saw the upgrade
             // fail, typically a client gone mid-upgrade, yet the container still opened the session)
-            LOG.warning("connection " + c.id() + " arrived without a live handshake ticket (expired, or cancelled"
-                    + " because the upgrade failed)");
+            String how;
+            synchronized (endedTickets) {
+                how = endedTickets.remove(ticketId);
+            }
+            LOG.warning("connection " + c.id() + " arrived without a live handshake ticket (" + (how == null
+                    ? "not one this node issued, or one that ended long ago" : how) + ")");
             closer.close(c, Disconnect.INTERNAL_ERROR);
             return;
         }

@@ -62,18 +62,37 @@ public class HandshakeFilter extends HttpFilter {
             refuse(response, check);
             return;
         }
-        boolean upgraded = false;
+        // FrameSplittingUpgrade: on Tyrus, a frame over the size limit reaches the endpoint in pieces (1009, not 1011)
+        FrameSplittingUpgrade upgrade = new FrameSplittingUpgrade(new ForwardedHandshake(request, check.ticket()),
+                runtime.hub().settings().limits().maxMessageSize(), () -> runtime.hub().socketEnded(check.ticket()));
+        boolean passed = false;
         try {
-            // FrameSplittingUpgrade: on Tyrus, a frame over the size limit reaches the endpoint in pieces (1009, not 1011)
-            chain.doFilter(new FrameSplittingUpgrade(new ForwardedHandshake(request, check.ticket()),
-                    runtime.hub().settings().limits().maxMessageSize(),
-                    () -> runtime.hub().socketEnded(check.ticket())), response);
-            upgraded = response.getStatus() < 400;
+            chain.doFilter(upgrade, response);
+            passed = true;
         } finally {
-            if (!upgraded) {
-                // the container refused the upgrade itself: no connection will claim the ticket
-                runtime.hub().gatekeeper().cancelTicket(check.ticket());
+            // a request upgraded through the wrapper (Tyrus) is the connection's: it claims the ticket, or
+            // gives its slots back when its socket ends; elsewhere the status tells (Undertow sets it first)
+            int refusedWith = upgrade.upgraded() ? 0 : passed ? refusedWith(response) : -1;
+            if (refusedWith != 0) {
+                // no connection will claim the ticket
+                runtime.hub().gatekeeper().cancelTicket(check.ticket(), refusedWith < 0
+                        ? "the container failed the upgrade request" : "the container answered the upgrade request " + refusedWith);
             }
+        }
+    }
+
+    /**
+     * The error status the container answered the upgrade request with instead of upgrading it, else 0.
+     * A response the container no longer lets this filter read counts as upgraded: cancelling the
+     * ticket of a connection that then starts would close it 1011, while a ticket nobody claims gives
+     * its slots back at its TTL.
+     */
+    private static int refusedWith(HttpServletResponse response) {
+        try {
+            int status = response.getStatus();
+            return status >= 400 ? status : 0;
+        } catch (IllegalStateException recycled) {
+            return 0;
         }
     }
 

@@ -42,6 +42,8 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
 
     private final long maxFramePayload;
     private final Runnable ended;
+    /** Set when the WebSocket layer upgraded this request through {@link #upgrade}. */
+    private volatile boolean upgraded;
 
     /**
      * @param maxMessageSize {@code switchboard.limits.max-message-size}: data frames longer than it,
@@ -58,8 +60,18 @@ public final class FrameSplittingUpgrade extends HttpServletRequestWrapper {
         this.ended = ended;
     }
 
+    /**
+     * Whether the request was upgraded through this wrapper ({@link HttpServletRequest#upgrade}, as
+     * Tyrus does), known without asking the response: once Tyrus has flushed its 101, Payara Micro may
+     * already have recycled the response, and reading its status then can fail.
+     */
+    public boolean upgraded() {
+        return upgraded;
+    }
+
     @Override
     public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws IOException, ServletException {
+        upgraded = true;
         if (!TYRUS_HANDLER.equals(handlerClass.getName())) {
             return super.upgrade(handlerClass);
         }
