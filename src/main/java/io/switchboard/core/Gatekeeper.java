@@ -185,27 +185,33 @@ public final class Gatekeeper {
      * @param why said if a connection still arrives with the ticket (never a client value)
      */
     public void cancelTicket(String ticketId, String why) {
-        Ticket ticket = ticketId == null ? null : tickets.remove(ticketId);
-        if (ticket != null) {
+        Ticket ticket = ticketId == null ? null : tickets.get(ticketId);
+        if (ticket != null && end(ticket, "cancelled: " + why)) {
             ticket.cancelExpiry();
-            ticket.reservation.release();
-            remember(ticket.id, "cancelled: " + why);
         }
     }
 
     /** The ticket's TTL is over: if no connection claimed it, its slots come back. */
     private void expire(Ticket ticket) {
-        if (tickets.remove(ticket.id, ticket)) {
-            ticket.reservation.release();
-            remember(ticket.id, "expired, " + TICKET_TTL.toSeconds() + " s after it was issued");
-        }
+        end(ticket, "expired, " + TICKET_TTL.toSeconds() + " s after it was issued");
     }
 
-    /** Keeps how the latest unclaimed tickets ended, for the warning about a connection that arrives too late. */
-    private void remember(String ticketId, String how) {
+    /**
+     * Ends an unclaimed ticket and releases its slots; false when a connection claimed it first. How it
+     * ended is noted before it leaves {@link #tickets}, so that a connection that finds it gone can say.
+     */
+    private boolean end(Ticket ticket, String how) {
         synchronized (endedTickets) {
-            endedTickets.put(ticketId, how);
+            endedTickets.put(ticket.id, how);
         }
+        if (tickets.remove(ticket.id, ticket)) {
+            ticket.reservation.release();
+            return true;
+        }
+        synchronized (endedTickets) {
+            endedTickets.remove(ticket.id);
+        }
+        return false;
     }
 
     /** A connection's {@link Deadline#AUTH}: closes it with 1008 {@code auth timeout} if it is still unauthenticated. */

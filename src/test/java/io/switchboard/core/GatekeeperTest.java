@@ -205,6 +205,56 @@ class GatekeeperTest {
     }
 
     @Test
+    void aConnectionThatArrivesAfterItsTicketEndedIsClosedAndTheLogSaysHowTheTicketEnded() {
+        Gatekeeper gate = gate(Map.of());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Gatekeeper.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        try {
+            HandshakeCheck cut = gate.checkHandshake(IP, null, "good:hana");
+            gate.cancelTicket(cut.ticket()); // the container ended its socket first
+            HandshakeCheck refused = gate.checkHandshake(IP, null, "good:hana");
+            gate.cancelTicket(refused.ticket(), "the container answered the upgrade request 500");
+            HandshakeCheck slow = gate.checkHandshake(IP, null, "good:hana");
+            after(Gatekeeper.TICKET_TTL.plusNanos(hub.sweeper().tickNanos()));
+            assertEquals(0, gate.limits().total(), "every slot back");
+
+            for (HandshakeCheck check : List.of(cut, refused, slow)) {
+                RecordingConnection late = new RecordingConnection();
+                connect(late, check);
+                assertEquals(List.of("1011 internal error"), late.closes);
+            }
+            assertEquals(List.of("its socket ended before the connection started",
+                    "the container answered the upgrade request 500", "expired, 10 s after it was issued"),
+                    warnings.stream().filter(w -> w.contains("without a live handshake ticket"))
+                            .map(w -> w.substring(w.indexOf('(') + 1, w.lastIndexOf(')')).replace("cancelled: ", "")).toList());
+
+            // a claimed ticket's later cancel (the connection's socket ending) is no ending to note
+            HandshakeCheck claimed = gate.checkHandshake(IP, null, "good:hana");
+            ManagedConnection c = connect(new RecordingConnection(), claimed);
+            gate.cancelTicket(claimed.ticket());
+            assertEquals(ConnectionState.OPEN, c.state());
+            assertEquals(1, gate.limits().forUser("hana"), "the connection keeps its slot");
+        } finally {
+            log.removeHandler(handler);
+        }
+    }
+
+    @Test
     void aClaimedOrCancelledTicketLeavesNothingArmedOnTheSweeper() {
         Gatekeeper gate = gate(Map.of());
         gate.cancelTicket(gate.checkHandshake(IP, null, "good:gina").ticket());
