@@ -207,24 +207,7 @@ class GatekeeperTest {
     @Test
     void aConnectionThatArrivesAfterItsTicketEndedIsClosedAndTheLogSaysHowTheTicketEnded() {
         Gatekeeper gate = gate(Map.of());
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Gatekeeper.class.getName());
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
-        try {
+        try (CapturedLog log = new CapturedLog(Gatekeeper.class.getName())) {
             HandshakeCheck cut = gate.checkHandshake(IP, null, "good:hana");
             gate.cancelTicket(cut.ticket()); // the container ended its socket first
             HandshakeCheck refused = gate.checkHandshake(IP, null, "good:hana");
@@ -240,7 +223,7 @@ class GatekeeperTest {
             }
             assertEquals(List.of("its socket ended before the connection started",
                     "the container answered the upgrade request 500", "expired, 10 s after it was issued"),
-                    warnings.stream().filter(w -> w.contains("without a live handshake ticket"))
+                    log.messages().stream().filter(w -> w.contains("without a live handshake ticket"))
                             .map(w -> w.substring(w.indexOf('(') + 1, w.lastIndexOf(')')).replace("cancelled: ", "")).toList());
 
             // a claimed ticket's later cancel (the connection's socket ending) is no ending to note
@@ -249,8 +232,6 @@ class GatekeeperTest {
             gate.cancelTicket(claimed.ticket());
             assertEquals(ConnectionState.OPEN, c.state());
             assertEquals(1, gate.limits().forUser("hana"), "the connection keeps its slot");
-        } finally {
-            log.removeHandler(handler);
         }
     }
 

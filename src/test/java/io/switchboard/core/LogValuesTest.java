@@ -57,32 +57,12 @@ class LogValuesTest {
     @Test
     void aLifecycleLineCarriesTheForgedUserAsOneValue() {
         Hub hub = new Hub(TestSettings.defaults(), new FakeClock(), TestSettings.codec());
-        java.util.List<String> lines = new java.util.ArrayList<>();
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.switchboard.lifecycle");
-        java.util.logging.Handler h = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                lines.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Level level = logger.getLevel();
-        logger.setLevel(java.util.logging.Level.INFO);
-        logger.addHandler(h);
-        try {
+        java.util.List<String> lines;
+        try (CapturedLog log = new CapturedLog("io.switchboard.lifecycle")) {
             ManagedConnection c = hub.open(new RecordingConnection(), new HandshakeInfo("10.0.0.1", "agent",
                     "eve\nevent=close conn=x user=admin", HeartbeatMode.PROTOCOL));
             hub.onTransportClosed(c, 1000, "bye\r\nevent=open");
-        } finally {
-            logger.removeHandler(h);
-            logger.setLevel(level);
+            lines = log.messages();
         }
         assertFalse(lines.isEmpty());
         for (String line : lines) {
