@@ -1,6 +1,7 @@
 package io.switchboard.core;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class Gatekeeper {
     /** Issued tickets not yet claimed by a connection, cancelled or expired, by ticket id. */
     private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
     /** How the last {@link #ENDED_TICKETS} tickets that ended unclaimed ended, by ticket id, oldest first. */
-    private final Map<String, String> endedTickets = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, String> endedTickets = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
             return size() > ENDED_TICKETS;
@@ -266,8 +267,8 @@ public final class Gatekeeper {
             ticket.cancelExpiry();
         }
         if (ticket == null) {
-            // expired (the upgrade took longer than TICKET_TTL) or cancelled (the filter saw the upgrade
-            // fail, typically a client gone mid-upgrade, yet the container still opened the session)
+            // expired (the upgrade took longer than TICKET_TTL) or cancelled (its socket ended first, or the
+            // filter saw the upgrade refused), yet the container still opened the session: say which
             String how;
             synchronized (endedTickets) {
                 how = endedTickets.remove(ticketId);

@@ -72,27 +72,26 @@ public class HandshakeFilter extends HttpFilter {
         } finally {
             // a request upgraded through the wrapper (Tyrus) is the connection's: it claims the ticket, or
             // gives its slots back when its socket ends; elsewhere the status tells (Undertow sets it first)
-            int refusedWith = upgrade.upgraded() ? 0 : passed ? refusedWith(response) : -1;
-            if (refusedWith != 0) {
+            String refused = upgrade.upgraded() ? null : passed ? refusal(response) : "the container failed the upgrade request";
+            if (refused != null) {
                 // no connection will claim the ticket
-                runtime.hub().gatekeeper().cancelTicket(check.ticket(), refusedWith < 0
-                        ? "the container failed the upgrade request" : "the container answered the upgrade request " + refusedWith);
+                runtime.hub().gatekeeper().cancelTicket(check.ticket(), refused);
             }
         }
     }
 
     /**
-     * The error status the container answered the upgrade request with instead of upgrading it, else 0.
-     * A response the container no longer lets this filter read counts as upgraded: cancelling the
-     * ticket of a connection that then starts would close it 1011, while a ticket nobody claims gives
-     * its slots back at its TTL.
+     * How the container refused the upgrade request, if it answered with an error instead of upgrading
+     * it; else null. A response the container no longer lets this filter read counts as upgraded:
+     * cancelling the ticket of a connection that then starts would close it 1011, while a ticket nobody
+     * claims gives its slots back at its TTL.
      */
-    private static int refusedWith(HttpServletResponse response) {
+    private static String refusal(HttpServletResponse response) {
         try {
             int status = response.getStatus();
-            return status >= 400 ? status : 0;
+            return status >= 400 ? "the container answered the upgrade request " + status : null;
         } catch (IllegalStateException recycled) {
-            return 0;
+            return null;
         }
     }
 

@@ -98,9 +98,7 @@ class ClusterInterestTest {
         linkB.confirmSubscribes();
         assertEquals(1, of(first, "subscribed").size());
         assertEquals(1, of(second, "subscribed").size());
-        a.channels().publish("room", "1");
-        bus.pump();
-        assertEquals(1, of(second, "message").size());
+        assertARoomMessageFromAArrives(second);
     }
 
     @Test
@@ -114,9 +112,7 @@ class ClusterInterestTest {
         linkB.receiver.linkUp();
         bus.pump();
         assertEquals(1, of(t, "subscribed").size());
-        a.channels().publish("room", "1");
-        bus.pump();
-        assertEquals(1, of(t, "message").size());
+        assertARoomMessageFromAArrives(t);
     }
 
     @Test
@@ -127,9 +123,7 @@ class ClusterInterestTest {
         b.onText(bob, "{\"type\":\"subscribe\",\"channel\":\"room\",\"id\":1}");
         assertEquals(3, linkB.subscribeCalls.stream().filter("c:room"::equals).count(), () -> linkB.subscribeCalls.toString());
         assertEquals(1, of(t, "subscribed").size());
-        a.channels().publish("room", "1");
-        bus.pump();
-        assertEquals(1, of(t, "message").size());
+        assertARoomMessageFromAArrives(t);
     }
 
     @Test
@@ -175,5 +169,12 @@ class ClusterInterestTest {
 
         assertEquals(List.of("c:sport.tennis"), linkB.unsubscribeCalls.stream().filter(s -> s.startsWith("c:")).toList(),
                 "no connection of node b holds the channel any more");
+    }
+
+    /** A message published to "room" on node a reaches {@code t}, once. */
+    private void assertARoomMessageFromAArrives(RecordingConnection t) {
+        a.channels().publish("room", "1");
+        bus.pump();
+        assertEquals(1, of(t, "message").size());
     }
 }
